@@ -1,0 +1,21 @@
+using HaloBestie.Application.Audit;
+using HaloBestie.Infrastructure.Identity;
+using Mediator;
+
+namespace HaloBestie.Api.Internal.Endpoints;
+
+public static class AuditEndpoints
+{
+    public static void MapAuditEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/audit", async (Guid? staffId, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListAuditEntries(staffId, from, to, page ?? 1, pageSize ?? 50), ct)))
+            .WithTags("Audit")
+            .WithName("ListAuditEntries")
+            .WithSummary("Staff actions, newest first.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireAuthorization(StaffPolicies.Operator);
+    }
+}

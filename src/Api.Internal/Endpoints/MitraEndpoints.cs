@@ -1,0 +1,58 @@
+using HaloBestie.Application.Mitras;
+using HaloBestie.Infrastructure.Identity;
+using Mediator;
+
+namespace HaloBestie.Api.Internal.Endpoints;
+
+public static class MitraEndpoints
+{
+    public static void MapMitraEndpoints(this IEndpointRouteBuilder api)
+    {
+        var mitras = api.MapGroup("/mitras").WithTags("Mitras")
+            .RequireAuthorization(StaffPolicies.Operator)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        mitras.MapGet("", async (string? search, bool? active, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListMitras(search, active, page ?? 1, pageSize ?? 20), ct)))
+            .WithName("ListMitras")
+            .WithSummary("Mitras, newest first; search matches name, alias or phone number.")
+            .ProducesValidationProblem();
+
+        mitras.MapPost("", async (RegisterMitra command, IMediator mediator, CancellationToken ct) =>
+            {
+                var mitra = await mediator.Send(command, ct);
+                return TypedResults.Created($"/api/internal/mitras/{mitra.Id}", mitra);
+            })
+            .WithName("RegisterMitra")
+            .WithSummary("Register a mitra. The phone number is stored in E.164 (numbers without a country code are read as Indonesian).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        mitras.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetMitra(id), ct)))
+            .WithName("GetMitra")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        mitras.MapPut("/{id:guid}", async (Guid id, EditMitra.Body body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(body.For(id), ct)))
+            .WithName("EditMitra")
+            .WithSummary("Replace the mitra's profile.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        mitras.MapPost("/{id:guid}/deactivate", async (Guid id, DeactivateMitra.Body? body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new DeactivateMitra(id, body?.Reason), ct)))
+            .WithName("DeactivateMitra")
+            .WithSummary("Deactivate the account (idempotent). The mitra can no longer sign in or go online.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        mitras.MapPost("/{id:guid}/activate", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ActivateMitra(id), ct)))
+            .WithName("ActivateMitra")
+            .WithSummary("Reactivate the account (idempotent).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

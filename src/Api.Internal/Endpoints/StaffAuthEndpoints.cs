@@ -1,0 +1,30 @@
+using HaloBestie.Application.Staff;
+using HaloBestie.Infrastructure.Identity;
+using Mediator;
+
+namespace HaloBestie.Api.Internal.Endpoints;
+
+public static class StaffAuthEndpoints
+{
+    public static void MapStaffAuthEndpoints(this IEndpointRouteBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Auth");
+
+        auth.MapPost("/login", async (LogIn command, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(command, ct)))
+            .WithName("LogIn")
+            .WithSummary("Email and password → short-lived staff access token.")
+            .WithDescription("401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status423Locked)
+            .AllowAnonymous();
+
+        auth.MapGet("/me", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetCurrentStaff(), ct)))
+            .WithName("GetCurrentStaff")
+            .WithSummary("The signed-in staff member.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .RequireAuthorization(StaffPolicies.Operator);
+    }
+}

@@ -1,0 +1,45 @@
+using HaloBestie.Api.Internal.Endpoints;
+using HaloBestie.Application.Common;
+using HaloBestie.Infrastructure;
+using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Persistence;
+using HaloBestie.Infrastructure.Web;
+
+namespace HaloBestie.Api.Internal;
+
+/// <summary>The control-center host (default http://127.0.0.1:3001): <c>/api/internal/*</c> only.</summary>
+public sealed class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddHaloBestieCore(
+            "Halo Bestie internal API",
+            "Control-center API: staff, mitras, clients, sessions, dashboard, audit. Never exposed on the public listener.");
+        builder.Services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+        });
+        builder.Services.AddStaffAuthentication(builder.Configuration);
+        builder.Services.AddHostedService<BootstrapAdminService>();
+
+        var app = builder.Build();
+        if (await app.RunIfAskedAsync(args))
+            return 0;
+
+        app.UseHaloBestieDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthEndpoints();
+        var api = app.MapGroup("/api/internal");
+        api.MapStaffAuthEndpoints();
+        api.MapStaffEndpoints();
+        api.MapMitraEndpoints();
+        api.MapAuditEndpoints();
+
+        await app.RunAsync();
+        return 0;
+    }
+}

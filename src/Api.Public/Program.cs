@@ -1,0 +1,33 @@
+using HaloBestie.Application.Common;
+using HaloBestie.Infrastructure;
+using HaloBestie.Infrastructure.Persistence;
+using HaloBestie.Infrastructure.Web;
+
+namespace HaloBestie.Api.Public;
+
+/// <summary>The host the apps talk to (default http://0.0.0.0:3000): <c>/api/client</c>, <c>/api/mitra</c>, <c>/api/shared</c>.</summary>
+public sealed class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddHaloBestieCore(
+            "Halo Bestie public API",
+            "API of the client app and the mitra app. Client and mitra routes take a Firebase ID token as bearer token.");
+        builder.Services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+        });
+
+        var app = builder.Build();
+        if (await app.RunIfAskedAsync(args))
+            return 0;
+
+        app.UseHaloBestieDefaults();
+        app.MapHealthEndpoints();
+
+        await app.RunAsync();
+        return 0;
+    }
+}

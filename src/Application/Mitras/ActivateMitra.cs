@@ -1,0 +1,30 @@
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Mitras;
+
+/// <summary>Activating an active mitra is a no-op: 200 with the unchanged mitra, no event, no audit entry.</summary>
+public sealed record ActivateMitra(Guid MitraId) : ICommand<MitraDetails>
+{
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<ActivateMitra, MitraDetails>
+    {
+        public async ValueTask<MitraDetails> Handle(ActivateMitra command, CancellationToken cancellationToken)
+        {
+            var stream = await session.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
+            var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
+            var now = clock.GetUtcNow();
+            var events = MitraDecisions.Activate(mitra, staff.Actor.Id, now);
+            if (events.Count == 0)
+                return MitraDetails.From(mitra);
+
+            stream.AppendMany(events);
+            session.Audit(staff.Actor, "mitra.activated", "mitra", mitra.Id, now);
+            await session.SaveChangesAsync(cancellationToken);
+            return MitraDetails.From(mitra with { IsActive = true, UpdatedAt = now });
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using FluentValidation;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Marten.Pagination;
+using Mediator;
+
+namespace HaloBestie.Application.Mitras;
+
+/// <summary>Mitras by name, alias or phone number (case-insensitive substring), newest first.</summary>
+public sealed record ListMitras(string? Search, bool? Active, int Page = 1, int PageSize = 20) : IQuery<Page<MitraDetails>>
+{
+    public sealed class Validator : AbstractValidator<ListMitras>
+    {
+        public Validator()
+        {
+            this.RulesForPaging(x => x.Page, x => x.PageSize);
+            RuleFor(x => x.Search).MaximumLength(100);
+        }
+    }
+
+    public sealed class Handler(IQuerySession session) : IQueryHandler<ListMitras, Page<MitraDetails>>
+    {
+        public async ValueTask<Page<MitraDetails>> Handle(ListMitras query, CancellationToken cancellationToken)
+        {
+            IQueryable<Mitra> mitras = session.Query<Mitra>();
+            if (!string.IsNullOrWhiteSpace(query.Search))
+            {
+                var s = query.Search.Trim();
+                mitras = mitras.Where(m =>
+                    m.FullName.Contains(s, StringComparison.OrdinalIgnoreCase)
+                    || m.Alias.Contains(s, StringComparison.OrdinalIgnoreCase)
+                    || m.PhoneNumber.Contains(s));
+            }
+            if (query.Active is { } active)
+                mitras = mitras.Where(m => m.IsActive == active);
+
+            var page = await mitras.OrderByDescending(m => m.CreatedAt).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
+            return new Page<MitraDetails>(page.Select(MitraDetails.From).ToList(), query.Page, query.PageSize, page.TotalItemCount);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace HaloBestie.Domain.Mitras;
+
+/// <summary>The mitra's profile as the sum of its events.</summary>
+public sealed record Mitra(
+    Guid Id,
+    string FullName,
+    string PhoneNumber,
+    string Alias,
+    string? Bio,
+    IReadOnlyList<string> Specialties,
+    bool IsActive,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static Mitra Create(MitraRegistered e) =>
+        new(e.MitraId, e.FullName, e.PhoneNumber, e.Alias, e.Bio, e.Specialties, IsActive: true, e.At, e.At);
+
+    public Mitra Apply(MitraProfileEdited e) => this with
+    {
+        FullName = e.FullName,
+        PhoneNumber = e.PhoneNumber,
+        Alias = e.Alias,
+        Bio = e.Bio,
+        Specialties = e.Specialties,
+        UpdatedAt = e.At,
+    };
+
+    public Mitra Apply(MitraDeactivated e) => this with { IsActive = false, UpdatedAt = e.At };
+
+    public Mitra Apply(MitraActivated e) => this with { IsActive = true, UpdatedAt = e.At };
+}

@@ -1,0 +1,30 @@
+namespace HaloBestie.Domain.Mitras;
+
+/// <summary>
+/// The rules of the mitra account as pure functions: given the current state and a request,
+/// the events to append (none when nothing changes).
+/// </summary>
+public static class MitraDecisions
+{
+    public static MitraRegistered Register(Guid mitraId, MitraProfile profile, Guid byStaffId, DateTimeOffset now) =>
+        new(mitraId, profile.FullName, profile.PhoneNumber, profile.Alias, profile.Bio, profile.Specialties, byStaffId, now);
+
+    public static IReadOnlyList<object> Edit(Mitra mitra, MitraProfile profile, Guid byStaffId, DateTimeOffset now)
+    {
+        var unchanged = mitra.FullName == profile.FullName
+            && mitra.PhoneNumber == profile.PhoneNumber
+            && mitra.Alias == profile.Alias
+            && mitra.Bio == profile.Bio
+            && mitra.Specialties.SequenceEqual(profile.Specialties);
+        return unchanged
+            ? []
+            : [new MitraProfileEdited(mitra.Id, profile.FullName, profile.PhoneNumber, profile.Alias, profile.Bio, profile.Specialties, byStaffId, now)];
+    }
+
+    /// <summary>Deactivating an inactive mitra changes nothing and records nothing.</summary>
+    public static IReadOnlyList<object> Deactivate(Mitra mitra, string? reason, Guid byStaffId, DateTimeOffset now) =>
+        mitra.IsActive ? [new MitraDeactivated(mitra.Id, reason, byStaffId, now)] : [];
+
+    public static IReadOnlyList<object> Activate(Mitra mitra, Guid byStaffId, DateTimeOffset now) =>
+        mitra.IsActive ? [] : [new MitraActivated(mitra.Id, byStaffId, now)];
+}

@@ -1,0 +1,25 @@
+namespace HaloBestie.Domain.Mitras;
+
+public sealed record MitraRegistered(
+    Guid MitraId,
+    string FullName,
+    string PhoneNumber,
+    string Alias,
+    string? Bio,
+    IReadOnlyList<string> Specialties,
+    Guid ByStaffId,
+    DateTimeOffset At);
+
+public sealed record MitraProfileEdited(
+    Guid MitraId,
+    string FullName,
+    string PhoneNumber,
+    string Alias,
+    string? Bio,
+    IReadOnlyList<string> Specialties,
+    Guid ByStaffId,
+    DateTimeOffset At);
+
+public sealed record MitraDeactivated(Guid MitraId, string? Reason, Guid ByStaffId, DateTimeOffset At);
+
+public sealed record MitraActivated(Guid MitraId, Guid ByStaffId, DateTimeOffset At);

@@ -1,0 +1,7 @@
+namespace HaloBestie.Domain.Staff;
+
+public enum StaffRole
+{
+    Operator,
+    Admin,
+}

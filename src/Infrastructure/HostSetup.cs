@@ -1,0 +1,106 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using HaloBestie.Application.Mitras;
+using HaloBestie.Infrastructure.Persistence;
+using HaloBestie.Infrastructure.Valkey;
+using HaloBestie.Infrastructure.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NSwag;
+using NSwag.Generation.Processors.Security;
+
+namespace HaloBestie.Infrastructure;
+
+/// <summary>
+/// What both hosts are made of. Each host's Program calls these explicitly, then maps its own
+/// endpoint groups, so reading one Program tells what that host exposes.
+/// </summary>
+public static class HostSetup
+{
+    /// <summary>Largest request body either host accepts (API bodies are small; webhooks included).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddHaloBestieCore(this WebApplicationBuilder builder, string apiTitle, string apiDescription)
+    {
+        var services = builder.Services;
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHaloBestieMarten(builder.Configuration, builder.Environment);
+        services.AddHaloBestieValkey(builder.Configuration);
+        services.AddValidatorsFromAssemblyContaining<RegisterMitra>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddHaloBestieHealthChecks();
+        services.AddHttpContextAccessor();
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.MaxDepth = 32;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = NameFrameworkProblems);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        services.AddEndpointsApiExplorer();
+        services.AddOpenApiDocument(d =>
+        {
+            d.DocumentName = "v1";
+            d.Title = apiTitle;
+            d.Description = apiDescription;
+            d.Version = "v1";
+            d.AddSecurity("Bearer", new OpenApiSecurityScheme
+            {
+                Type = OpenApiSecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+            });
+            d.OperationProcessors.Add(new AspNetCoreOperationSecurityScopeProcessor("Bearer"));
+        });
+        return builder;
+    }
+
+    /// <summary>Error answers, security headers and the OpenAPI document and UI (<c>/swagger</c>).</summary>
+    public static WebApplication UseHaloBestieDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            return next(context);
+        });
+        app.UseOpenApi();
+        app.UseSwaggerUi();
+        return app;
+    }
+
+    // 401 from authentication, 404 from routing, 405, 415…: the same shape and names as our own problems.
+    private static void NameFrameworkProblems(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type?.StartsWith(ProblemCatalog.TypeBase, StringComparison.Ordinal) == true)
+            return;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        var name = ProblemCatalog.NameForStatus(status);
+        problem.Type = ProblemCatalog.TypeOf(name);
+        problem.Title = ProblemCatalog.TitleOf(name);
+        problem.Status = status;
+    }
+}

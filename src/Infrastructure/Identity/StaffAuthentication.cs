@@ -1,0 +1,151 @@
+using System.Security.Claims;
+using System.Text;
+using HaloBestie.Application.Common;
+using HaloBestie.Application.Staff;
+using HaloBestie.Domain.Staff;
+using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HaloBestie.Infrastructure.Identity;
+
+public static class StaffPolicies
+{
+    /// <summary>Any active staff member: operators and admins.</summary>
+    public const string Operator = "operator";
+
+    /// <summary>Admins only: staff accounts, settings, packages.</summary>
+    public const string Admin = "admin";
+}
+
+public sealed record StaffTokenOptions(byte[] SigningKey, TimeSpan Lifetime)
+{
+    public const string Issuer = "halobestie-control-center";
+    public const string Audience = "halobestie-internal-api";
+    public const int MinKeyBytes = 32;
+
+    public static StaffTokenOptions From(IConfiguration configuration)
+    {
+        var key = configuration["ControlCenter:TokenSigningKey"];
+        if (string.IsNullOrWhiteSpace(key) || Encoding.UTF8.GetByteCount(key) < MinKeyBytes)
+            throw new InvalidOperationException(
+                $"ControlCenter:TokenSigningKey must be set to a secret of at least {MinKeyBytes} bytes (environment variable ControlCenter__TokenSigningKey).");
+        var minutes = configuration.GetValue("ControlCenter:TokenLifetimeMinutes", 30);
+        return new StaffTokenOptions(Encoding.UTF8.GetBytes(key), TimeSpan.FromMinutes(minutes));
+    }
+}
+
+public static class StaffAuthentication
+{
+    /// <summary>
+    /// Staff bearer tokens (HS256, short-lived). Each authenticated request re-reads the account,
+    /// so deactivation and role changes apply at once rather than when the token expires.
+    /// </summary>
+    public static IServiceCollection AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = StaffTokenOptions.From(configuration);
+        services.AddSingleton(options);
+        services.AddSingleton(new LockoutPolicy(
+            configuration.GetValue("ControlCenter:Lockout:MaxFailedAttempts", 5),
+            TimeSpan.FromMinutes(configuration.GetValue("ControlCenter:Lockout:Minutes", 15))));
+        services.AddSingleton<IPasswordHasher, StaffPasswordHasher>();
+        services.AddSingleton<IStaffTokenIssuer, StaffTokenIssuer>();
+        services.AddScoped<ICurrentStaff, CurrentStaff>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = StaffTokenOptions.Issuer,
+                    ValidAudience = StaffTokenOptions.Audience,
+                    IssuerSigningKey = new SymmetricSecurityKey(options.SigningKey),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = JwtRegisteredClaimNames.Email,
+                    RoleClaimType = "role",
+                };
+                o.Events = new JwtBearerEvents { OnTokenValidated = EnsureStaffStillActive };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicies.Operator, p => p.RequireRole(RoleName(StaffRole.Admin), RoleName(StaffRole.Operator)))
+            .AddPolicy(StaffPolicies.Admin, p => p.RequireRole(RoleName(StaffRole.Admin)));
+        return services;
+    }
+
+    public static string RoleName(StaffRole role) => role == StaffRole.Admin ? "admin" : "operator";
+
+    private static async Task EnsureStaffStillActive(TokenValidatedContext context)
+    {
+        var sub = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
+        if (!Guid.TryParse(sub, out var staffId))
+        {
+            context.Fail("The token has no staff id.");
+            return;
+        }
+
+        var session = context.HttpContext.RequestServices.GetRequiredService<IQuerySession>();
+        var staff = await session.LoadAsync<StaffAccount>(staffId, context.HttpContext.RequestAborted);
+        if (staff is not { IsActive: true })
+        {
+            context.Fail("The staff account is no longer active.");
+            return;
+        }
+
+        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, staff.Id.ToString()),
+                new Claim(JwtRegisteredClaimNames.Email, staff.Email),
+                new Claim("role", RoleName(staff.Role)),
+            ],
+            JwtBearerDefaults.AuthenticationScheme, JwtRegisteredClaimNames.Email, "role"));
+    }
+}
+
+internal sealed class StaffTokenIssuer(StaffTokenOptions options, TimeProvider clock) : IStaffTokenIssuer
+{
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public IssuedToken Issue(StaffAccount staff)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + options.Lifetime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = StaffTokenOptions.Issuer,
+            Audience = StaffTokenOptions.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = staff.Id.ToString(),
+                [JwtRegisteredClaimNames.Email] = staff.Email,
+                ["role"] = StaffAuthentication.RoleName(staff.Role),
+            },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(options.SigningKey), SecurityAlgorithms.HmacSha256),
+        });
+        return new IssuedToken(token, expires);
+    }
+}
+
+internal sealed class CurrentStaff(IHttpContextAccessor accessor) : ICurrentStaff
+{
+    public StaffActor Actor
+    {
+        get
+        {
+            var user = accessor.HttpContext?.User;
+            var id = user?.FindFirstValue(JwtRegisteredClaimNames.Sub);
+            if (user?.Identity?.IsAuthenticated != true || !Guid.TryParse(id, out var staffId))
+                throw new InvalidOperationException("This use case needs an authenticated staff member; map its endpoint with RequireAuthorization.");
+            var role = user.FindFirstValue("role") == "admin" ? StaffRole.Admin : StaffRole.Operator;
+            return new StaffActor(staffId, user.FindFirstValue(JwtRegisteredClaimNames.Email) ?? "", role);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Mitras;
+using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Staff;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Schema;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Weasel.Core;
+
+namespace HaloBestie.Infrastructure.Persistence;
+
+public static class MartenSetup
+{
+    /// <summary>
+    /// One PostgreSQL pool for the process (Marten and the readiness check share it), every
+    /// table in the schema named by <c>Marten:Schema</c> (tests give each class its own).
+    /// Tables are created on first use only in Development and Test; elsewhere they come from
+    /// the <c>apply-schema</c> command (see docs/operations.md).
+    /// </summary>
+    public static IServiceCollection AddHaloBestieMarten(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var connectionString = configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException("ConnectionStrings:Postgres is not set. Set the environment variable ConnectionStrings__Postgres, or start the system with scripts/run.");
+
+        var schema = configuration["Marten:Schema"] ?? "halobestie";
+        var autoCreate = environment.IsDevelopment() || environment.IsEnvironment("Test");
+
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "halobestie" }.Build());
+        services.AddMarten(options => Configure(options, schema, autoCreate ? AutoCreate.CreateOrUpdate : AutoCreate.None))
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions();
+        return services;
+    }
+
+    public static void Configure(StoreOptions options, string schema, AutoCreate autoCreate)
+    {
+        options.DatabaseSchemaName = schema;
+        options.AutoCreateSchemaObjects = autoCreate;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+        options.Events.StreamIdentity = StreamIdentity.AsGuid;
+        options.Events.MetadataConfig.HeadersEnabled = false;
+
+        options.Projections.Add<MitraProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Mitra>()
+            .UniqueIndex(UniqueIndexType.Computed, "uq_mitra_phone_number", m => m.PhoneNumber)
+            .Index(m => m.CreatedAt);
+
+        options.Schema.For<StaffAccount>()
+            .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", s => s.Email);
+
+        options.Schema.For<AuditEntry>()
+            .Index(a => a.At)
+            .Index(a => a.StaffId);
+    }
+}

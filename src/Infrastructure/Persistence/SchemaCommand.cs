@@ -1,0 +1,27 @@
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HaloBestie.Infrastructure.Persistence;
+
+/// <summary>
+/// <c>dotnet HaloBestie.Api.Internal.dll apply-schema</c>: creates or updates every table,
+/// index and function Marten needs, then exits. Safe to run again (it only applies what is
+/// missing). Production hosts never change the schema on their own.
+/// </summary>
+public static class SchemaCommand
+{
+    public const string Verb = "apply-schema";
+
+    public static async Task<bool> RunIfAskedAsync(this WebApplication app, string[] args)
+    {
+        if (args.Length == 0 || args[0] != Verb)
+            return false;
+
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
+        await Console.Out.WriteLineAsync("Schema applied.");
+        return true;
+    }
+}

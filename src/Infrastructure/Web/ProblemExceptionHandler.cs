@@ -1,0 +1,113 @@
+using System.Text.Json;
+using FluentValidation;
+using HaloBestie.Domain;
+using JasperFx;
+using Marten.Exceptions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace HaloBestie.Infrastructure.Web;
+
+/// <summary>
+/// The one place where failures become answers (ADR 0011): validation → 400 <c>validation</c>
+/// with per-field errors, rule violations → their API.md name, optimistic-concurrency and
+/// uniqueness races → 409 <c>conflict</c>, a backing service down → 503, anything else → 500
+/// without details.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            httpContext.Response.StatusCode = 499; // the client went away; nobody reads this answer
+            return true;
+        }
+
+        var problem = ToProblem(exception);
+        if (problem.Status >= 500)
+        {
+            if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                LogUnavailable(logger, exception.GetType().Name, exception.Message);
+                httpContext.Response.Headers.RetryAfter = "5";
+            }
+            else
+            {
+                LogUnexpected(logger, exception);
+            }
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    public static ProblemDetails ToProblem(Exception exception) => exception switch
+    {
+        ValidationException v => Validation(v),
+        DomainException d => Named(d.Problem, d.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Named(ProblemCatalog.PayloadTooLarge, "The request body is too large."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Named(ProblemCatalog.UnsupportedMediaType, "Send the body as application/json."),
+        BadHttpRequestException b => Named(ProblemNames.Validation, BadRequestDetail(b)),
+        ConcurrencyException or ExistingStreamIdCollisionException => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
+        _ when IsUniqueViolation(exception) => Named(ProblemNames.Conflict, "The value is already used by another record."),
+        _ when IsUnavailable(exception) => Named(ProblemCatalog.ServiceUnavailable, "A backing service is unavailable; retry shortly."),
+        _ => Named(ProblemCatalog.Internal, "An unexpected error occurred; it has been logged."),
+    };
+
+    public static ProblemDetails Named(string name, string detail) => new()
+    {
+        Type = ProblemCatalog.TypeOf(name),
+        Title = ProblemCatalog.TitleOf(name),
+        Status = ProblemCatalog.StatusOf(name),
+        Detail = detail,
+    };
+
+    private static ValidationProblemDetails Validation(ValidationException v)
+    {
+        var errors = v.Errors
+            .GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        return new ValidationProblemDetails(errors)
+        {
+            Type = ProblemCatalog.TypeOf(ProblemNames.Validation),
+            Title = ProblemCatalog.TitleOf(ProblemNames.Validation),
+            Status = StatusCodes.Status400BadRequest,
+            Detail = "See errors for what to correct.",
+        };
+    }
+
+    private static string BadRequestDetail(BadHttpRequestException b) =>
+        b.InnerException is JsonException json
+            ? $"The body is not valid JSON for this request: {json.Message}"
+            : b.Message;
+
+    private static bool IsUniqueViolation(Exception e) =>
+        Chain(e).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or DocumentAlreadyExistsException);
+
+    private static bool IsUnavailable(Exception e) =>
+        Chain(e).Any(x => x is RedisConnectionException or RedisTimeoutException
+            || (x is NpgsqlException n && n is not PostgresException && n.IsTransient)
+            || x is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections });
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            yield return x;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Backing service unavailable: {ExceptionType}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
+}
