@@ -28,6 +28,15 @@ _svc_err() { printf '[services] error: %s\n' "$*" >&2; }
 _svc_is_root() { [[ "$(id -u)" -eq 0 ]]; }
 _svc_sha() { printf '%s' "$1" | sha256sum | cut -c1-12; }
 
+# _svc_alive PID: the process exists and is not a zombie (daemons exit into PID 1, which may be
+# slow to reap them).
+_svc_alive() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
+    [[ "$state" != Z ]]
+}
+
 # ----------------------------------------------------------------------------------------------
 # ports
 
@@ -221,7 +230,7 @@ _svc_pg_stop() {
     _svc_log "pg_ctl could not stop PostgreSQL (pid $pid); sending signals"
     kill -INT "$pid" 2>/dev/null || return 0
     for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
+        _svc_alive "$pid" || return 0
         sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null || true
@@ -333,7 +342,7 @@ _svc_redis_pid() {
     [[ -f "$dir/redis.pid" ]] || return 1
     pid=$(head -n 1 "$dir/redis.pid" 2>/dev/null || true)
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
+    _svc_alive "$pid" || return 1
     [[ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == redis-server* ]] || return 1
     printf '%s\n' "$pid"
 }
@@ -358,7 +367,7 @@ _svc_redis_ping() {
 
 # start_redis DIR [PORT]
 start_redis() {
-    local dir=${1:?usage: start_redis DIR [PORT]} port=${2:-} running pid deadline
+    local dir=${1:?usage: start_redis DIR [PORT]} port=${2:-} running pid deadline started
     [[ -n "$port" ]] || port=$(free_port) || return 1
     _svc_ensure_redis || return 1
     mkdir -p -- "$dir"
@@ -392,6 +401,7 @@ start_redis() {
         printf '%s\n' "$port" >"$dir/redis.port"
     fi
 
+    started=$SECONDS
     deadline=$((SECONDS + 30))
     until _svc_redis_ping "$port"; do
         if ((SECONDS >= deadline)); then
@@ -399,8 +409,10 @@ start_redis() {
             tail -n 30 "$dir/redis.log" >&2 2>/dev/null || true
             return 1
         fi
-        if ((SECONDS > 2)) && [[ -f "$dir/redis.pid" ]] && ! pid=$(_svc_redis_pid "$dir"); then
-            : # pid file present but process gone: keep waiting until the deadline reports it
+        if ((SECONDS >= started + 3)) && ! pid=$(_svc_redis_pid "$dir"); then
+            _svc_err "redis-server on port $port is not running; end of $dir/redis.log:"
+            tail -n 30 "$dir/redis.log" >&2 2>/dev/null || true
+            return 1
         fi
         sleep 0.1
     done
@@ -413,16 +425,22 @@ start_redis() {
 
 # stop_redis DIR: idempotent, never fails.
 stop_redis() {
-    local dir=${1:-} pid i
+    local dir=${1:-} pid i port
     [[ -n "$dir" && -d "$dir" ]] || return 0
     if pid=$(_svc_redis_pid "$dir"); then
         _svc_log "stopping redis-server (pid $pid, $dir)"
-        kill -TERM "$pid" 2>/dev/null || true
+        port=$(redis_running_port "$dir" 2>/dev/null || true)
+        if [[ -n "$port" ]]; then
+            timeout 5 redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true
+        fi
+        if _svc_alive "$pid"; then
+            kill -TERM "$pid" 2>/dev/null || true
+        fi
         for ((i = 0; i < 100; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
+            _svc_alive "$pid" || break
             sleep 0.1
         done
-        if kill -0 "$pid" 2>/dev/null; then
+        if _svc_alive "$pid"; then
             kill -KILL "$pid" 2>/dev/null || true
         fi
     fi

@@ -62,6 +62,7 @@ public static class HostSetup
             d.Title = apiTitle;
             d.Description = apiDescription;
             d.Version = "v1";
+            d.SchemaSettings.SchemaNameGenerator = new UseCaseSchemaNames();
             d.AddSecurity("Bearer", new OpenApiSecurityScheme
             {
                 Type = OpenApiSecuritySchemeType.Http,
@@ -86,7 +87,8 @@ public static class HostSetup
             headers["Referrer-Policy"] = "no-referrer";
             return next(context);
         });
-        app.UseOpenApi();
+        // No server URLs in the document: it is committed, and the clients take their base address from HttpClient.
+        app.UseOpenApi(o => o.PostProcess = (document, _) => document.Servers.Clear());
         app.UseSwaggerUi();
         return app;
     }
@@ -102,5 +104,12 @@ public static class HostSetup
         problem.Type = ProblemCatalog.TypeOf(name);
         problem.Title = ProblemCatalog.TitleOf(name);
         problem.Status = status;
+    }
+
+    /// <summary>Nested request and response types are named after their use case: <c>LogIn.Result</c> → <c>LogInResult</c>.</summary>
+    private sealed class UseCaseSchemaNames : NJsonSchema.Generation.DefaultSchemaNameGenerator
+    {
+        public override string Generate(Type type) =>
+            type.IsNested && type.DeclaringType is { } useCase ? useCase.Name + base.Generate(type) : base.Generate(type);
     }
 }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HaloBestie.IntegrationTests.Infrastructure;
+
+namespace HaloBestie.IntegrationTests.Contracts;
+
+/// <summary>
+/// The committed OpenAPI documents and generated clients under clients/ must be what the code
+/// produces now. With HALOBESTIE_UPDATE_CONTRACTS=1 (scripts/generate-clients) the test writes
+/// them instead of comparing.
+/// </summary>
+public class ContractDriftTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    private static readonly bool Update = Environment.GetEnvironmentVariable("HALOBESTIE_UPDATE_CONTRACTS") == "1";
+    private static readonly string Clients = Path.Combine(TestServers.RepositoryRoot, "clients");
+
+    public static TheoryData<string> Hosts => ["public", "internal"];
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public async Task Committed_openapi_document_and_clients_match_the_code(string host)
+    {
+        var http = host == "public" ? hosts.Public.CreateClient() : hosts.Internal.CreateClient();
+        var document = Normalize(await http.GetStringAsync("/swagger/v1/swagger.json"));
+        var documentPath = Path.Combine(Clients, $"{host}.openapi.json");
+        var className = host == "public" ? "PublicApiClient" : "InternalApiClient";
+        var csharpPath = Path.Combine(Clients, "csharp", $"{className}.cs");
+        var typescriptPath = Path.Combine(Clients, "typescript", $"{host}-api.ts");
+
+        if (Update)
+        {
+            await File.WriteAllTextAsync(documentPath, document);
+            await GenerateAsync(host, className, documentPath, csharpPath, typescriptPath);
+            return;
+        }
+
+        File.Exists(documentPath).Should().BeTrue($"{documentPath} is committed; run scripts/generate-clients");
+        (await File.ReadAllTextAsync(documentPath)).Should().Be(document,
+            $"clients/{host}.openapi.json must match the running host; run scripts/generate-clients and commit the result");
+
+        var temp = Directory.CreateTempSubdirectory("halobestie-clients-").FullName;
+        try
+        {
+            var freshCsharp = Path.Combine(temp, "client.cs");
+            var freshTypescript = Path.Combine(temp, "client.ts");
+            await GenerateAsync(host, className, documentPath, freshCsharp, freshTypescript);
+            (await File.ReadAllTextAsync(csharpPath)).Should().Be(await File.ReadAllTextAsync(freshCsharp),
+                "the committed C# client must be generated from the committed document; run scripts/generate-clients");
+            (await File.ReadAllTextAsync(typescriptPath)).Should().Be(await File.ReadAllTextAsync(freshTypescript),
+                "the committed TypeScript client must be generated from the committed document; run scripts/generate-clients");
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private static string Normalize(string json) =>
+        JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+
+    /// <summary>The same NSwag commands scripts/generate-clients documents (NSwag.ConsoleCore, a local dotnet tool).</summary>
+    private static async Task GenerateAsync(string host, string className, string document, string csharp, string typescript)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(csharp)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(typescript)!);
+        var ns = host == "public" ? "HaloBestie.Clients.Public" : "HaloBestie.Clients.Internal";
+        await Nswag("openapi2csclient", $"/input:{document}", $"/output:{csharp}", $"/namespace:{ns}", $"/className:{className}",
+            "/jsonLibrary:SystemTextJson", "/useBaseUrl:false", "/generateClientInterfaces:true",
+            "/operationGenerationMode:SingleClientFromOperationId",
+            "/generateNullableReferenceTypes:true");
+        await Nswag("openapi2tsclient", $"/input:{document}", $"/output:{typescript}", $"/className:{className}",
+            "/template:Fetch", "/operationGenerationMode:SingleClientFromOperationId", "/typeScriptVersion:5.0");
+    }
+
+    private static async Task Nswag(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = TestServers.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("nswag");
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        process.ExitCode.Should().Be(0, $"dotnet nswag {args[0]} failed (run `dotnet tool restore`): {await output}{await errors}");
+    }
+}

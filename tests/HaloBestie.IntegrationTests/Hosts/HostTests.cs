@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace HaloBestie.IntegrationTests.Hosts;
+
+public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    [Theory]
+    [InlineData("public")]
+    [InlineData("internal")]
+    public async Task Both_health_endpoints_answer_200_with_postgres_and_valkey_checked(string host)
+    {
+        using var http = host == "public" ? hosts.Public.CreateClient() : hosts.Internal.CreateClient();
+
+        (await http.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        using var ready = await http.GetAsync("/health/ready");
+
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        body.RootElement.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString().Should().Be("Healthy");
+        body.RootElement.GetProperty("checks").GetProperty("valkey").GetProperty("status").GetString().Should().Be("Healthy");
+    }
+
+    [Theory]
+    [InlineData("postgres", "valkey")]
+    [InlineData("valkey", "postgres")]
+    public async Task Readiness_is_503_and_names_the_service_that_does_not_answer(string down, string up)
+    {
+        var closedPort = "1";
+        await using var factory = new WebApplicationFactory<Api.Public.Program>().WithWebHostBuilder(b => b
+            .UseEnvironment("Test")
+            .UseSetting("ConnectionStrings:Postgres", down == "postgres" ? $"Host=127.0.0.1;Port={closedPort};Database=x;Timeout=2" : hosts.Servers.Postgres)
+            .UseSetting("ConnectionStrings:Valkey", down == "valkey" ? $"127.0.0.1:{closedPort},connectTimeout=500" : hosts.Servers.Valkey)
+            .UseSetting("Marten:Schema", hosts.Schema));
+        using var http = factory.CreateClient();
+
+        using var ready = await http.GetAsync("/health/ready");
+
+        ready.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        body.RootElement.GetProperty("checks").GetProperty(down).GetProperty("status").GetString().Should().Be("Unhealthy");
+        body.RootElement.GetProperty("checks").GetProperty(up).GetProperty("status").GetString().Should().Be("Healthy");
+    }
+
+    [Theory]
+    [InlineData("/api/internal/mitras")]
+    [InlineData("/api/internal/auth/login")]
+    [InlineData("/api/internal/audit")]
+    public async Task Internal_routes_answer_404_on_the_public_host(string route)
+    {
+        using var http = hosts.Public.CreateClient();
+
+        using var get = await http.GetAsync(route);
+        using var post = await http.PostAsync(route, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        get.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        post.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        Problems.Parse(404, await get.Content.ReadAsStringAsync()).Name.Should().Be("not-found");
+    }
+
+    [Theory]
+    [InlineData("public")]
+    [InlineData("internal")]
+    public async Task The_openapi_document_and_ui_are_served(string host)
+    {
+        using var http = host == "public" ? hosts.Public.CreateClient() : hosts.Internal.CreateClient();
+
+        (await http.GetAsync("/swagger/v1/swagger.json")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await http.GetAsync("/swagger/index.html")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_wrong_method_answers_405_as_problem_details()
+    {
+        using var http = hosts.Internal.CreateClient();
+
+        using var response = await http.DeleteAsync("/api/internal/auth/login");
+
+        response.StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
+        Problems.Parse(405, await response.Content.ReadAsStringAsync()).Name.Should().Be("method-not-allowed");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using HaloBestie.Clients.Internal;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace HaloBestie.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Both real hosts over real PostgreSQL and Valkey, isolated per test class: its own Marten
+/// schema and its own Valkey key prefix. Shared by the tests of one class (IClassFixture).
+/// </summary>
+public sealed class HostsFixture : IAsyncLifetime
+{
+    public const string AdminEmail = "admin@halobestie.test";
+    public const string AdminPassword = "test-admin-password";
+    private const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
+
+    private readonly string _schema = "t_" + Guid.NewGuid().ToString("N")[..16];
+    private TestServers _servers = null!;
+
+    public WebApplicationFactory<Api.Public.Program> Public { get; private set; } = null!;
+
+    public WebApplicationFactory<Api.Internal.Program> Internal { get; private set; } = null!;
+
+    public TestServers Servers => _servers;
+
+    public string Schema => _schema;
+
+    public async Task InitializeAsync()
+    {
+        _servers = await TestServers.Instance;
+        Public = Configure(new WebApplicationFactory<Api.Public.Program>());
+        Internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
+        await WaitForBootstrapAdminAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Public.DisposeAsync();
+        await Internal.DisposeAsync();
+        await using var connection = new NpgsqlConnection(_servers.Postgres);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop schema if exists {_schema} cascade", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A generated internal-API client with no token.</summary>
+    public InternalApiClient AnonymousInternal() => new(Internal.CreateClient());
+
+    /// <summary>A generated internal-API client signed in with the given credentials.</summary>
+    public async Task<InternalApiClient> InternalAs(string email, string password)
+    {
+        var login = await AnonymousInternal().LogInAsync(new LogIn { Email = email, Password = password });
+        var http = Internal.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.AccessToken);
+        return new InternalApiClient(http);
+    }
+
+    public Task<InternalApiClient> AdminAsync() => InternalAs(AdminEmail, AdminPassword);
+
+    /// <summary>Creates an operator (or admin) with a fresh email and returns a client signed in as it.</summary>
+    public async Task<(InternalApiClient Client, StaffView Staff)> NewStaffAsync(StaffRole role = StaffRole.Operator)
+    {
+        var email = $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@halobestie.test";
+        const string password = "a-long-enough-password";
+        var admin = await AdminAsync();
+        var staff = await admin.CreateStaffAsync(new CreateStaff { Email = email, Name = "Test " + role, Role = role, Password = password });
+        return (await InternalAs(email, password), staff);
+    }
+
+    public T Service<T>() where T : notnull => Internal.Services.GetRequiredService<T>();
+
+    private WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
+        factory.WithWebHostBuilder(b => b
+            .UseEnvironment("Test")
+            .UseSetting("ConnectionStrings:Postgres", _servers.Postgres)
+            .UseSetting("ConnectionStrings:Valkey", _servers.Valkey)
+            .UseSetting("Marten:Schema", _schema)
+            .UseSetting("Valkey:KeyPrefix", $"test:{_schema}:")
+            .UseSetting("ControlCenter:TokenSigningKey", SigningKey)
+            .UseSetting("ControlCenter:BootstrapAdmin:Email", AdminEmail)
+            .UseSetting("ControlCenter:BootstrapAdmin:Password", AdminPassword)
+            .UseSetting("Logging:LogLevel:Default", "Warning"));
+
+    // The first admin is created in the background right after start-up.
+    private async Task WaitForBootstrapAdminAsync()
+    {
+        using var http = Internal.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await http.PostAsJsonAsync("/api/internal/auth/login", new { email = AdminEmail, password = AdminPassword });
+            if (response.IsSuccessStatusCode)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"The bootstrap admin never appeared: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using HaloBestie.Clients.Internal;
+
+namespace HaloBestie.IntegrationTests.Infrastructure;
+
+/// <summary>Reads the RFC 9457 answer out of a generated client's exception.</summary>
+public static class Problems
+{
+    public const string TypeBase = "https://halobestie.app/problems/";
+
+    public static async Task<Problem> ProblemOf(Func<Task> call)
+    {
+        var e = await Assert.ThrowsAnyAsync<ApiException>(call);
+        // Declared problem answers arrive deserialized (ApiException<ProblemDetails>); others as text.
+        var result = e.GetType().GetProperty("Result")?.GetValue(e);
+        return Parse(e.StatusCode, result is null ? e.Response : JsonSerializer.Serialize(result, result.GetType()));
+    }
+
+    public static Problem Parse(int status, string? body)
+    {
+        using var json = JsonDocument.Parse(string.IsNullOrEmpty(body) ? "{}" : body);
+        var root = json.RootElement;
+        var type = root.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
+        var errors = root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object
+            ? e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToArray())
+            : new Dictionary<string, string[]>();
+        return new Problem(status, type.StartsWith(TypeBase, StringComparison.Ordinal) ? type[TypeBase.Length..] : type, errors);
+    }
+}
+
+public sealed record Problem(int Status, string Name, IReadOnlyDictionary<string, string[]> Errors);
