@@ -704,6 +704,372 @@ export class InternalApiClient {
         return Promise.resolve<MitraDetails>(null as any);
     }
 
+    listClients(search: string | null | undefined, status: string | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfClientDetails> {
+        let url_ = this.baseUrl + "/api/internal/clients?";
+        if (search !== undefined && search !== null)
+            url_ += "search=" + encodeURIComponent("" + search) + "&";
+        if (status !== undefined && status !== null)
+            url_ += "status=" + encodeURIComponent("" + status) + "&";
+        if (page !== undefined && page !== null)
+            url_ += "page=" + encodeURIComponent("" + page) + "&";
+        if (pageSize !== undefined && pageSize !== null)
+            url_ += "pageSize=" + encodeURIComponent("" + pageSize) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListClients(_response);
+        });
+    }
+
+    protected processListClients(response: Response): Promise<PageOfClientDetails> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PageOfClientDetails.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PageOfClientDetails>(null as any);
+    }
+
+    getClient(id: string): Promise<ClientDetails> {
+        let url_ = this.baseUrl + "/api/internal/clients/{id}";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetClient(_response);
+        });
+    }
+
+    protected processGetClient(response: Response): Promise<ClientDetails> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = ClientDetails.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ClientDetails>(null as any);
+    }
+
+    suspendClient(id: string, body: SuspendClientBody): Promise<ClientDetails> {
+        let url_ = this.baseUrl + "/api/internal/clients/{id}/suspend";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processSuspendClient(_response);
+        });
+    }
+
+    protected processSuspendClient(response: Response): Promise<ClientDetails> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = ClientDetails.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ClientDetails>(null as any);
+    }
+
+    reinstateClient(id: string, body: ReinstateClientBody): Promise<ClientDetails> {
+        let url_ = this.baseUrl + "/api/internal/clients/{id}/reinstate";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processReinstateClient(_response);
+        });
+    }
+
+    protected processReinstateClient(response: Response): Promise<ClientDetails> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = ClientDetails.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ClientDetails>(null as any);
+    }
+
+    getSettings(): Promise<PlatformSettings> {
+        let url_ = this.baseUrl + "/api/internal/settings";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetSettings(_response);
+        });
+    }
+
+    protected processGetSettings(response: Response): Promise<PlatformSettings> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PlatformSettings.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PlatformSettings>(null as any);
+    }
+
+    updateSettings(command: UpdateSettings): Promise<PlatformSettings> {
+        let url_ = this.baseUrl + "/api/internal/settings";
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(command);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PUT",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processUpdateSettings(_response);
+        });
+    }
+
+    protected processUpdateSettings(response: Response): Promise<PlatformSettings> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PlatformSettings.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PlatformSettings>(null as any);
+    }
+
     listAuditEntries(staffId: string | null | undefined, from: Date | null | undefined, to: Date | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfAuditEntry> {
         let url_ = this.baseUrl + "/api/internal/audit?";
         if (staffId !== undefined && staffId !== null)
@@ -1198,6 +1564,7 @@ export class MitraDetails implements IMitraDetails {
     isActive?: boolean;
     createdAt?: Date;
     updatedAt?: Date;
+    hasSignedIn?: boolean;
 
     constructor(data?: IMitraDetails) {
         if (data) {
@@ -1223,6 +1590,7 @@ export class MitraDetails implements IMitraDetails {
             this.isActive = _data["isActive"];
             this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
             this.updatedAt = _data["updatedAt"] ? new Date(_data["updatedAt"].toString()) : undefined as any;
+            this.hasSignedIn = _data["hasSignedIn"];
         }
     }
 
@@ -1248,6 +1616,7 @@ export class MitraDetails implements IMitraDetails {
         data["isActive"] = this.isActive;
         data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
         data["updatedAt"] = this.updatedAt ? this.updatedAt.toISOString() : undefined as any;
+        data["hasSignedIn"] = this.hasSignedIn;
         return data;
     }
 }
@@ -1262,6 +1631,7 @@ export interface IMitraDetails {
     isActive?: boolean;
     createdAt?: Date;
     updatedAt?: Date;
+    hasSignedIn?: boolean;
 }
 
 export class RegisterMitra implements IRegisterMitra {
@@ -1418,6 +1788,415 @@ export class DeactivateMitraBody implements IDeactivateMitraBody {
 
 export interface IDeactivateMitraBody {
     reason?: string | undefined;
+}
+
+export class PageOfClientDetails implements IPageOfClientDetails {
+    items?: ClientDetails[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+
+    constructor(data?: IPageOfClientDetails) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["items"])) {
+                this.items = [] as any;
+                for (let item of _data["items"])
+                    this.items!.push(ClientDetails.fromJS(item));
+            }
+            this.pageNumber = _data["pageNumber"];
+            this.pageSize = _data["pageSize"];
+            this.total = _data["total"];
+        }
+    }
+
+    static fromJS(data: any): PageOfClientDetails {
+        data = typeof data === 'object' ? data : {};
+        let result = new PageOfClientDetails();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.items)) {
+            data["items"] = [];
+            for (let item of this.items)
+                data["items"].push(item ? item.toJSON() : undefined as any);
+        }
+        data["pageNumber"] = this.pageNumber;
+        data["pageSize"] = this.pageSize;
+        data["total"] = this.total;
+        return data;
+    }
+}
+
+export interface IPageOfClientDetails {
+    items?: ClientDetails[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+}
+
+export class ClientDetails implements IClientDetails {
+    id?: string;
+    displayName?: string | undefined;
+    alias?: string;
+    isRegistered?: boolean;
+    signInProvider?: string;
+    email?: string | undefined;
+    phoneNumber?: string | undefined;
+    status?: ClientStatus;
+    suspensionReason?: string | undefined;
+    createdAt?: Date;
+    registeredAt?: Date | undefined;
+    updatedAt?: Date;
+
+    constructor(data?: IClientDetails) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.displayName = _data["displayName"];
+            this.alias = _data["alias"];
+            this.isRegistered = _data["isRegistered"];
+            this.signInProvider = _data["signInProvider"];
+            this.email = _data["email"];
+            this.phoneNumber = _data["phoneNumber"];
+            this.status = _data["status"];
+            this.suspensionReason = _data["suspensionReason"];
+            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
+            this.registeredAt = _data["registeredAt"] ? new Date(_data["registeredAt"].toString()) : undefined as any;
+            this.updatedAt = _data["updatedAt"] ? new Date(_data["updatedAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): ClientDetails {
+        data = typeof data === 'object' ? data : {};
+        let result = new ClientDetails();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["displayName"] = this.displayName;
+        data["alias"] = this.alias;
+        data["isRegistered"] = this.isRegistered;
+        data["signInProvider"] = this.signInProvider;
+        data["email"] = this.email;
+        data["phoneNumber"] = this.phoneNumber;
+        data["status"] = this.status;
+        data["suspensionReason"] = this.suspensionReason;
+        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
+        data["registeredAt"] = this.registeredAt ? this.registeredAt.toISOString() : undefined as any;
+        data["updatedAt"] = this.updatedAt ? this.updatedAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IClientDetails {
+    id?: string;
+    displayName?: string | undefined;
+    alias?: string;
+    isRegistered?: boolean;
+    signInProvider?: string;
+    email?: string | undefined;
+    phoneNumber?: string | undefined;
+    status?: ClientStatus;
+    suspensionReason?: string | undefined;
+    createdAt?: Date;
+    registeredAt?: Date | undefined;
+    updatedAt?: Date;
+}
+
+export enum ClientStatus {
+    Active = "active",
+    Suspended = "suspended",
+}
+
+export class SuspendClientBody implements ISuspendClientBody {
+    reason?: string;
+
+    constructor(data?: ISuspendClientBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.reason = _data["reason"];
+        }
+    }
+
+    static fromJS(data: any): SuspendClientBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new SuspendClientBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["reason"] = this.reason;
+        return data;
+    }
+}
+
+export interface ISuspendClientBody {
+    reason?: string;
+}
+
+export class ReinstateClientBody implements IReinstateClientBody {
+    reason?: string;
+
+    constructor(data?: IReinstateClientBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.reason = _data["reason"];
+        }
+    }
+
+    static fromJS(data: any): ReinstateClientBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new ReinstateClientBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["reason"] = this.reason;
+        return data;
+    }
+}
+
+export interface IReinstateClientBody {
+    reason?: string;
+}
+
+export class PlatformSettings implements IPlatformSettings {
+    maxCustomersPerMitra?: number;
+    pairingTimeoutSeconds?: number;
+    heartbeatIntervalSeconds?: number;
+    heartbeatTimeoutSeconds?: number;
+    sessionDurationMinutes?: number;
+    trialSessions?: number;
+    topics?: string[];
+    timeZone?: string;
+    anonymity?: AnonymitySettings;
+    id?: string;
+
+    constructor(data?: IPlatformSettings) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.maxCustomersPerMitra = _data["maxCustomersPerMitra"];
+            this.pairingTimeoutSeconds = _data["pairingTimeoutSeconds"];
+            this.heartbeatIntervalSeconds = _data["heartbeatIntervalSeconds"];
+            this.heartbeatTimeoutSeconds = _data["heartbeatTimeoutSeconds"];
+            this.sessionDurationMinutes = _data["sessionDurationMinutes"];
+            this.trialSessions = _data["trialSessions"];
+            if (Array.isArray(_data["topics"])) {
+                this.topics = [] as any;
+                for (let item of _data["topics"])
+                    this.topics!.push(item);
+            }
+            this.timeZone = _data["timeZone"];
+            this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : undefined as any;
+            this.id = _data["id"];
+        }
+    }
+
+    static fromJS(data: any): PlatformSettings {
+        data = typeof data === 'object' ? data : {};
+        let result = new PlatformSettings();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["maxCustomersPerMitra"] = this.maxCustomersPerMitra;
+        data["pairingTimeoutSeconds"] = this.pairingTimeoutSeconds;
+        data["heartbeatIntervalSeconds"] = this.heartbeatIntervalSeconds;
+        data["heartbeatTimeoutSeconds"] = this.heartbeatTimeoutSeconds;
+        data["sessionDurationMinutes"] = this.sessionDurationMinutes;
+        data["trialSessions"] = this.trialSessions;
+        if (Array.isArray(this.topics)) {
+            data["topics"] = [];
+            for (let item of this.topics)
+                data["topics"].push(item);
+        }
+        data["timeZone"] = this.timeZone;
+        data["anonymity"] = this.anonymity ? this.anonymity.toJSON() : undefined as any;
+        data["id"] = this.id;
+        return data;
+    }
+}
+
+export interface IPlatformSettings {
+    maxCustomersPerMitra?: number;
+    pairingTimeoutSeconds?: number;
+    heartbeatIntervalSeconds?: number;
+    heartbeatTimeoutSeconds?: number;
+    sessionDurationMinutes?: number;
+    trialSessions?: number;
+    topics?: string[];
+    timeZone?: string;
+    anonymity?: AnonymitySettings;
+    id?: string;
+}
+
+export class AnonymitySettings implements IAnonymitySettings {
+    showClientDisplayName?: boolean;
+    showMitraFullName?: boolean;
+
+    constructor(data?: IAnonymitySettings) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.showClientDisplayName = _data["showClientDisplayName"];
+            this.showMitraFullName = _data["showMitraFullName"];
+        }
+    }
+
+    static fromJS(data: any): AnonymitySettings {
+        data = typeof data === 'object' ? data : {};
+        let result = new AnonymitySettings();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["showClientDisplayName"] = this.showClientDisplayName;
+        data["showMitraFullName"] = this.showMitraFullName;
+        return data;
+    }
+}
+
+export interface IAnonymitySettings {
+    showClientDisplayName?: boolean;
+    showMitraFullName?: boolean;
+}
+
+export class UpdateSettings implements IUpdateSettings {
+    maxCustomersPerMitra?: number;
+    pairingTimeoutSeconds?: number;
+    heartbeatIntervalSeconds?: number;
+    heartbeatTimeoutSeconds?: number;
+    sessionDurationMinutes?: number;
+    trialSessions?: number;
+    topics?: string[];
+    timeZone?: string;
+    anonymity?: AnonymitySettings;
+
+    constructor(data?: IUpdateSettings) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.maxCustomersPerMitra = _data["maxCustomersPerMitra"];
+            this.pairingTimeoutSeconds = _data["pairingTimeoutSeconds"];
+            this.heartbeatIntervalSeconds = _data["heartbeatIntervalSeconds"];
+            this.heartbeatTimeoutSeconds = _data["heartbeatTimeoutSeconds"];
+            this.sessionDurationMinutes = _data["sessionDurationMinutes"];
+            this.trialSessions = _data["trialSessions"];
+            if (Array.isArray(_data["topics"])) {
+                this.topics = [] as any;
+                for (let item of _data["topics"])
+                    this.topics!.push(item);
+            }
+            this.timeZone = _data["timeZone"];
+            this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): UpdateSettings {
+        data = typeof data === 'object' ? data : {};
+        let result = new UpdateSettings();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["maxCustomersPerMitra"] = this.maxCustomersPerMitra;
+        data["pairingTimeoutSeconds"] = this.pairingTimeoutSeconds;
+        data["heartbeatIntervalSeconds"] = this.heartbeatIntervalSeconds;
+        data["heartbeatTimeoutSeconds"] = this.heartbeatTimeoutSeconds;
+        data["sessionDurationMinutes"] = this.sessionDurationMinutes;
+        data["trialSessions"] = this.trialSessions;
+        if (Array.isArray(this.topics)) {
+            data["topics"] = [];
+            for (let item of this.topics)
+                data["topics"].push(item);
+        }
+        data["timeZone"] = this.timeZone;
+        data["anonymity"] = this.anonymity ? this.anonymity.toJSON() : undefined as any;
+        return data;
+    }
+}
+
+export interface IUpdateSettings {
+    maxCustomersPerMitra?: number;
+    pairingTimeoutSeconds?: number;
+    heartbeatIntervalSeconds?: number;
+    heartbeatTimeoutSeconds?: number;
+    sessionDurationMinutes?: number;
+    trialSessions?: number;
+    topics?: string[];
+    timeZone?: string;
+    anonymity?: AnonymitySettings;
 }
 
 export class PageOfAuditEntry implements IPageOfAuditEntry {

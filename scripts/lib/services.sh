@@ -6,7 +6,7 @@
 #   scripts/lib/services.sh free-port
 #   scripts/lib/services.sh start-postgres DIR [PORT] [fast]   # prints the Npgsql connection string
 #   scripts/lib/services.sh start-redis DIR [PORT]             # prints the Valkey connection string
-#   scripts/lib/services.sh stop DIR                           # stops whatever runs on DIR; never fails
+#   scripts/lib/services.sh stop DIR                           # stops what runs on DIR or DIR/*; never fails
 #   scripts/lib/services.sh purge DIR                          # stop, then delete DIR and its data
 #
 # Functions (when sourced): free_port, port_in_use, start_postgres, start_redis, stop_postgres,
@@ -44,7 +44,7 @@ _svc_alive() {
 port_in_use() {
     local p=$1
     if command -v ss >/dev/null 2>&1; then
-        if [[ -n "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]]; then
+        if [[ -n "$(ss -Htln "( sport = :$p )" 2>/dev/null)" ]]; then
             return 0
         fi
     fi
@@ -451,22 +451,42 @@ stop_redis() {
 # ----------------------------------------------------------------------------------------------
 # both
 
-# stop_services DIR: stop the PostgreSQL and the redis-server started on DIR, if any. Never fails.
+# _svc_service_dirs DIR: DIR itself and those of its direct subfolders that hold a server
+# (so that `stop DIR` also covers DIR/postgres and DIR/valkey).
+_svc_service_dirs() {
+    local dir=$1 sub
+    printf '%s\n' "$dir"
+    for sub in "$dir"/*/; do
+        sub=${sub%/}
+        [[ -d "$sub" ]] || continue
+        if [[ -L "$sub/pgdata" || -d "$sub/pgdata" || -f "$sub/redis.pid" ]]; then
+            printf '%s\n' "$sub"
+        fi
+    done
+}
+
+# stop_services DIR: stop the PostgreSQL and the redis-server started on DIR (or on a direct
+# subfolder of DIR), if any. Idempotent; never fails.
 stop_services() {
-    local dir=${1:-}
-    [[ -n "$dir" ]] || return 0
-    stop_postgres "$dir" || true
-    stop_redis "$dir" || true
+    local dir=${1:-} d
+    [[ -n "$dir" && -d "$dir" ]] || return 0
+    dir=$(cd -- "$dir" && pwd -P) || return 0
+    while IFS= read -r d; do
+        stop_postgres "$d" || true
+        stop_redis "$d" || true
+    done < <(_svc_service_dirs "$dir")
     return 0
 }
 
-# purge_services DIR: stop_services, then delete DIR and any data area outside it. Never fails.
+# purge_services DIR: stop_services, then delete DIR and any data area kept outside it
+# (/var/tmp/halobestie-*). Never fails.
 purge_services() {
-    local dir=${1:-} area sockdir
+    local dir=${1:-} d area sockdir
     [[ -n "$dir" && -d "$dir" ]] || return 0
     dir=$(cd -- "$dir" && pwd -P) || return 0
     stop_services "$dir"
-    if area=$(_svc_pg_area "$dir" 0 2>/dev/null); then
+    while IFS= read -r d; do
+        area=$(_svc_pg_area "$d" 0 2>/dev/null) || continue
         sockdir=$(_svc_pg_sockdir "$area")
         if [[ "$sockdir" == /tmp/halobestie-sock-* ]]; then
             rm -rf -- "$sockdir" 2>/dev/null || true
@@ -474,7 +494,7 @@ purge_services() {
         if [[ "$area" == /var/tmp/halobestie-* ]]; then
             rm -rf -- "$area" 2>/dev/null || true
         fi
-    fi
+    done < <(_svc_service_dirs "$dir")
     rm -rf -- "$dir" 2>/dev/null || true
     return 0
 }

@@ -37,6 +37,8 @@ public sealed class Program
         api.MapStaffAuthEndpoints();
         api.MapStaffEndpoints();
         api.MapMitraEndpoints();
+        api.MapClientEndpoints();
+        api.MapSettingsEndpoints();
         api.MapAuditEndpoints();
 
         await app.RunAsync();

@@ -1,5 +1,7 @@
+using HaloBestie.Api.Public.Endpoints;
 using HaloBestie.Application.Common;
 using HaloBestie.Infrastructure;
+using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Persistence;
 using HaloBestie.Infrastructure.Web;
 
@@ -19,13 +21,20 @@ public sealed class Program
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
+        builder.Services.AddFirebaseAuthentication(builder.Configuration, builder.Environment);
 
         var app = builder.Build();
         if (await app.RunIfAskedAsync(args))
             return 0;
 
         app.UseHaloBestieDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
         app.MapHealthEndpoints();
+        app.MapClientEndpoints();
+        app.MapMitraEndpoints();
+        app.MapSharedEndpoints();
 
         await app.RunAsync();
         return 0;

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
+using HaloBestie.Application.Common;
 using HaloBestie.Application.Mitras;
+using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Persistence;
 using HaloBestie.Infrastructure.Valkey;
 using HaloBestie.Infrastructure.Web;
@@ -45,6 +47,8 @@ public static class HostSetup
         services.AddValidatorsFromAssemblyContaining<RegisterMitra>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHaloBestieHealthChecks();
         services.AddHttpContextAccessor();
+        services.AddStaffServices(builder.Configuration);
+        services.AddScoped<IFirebaseCaller, FirebaseCaller>();
 
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HaloBestie.ArchitectureTests;
 
 /// <summary>
-/// Which host maps which routes, read from each host's own route table. Nothing here talks to
+/// Each host builds with every service resolvable, and maps only its own routes, read from its route table, read from each host's own route table. Nothing here talks to
 /// PostgreSQL or Valkey: the connection strings point nowhere and no request is sent.
 /// </summary>
 public class HostRouteTests
@@ -40,6 +40,12 @@ public class HostRouteTests
     private static WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
         factory.WithWebHostBuilder(b => b
             .UseEnvironment("Test")
+            .UseDefaultServiceProvider(o =>
+            {
+                // As in Development: every registered service (every Mediator handler included) must be constructible.
+                o.ValidateOnBuild = true;
+                o.ValidateScopes = true;
+            })
             .UseSetting("ConnectionStrings:Postgres", "Host=127.0.0.1;Port=1;Database=none")
             .UseSetting("ConnectionStrings:Valkey", "127.0.0.1:1")
             .UseSetting("ControlCenter:TokenSigningKey", new string('k', 48))

@@ -2,7 +2,7 @@ using HaloBestie.Domain.Mitras;
 
 namespace HaloBestie.Application.Mitras;
 
-/// <summary>A mitra as the control center sees it.</summary>
+/// <summary>A mitra as the control center sees it. <c>HasSignedIn</c>: the mitra app has bound its Firebase account.</summary>
 public sealed record MitraDetails(
     Guid Id,
     string FullName,
@@ -12,8 +12,9 @@ public sealed record MitraDetails(
     IReadOnlyList<string> Specialties,
     bool IsActive,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    bool HasSignedIn)
 {
     public static MitraDetails From(Mitra m) =>
-        new(m.Id, m.FullName, m.PhoneNumber, m.Alias, m.Bio, m.Specialties, m.IsActive, m.CreatedAt, m.UpdatedAt);
+        new(m.Id, m.FullName, m.PhoneNumber, m.Alias, m.Bio, m.Specialties, m.IsActive, m.CreatedAt, m.UpdatedAt, m.FirebaseUid is not null);
 }

@@ -18,4 +18,6 @@ public sealed partial class MitraProjection : SingleStreamProjection<Mitra, Guid
     public static Mitra Apply(MitraDeactivated e, Mitra mitra) => mitra.Apply(e);
 
     public static Mitra Apply(MitraActivated e, Mitra mitra) => mitra.Apply(e);
+
+    public static Mitra Apply(MitraFirebaseAccountBound e, Mitra mitra) => mitra.Apply(e);
 }

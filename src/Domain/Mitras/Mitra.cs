@@ -10,7 +10,8 @@ public sealed record Mitra(
     IReadOnlyList<string> Specialties,
     bool IsActive,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? FirebaseUid = null)
 {
     public static Mitra Create(MitraRegistered e) =>
         new(e.MitraId, e.FullName, e.PhoneNumber, e.Alias, e.Bio, e.Specialties, IsActive: true, e.At, e.At);
@@ -28,4 +29,6 @@ public sealed record Mitra(
     public Mitra Apply(MitraDeactivated e) => this with { IsActive = false, UpdatedAt = e.At };
 
     public Mitra Apply(MitraActivated e) => this with { IsActive = true, UpdatedAt = e.At };
+
+    public Mitra Apply(MitraFirebaseAccountBound e) => this with { FirebaseUid = e.FirebaseUid, UpdatedAt = e.At };
 }

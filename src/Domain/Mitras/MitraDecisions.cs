@@ -27,4 +27,17 @@ public static class MitraDecisions
 
     public static IReadOnlyList<object> Activate(Mitra mitra, Guid byStaffId, DateTimeOffset now) =>
         mitra.IsActive ? [] : [new MitraActivated(mitra.Id, byStaffId, now)];
+
+    /// <summary>
+    /// A phone sign-in of the mitra app. The first binds the Firebase account; later ones must come
+    /// from that same account (a second account with the same number is not this mitra).
+    /// </summary>
+    public static IReadOnlyList<object> SignIn(Mitra mitra, string firebaseUid, DateTimeOffset now)
+    {
+        if (mitra.FirebaseUid is { } bound && bound != firebaseUid)
+            throw new DomainException(ProblemNames.NotAMitra, "This phone number belongs to a mitra who signs in with another Firebase account.");
+        if (!mitra.IsActive)
+            throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
+        return mitra.FirebaseUid is null ? [new MitraFirebaseAccountBound(mitra.Id, firebaseUid, now)] : [];
+    }
 }

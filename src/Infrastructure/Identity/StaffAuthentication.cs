@@ -48,14 +48,6 @@ public static class StaffAuthentication
     public static IServiceCollection AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         var options = StaffTokenOptions.From(configuration);
-        services.AddSingleton(options);
-        services.AddSingleton(new LockoutPolicy(
-            configuration.GetValue("ControlCenter:Lockout:MaxFailedAttempts", 5),
-            TimeSpan.FromMinutes(configuration.GetValue("ControlCenter:Lockout:Minutes", 15))));
-        services.AddSingleton<IPasswordHasher, StaffPasswordHasher>();
-        services.AddSingleton<IStaffTokenIssuer, StaffTokenIssuer>();
-        services.AddScoped<ICurrentStaff, CurrentStaff>();
-
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {
@@ -75,6 +67,23 @@ public static class StaffAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicies.Operator, p => p.RequireRole(RoleName(StaffRole.Admin), RoleName(StaffRole.Operator)))
             .AddPolicy(StaffPolicies.Admin, p => p.RequireRole(RoleName(StaffRole.Admin)));
+        return services;
+    }
+
+    /// <summary>
+    /// What staff use cases need, registered on both hosts: the Mediator generator registers every
+    /// handler in each host, and Development validates that all of them can be built. Nothing here
+    /// reads a secret until a staff use case actually runs.
+    /// </summary>
+    public static IServiceCollection AddStaffServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => StaffTokenOptions.From(configuration));
+        services.AddSingleton(new LockoutPolicy(
+            configuration.GetValue("ControlCenter:Lockout:MaxFailedAttempts", 5),
+            TimeSpan.FromMinutes(configuration.GetValue("ControlCenter:Lockout:Minutes", 15))));
+        services.AddSingleton<IPasswordHasher, StaffPasswordHasher>();
+        services.AddSingleton<IStaffTokenIssuer, StaffTokenIssuer>();
+        services.AddScoped<ICurrentStaff, CurrentStaff>();
         return services;
     }
 

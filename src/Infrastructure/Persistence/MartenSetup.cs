@@ -1,5 +1,8 @@
 using HaloBestie.Application.Audit;
+using HaloBestie.Application.Clients;
 using HaloBestie.Application.Mitras;
+using HaloBestie.Domain.Clients;
+using HaloBestie.Domain.Settings;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Staff;
 using JasperFx;
@@ -51,7 +54,15 @@ public static class MartenSetup
         options.Projections.Add<MitraProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Mitra>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_mitra_phone_number", m => m.PhoneNumber)
+            .UniqueIndex(UniqueIndexType.Computed, "uq_mitra_firebase_uid", m => m.FirebaseUid!)
             .Index(m => m.CreatedAt);
+
+        options.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Client>()
+            .UniqueIndex(UniqueIndexType.Computed, "uq_client_firebase_uid", c => c.FirebaseUid)
+            .Index(c => c.CreatedAt);
+
+        options.Schema.For<PlatformSettings>();
 
         options.Schema.For<StaffAccount>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", s => s.Email);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using HaloBestie.Clients.Internal;
+using HaloBestie.Clients.Public;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +74,28 @@ public sealed class HostsFixture : IAsyncLifetime
 
     public T Service<T>() where T : notnull => Internal.Services.GetRequiredService<T>();
 
+    /// <summary>A generated public-API client presenting the given Firebase ID token.</summary>
+    public PublicApiClient PublicAs(string idToken)
+    {
+        var http = Public.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", idToken);
+        return new PublicApiClient(http);
+    }
+
+    public PublicApiClient AnonymousPublic() => new(Public.CreateClient());
+
+    /// <summary>Registers a mitra through the internal API and signs it in on the mitra app; returns its token and id.</summary>
+    public async Task<(PublicApiClient Client, string Token, Guid MitraId, string Phone)> NewSignedInMitraAsync()
+    {
+        var phone = $"+62813{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var admin = await AdminAsync();
+        var mitra = await admin.RegisterMitraAsync(new RegisterMitra { FullName = "Mitra " + phone, PhoneNumber = phone, Alias = "Kak " + phone[^4..] });
+        var token = FirebaseTokens.Emulator("mitra-" + Guid.NewGuid().ToString("N"), "phone", phone: phone);
+        var client = PublicAs(token);
+        await client.SignInMitraAsync();
+        return (client, token, mitra.Id, phone);
+    }
+
     private WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
         factory.WithWebHostBuilder(b => b
             .UseEnvironment("Test")
@@ -81,6 +104,8 @@ public sealed class HostsFixture : IAsyncLifetime
             .UseSetting("Marten:Schema", _schema)
             .UseSetting("Valkey:KeyPrefix", $"test:{_schema}:")
             .UseSetting("ControlCenter:TokenSigningKey", SigningKey)
+            .UseSetting("Firebase:ProjectId", FirebaseTokens.ProjectId)
+            .UseSetting("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
             .UseSetting("ControlCenter:BootstrapAdmin:Email", AdminEmail)
             .UseSetting("ControlCenter:BootstrapAdmin:Password", AdminPassword)
             .UseSetting("Logging:LogLevel:Default", "Warning"));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HaloBestie.Clients.Internal;
 
 namespace HaloBestie.IntegrationTests.Infrastructure;
 
@@ -10,10 +9,16 @@ public static class Problems
 
     public static async Task<Problem> ProblemOf(Func<Task> call)
     {
-        var e = await Assert.ThrowsAnyAsync<ApiException>(call);
+        // Each generated client (internal, public) has its own ApiException; read them alike.
+        var e = await Assert.ThrowsAnyAsync<Exception>(call);
+        var type = e.GetType();
+        if (!type.Name.StartsWith("ApiException", StringComparison.Ordinal))
+            throw new InvalidOperationException("Expected a problem answer, got " + e, e);
+        var status = (int)type.GetProperty("StatusCode")!.GetValue(e)!;
         // Declared problem answers arrive deserialized (ApiException<ProblemDetails>); others as text.
-        var result = e.GetType().GetProperty("Result")?.GetValue(e);
-        return Parse(e.StatusCode, result is null ? e.Response : JsonSerializer.Serialize(result, result.GetType()));
+        var result = type.GetProperty("Result")?.GetValue(e);
+        var body = result is null ? (string?)type.GetProperty("Response")!.GetValue(e) : JsonSerializer.Serialize(result, result.GetType());
+        return Parse(status, body);
     }
 
     public static Problem Parse(int status, string? body)

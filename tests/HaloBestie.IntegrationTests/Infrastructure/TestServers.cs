@@ -59,8 +59,7 @@ public sealed class TestServers
         var dir = Directory.CreateTempSubdirectory("halobestie-tests-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            Services("stop", dir).GetAwaiter().GetResult();
-            Directory.Delete(dir, recursive: true);
+            Services("purge", dir).GetAwaiter().GetResult();
         };
         var postgres = await Services("start-postgres", Path.Combine(dir, "postgres"), "", "fast");
         var valkey = await Services("start-redis", Path.Combine(dir, "valkey"));
@@ -74,12 +73,12 @@ public sealed class TestServers
         foreach (var a in args)
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"scripts/lib/services.sh {string.Join(' ', args)} failed: {errors}");
-        return output.Trim().Split('\n').LastOrDefault()?.Trim() ?? "";
+            throw new InvalidOperationException($"scripts/lib/services.sh {string.Join(' ', args)} failed: {await errors}");
+        return (await output).Trim().Split('\n').LastOrDefault()?.Trim() ?? "";
     }
 
     private static string FindRepositoryRoot()

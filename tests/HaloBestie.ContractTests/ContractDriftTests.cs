@@ -1,19 +1,22 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HaloBestie.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace HaloBestie.IntegrationTests.Contracts;
+namespace HaloBestie.ContractTests;
 
 /// <summary>
 /// The committed OpenAPI documents and generated clients under clients/ must be what the code
 /// produces now. With HALOBESTIE_UPDATE_CONTRACTS=1 (scripts/generate-clients) the test writes
-/// them instead of comparing.
+/// them instead of comparing. Serving the documents needs no PostgreSQL or Valkey: the
+/// connection strings point nowhere.
 /// </summary>
-public class ContractDriftTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+public class ContractDriftTests
 {
     private static readonly bool Update = Environment.GetEnvironmentVariable("HALOBESTIE_UPDATE_CONTRACTS") == "1";
-    private static readonly string Clients = Path.Combine(TestServers.RepositoryRoot, "clients");
+    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    private static readonly string Clients = Path.Combine(RepositoryRoot, "clients");
 
     public static TheoryData<string> Hosts => ["public", "internal"];
 
@@ -21,8 +24,9 @@ public class ContractDriftTests(HostsFixture hosts) : IClassFixture<HostsFixture
     [MemberData(nameof(Hosts))]
     public async Task Committed_openapi_document_and_clients_match_the_code(string host)
     {
-        var http = host == "public" ? hosts.Public.CreateClient() : hosts.Internal.CreateClient();
-        var document = Normalize(await http.GetStringAsync("/swagger/v1/swagger.json"));
+        var document = Normalize(host == "public"
+            ? await DocumentOf(new WebApplicationFactory<Api.Public.Program>())
+            : await DocumentOf(new WebApplicationFactory<Api.Internal.Program>()));
         var documentPath = Path.Combine(Clients, $"{host}.openapi.json");
         var className = host == "public" ? "PublicApiClient" : "InternalApiClient";
         var csharpPath = Path.Combine(Clients, "csharp", $"{className}.cs");
@@ -56,6 +60,29 @@ public class ContractDriftTests(HostsFixture hosts) : IClassFixture<HostsFixture
         }
     }
 
+    private static async Task<string> DocumentOf<T>(WebApplicationFactory<T> factory) where T : class
+    {
+        await using var host = factory.WithWebHostBuilder(b => b
+            .UseEnvironment("Test")
+            .UseSetting("ConnectionStrings:Postgres", "Host=127.0.0.1;Port=1;Database=none")
+            .UseSetting("ConnectionStrings:Valkey", "127.0.0.1:1")
+            .UseSetting("ControlCenter:TokenSigningKey", new string('k', 48))
+            .UseSetting("ControlCenter:BootstrapAdmin:Email", "")
+            .UseSetting("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099"));
+        using var http = host.CreateClient();
+        return await http.GetStringAsync("/swagger/v1/swagger.json");
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "HaloBestie.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("HaloBestie.sln not found above " + AppContext.BaseDirectory);
+    }
+
     private static string Normalize(string json) =>
         JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
 
@@ -77,7 +104,7 @@ public class ContractDriftTests(HostsFixture hosts) : IClassFixture<HostsFixture
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = TestServers.RepositoryRoot,
+            WorkingDirectory = RepositoryRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

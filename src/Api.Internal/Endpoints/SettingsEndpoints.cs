@@ -1,0 +1,28 @@
+using HaloBestie.Application.Settings;
+using HaloBestie.Infrastructure.Identity;
+using Mediator;
+
+namespace HaloBestie.Api.Internal.Endpoints;
+
+public static class SettingsEndpoints
+{
+    public static void MapSettingsEndpoints(this IEndpointRouteBuilder api)
+    {
+        var settings = api.MapGroup("/settings").WithTags("Settings")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        settings.MapGet("", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetSettings(), ct)))
+            .WithName("GetSettings")
+            .WithSummary("The platform settings in force (operators may read).")
+            .RequireAuthorization(StaffPolicies.Operator);
+
+        settings.MapPut("", async (UpdateSettings command, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(command, ct)))
+            .WithName("UpdateSettings")
+            .WithSummary("Replace every setting (admin). Ranges: maxCustomersPerMitra 1–20, pairingTimeoutSeconds 5–600, heartbeatIntervalSeconds 1–300, heartbeatTimeoutSeconds > interval and ≤ 3600, sessionDurationMinutes 5–240, trialSessions 0–10, 1–20 unique topics of ≤ 40 characters, an IANA timeZone.")
+            .ProducesValidationProblem()
+            .RequireAuthorization(StaffPolicies.Admin);
+    }
+}

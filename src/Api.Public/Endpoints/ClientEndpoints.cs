@@ -1,0 +1,39 @@
+using HaloBestie.Application.Clients;
+using HaloBestie.Infrastructure.Identity;
+using Mediator;
+
+namespace HaloBestie.Api.Public.Endpoints;
+
+/// <summary>The client app: <c>/api/client</c>. A mitra's token gets 403 on every route.</summary>
+public static class ClientEndpoints
+{
+    public static void MapClientEndpoints(this IEndpointRouteBuilder api)
+    {
+        var client = api.MapGroup("/api/client").WithTags("Client")
+            .RequireAuthorization(FirebasePolicies.Firebase)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        client.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new StartClientSession(), ct)))
+            .WithName("StartClientSession")
+            .WithSummary("Sign in; creates the client on first call.")
+            .WithDescription("needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.");
+
+        client.MapPost("/auth/register", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new RegisterClient(), ct)))
+            .WithName("RegisterClient")
+            .WithSummary("Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        client.MapGet("/me", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetMyClientProfile(), ct)))
+            .WithName("GetMyClientProfile");
+
+        client.MapPut("/me/display-name", async (SetDisplayName command, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(command, ct)))
+            .WithName("SetDisplayName")
+            .WithSummary("3–30 letters, digits, spaces or . _ - (any script); trimmed.")
+            .ProducesValidationProblem();
+    }
+}

@@ -1,0 +1,29 @@
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Clients;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Clients;
+
+/// <summary>
+/// <c>POST /api/client/auth/register</c>: after linking Google, Apple or phone in Firebase, the
+/// app calls this with its refreshed token. 409 <c>conflict</c> while the token is still anonymous.
+/// </summary>
+public sealed record RegisterClient : ICommand<ClientProfile>
+{
+    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, TimeProvider clock) : ICommandHandler<RegisterClient, ClientProfile>
+    {
+        public async ValueTask<ClientProfile> Handle(RegisterClient command, CancellationToken cancellationToken)
+        {
+            var stream = await session.Events.FetchForWriting<Client>((await session.RequireClientAsync(caller, cancellationToken)).Id, cancellationToken);
+            var client = stream.Aggregate!;
+            var events = ClientDecisions.Register(client, caller.SignInProvider, caller.Email, caller.PhoneNumber, clock.GetUtcNow());
+            if (events.Count == 0)
+                return ClientProfile.From(client);
+            stream.AppendMany(events);
+            await session.SaveChangesAsync(cancellationToken);
+            return ClientProfile.From(events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e)));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Clients;
+using JasperFx;
+using Marten;
+using Marten.Exceptions;
+using Mediator;
+
+namespace HaloBestie.Application.Clients;
+
+/// <summary>
+/// <c>POST /api/client/auth/session</c>: the client app's sign-in. Creates the client on first
+/// contact; a non-anonymous token registers an anonymous client. Two devices signing in with
+/// one new Firebase account at the same moment still make one client: the unique index on the
+/// Firebase UID lets one insert win, and the loser reads the winner's record.
+/// </summary>
+public sealed record StartClientSession : ICommand<StartClientSession.Result>
+{
+    public sealed record Result(ClientProfile Client, bool NeedsDisplayName, bool MustRegister);
+
+    public sealed class Handler(IDocumentSession session, IDocumentStore store, IFirebaseCaller caller, TimeProvider clock)
+        : ICommandHandler<StartClientSession, Result>
+    {
+        public async ValueTask<Result> Handle(StartClientSession command, CancellationToken cancellationToken)
+        {
+            await session.EnsureNotMitraAsync(caller, cancellationToken);
+            var now = clock.GetUtcNow();
+            var existing = await session.FindClientAsync(caller.Uid, cancellationToken);
+            var client = existing is null
+                ? await SignUpAsync(now, cancellationToken)
+                : await SignInAsync(existing, now, cancellationToken);
+            return new Result(ClientProfile.From(client), client.DisplayName is null, !client.IsRegistered);
+        }
+
+        private async Task<Client> SignUpAsync(DateTimeOffset now, CancellationToken ct)
+        {
+            var signedUp = ClientDecisions.SignUp(Guid.CreateVersion7(), caller.Uid, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
+            session.Events.StartStream<Client>(signedUp.ClientId, signedUp);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return Client.Create(signedUp);
+            }
+            catch (Exception e) when (e is MartenCommandException or DocumentAlreadyExistsException or ConcurrencyException)
+            {
+                await using var fresh = store.QuerySession();
+                var winner = await fresh.FindClientAsync(caller.Uid, ct);
+                if (winner is null)
+                    throw;
+                return winner;
+            }
+        }
+
+        private async Task<Client> SignInAsync(Client existing, DateTimeOffset now, CancellationToken ct)
+        {
+            if (ClientDecisions.SignIn(existing, caller.SignInProvider, caller.Email, caller.PhoneNumber, now).Count == 0)
+                return existing;
+            var stream = await session.Events.FetchForWriting<Client>(existing.Id, ct);
+            var client = stream.Aggregate!;
+            var events = ClientDecisions.SignIn(client, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
+            stream.AppendMany(events);
+            await session.SaveChangesAsync(ct);
+            return events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using FluentValidation;
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Clients;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Clients;
+
+/// <summary>
+/// A suspended client can still sign in and read its profile but cannot start pairings.
+/// Suspending a suspended client changes nothing (200, no event, no audit entry).
+/// </summary>
+public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<ClientDetails>
+{
+    public sealed record Body(string Reason);
+
+    public sealed class Validator : AbstractValidator<SuspendClient>
+    {
+        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
+    }
+
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
+    {
+        public async ValueTask<ClientDetails> Handle(SuspendClient command, CancellationToken cancellationToken)
+        {
+            var stream = await session.Events.FetchForWriting<Client>(command.ClientId, cancellationToken);
+            var client = stream.Aggregate ?? throw new NotFoundException("Client", command.ClientId);
+            var now = clock.GetUtcNow();
+            var events = ClientDecisions.Suspend(client, command.Reason.Trim(), staff.Actor.Id, now);
+            if (events.Count == 0)
+                return ClientDetails.From(client);
+
+            stream.AppendMany(events);
+            session.Audit(staff.Actor, "client.suspended", "client", client.Id, now, command.Reason.Trim());
+            await session.SaveChangesAsync(cancellationToken);
+            return ClientDetails.From(events.OfType<ClientSuspended>().Aggregate(client, (c, e) => c.Apply(e)));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Application.Settings;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Mitras;
+
+/// <summary>The mitra app's own profile. <c>Capacity</c>: how many clients the mitra may serve at once.</summary>
+public sealed record MitraMe(Guid Id, string FullName, string Alias, string? Bio, IReadOnlyList<string> Specialties, int Capacity)
+{
+    public static async Task<MitraMe> LoadAsync(IQuerySession session, Mitra mitra, CancellationToken ct)
+    {
+        var settings = await session.LoadSettingsAsync(ct);
+        return new MitraMe(mitra.Id, mitra.FullName, mitra.Alias, mitra.Bio, mitra.Specialties, settings.MaxCustomersPerMitra);
+    }
+}
+
+public sealed record GetMyMitraProfile : IQuery<MitraMe>
+{
+    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<GetMyMitraProfile, MitraMe>
+    {
+        public async ValueTask<MitraMe> Handle(GetMyMitraProfile query, CancellationToken cancellationToken) =>
+            await MitraMe.LoadAsync(session, await session.RequireMitraAsync(caller, cancellationToken), cancellationToken);
+    }
+}

@@ -1,0 +1,38 @@
+using HaloBestie.Application.Common;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Mitras;
+
+/// <summary>
+/// <c>POST /api/mitra/auth/session</c>: the mitra app signs in by phone OTP only. The token's
+/// <c>phone_number</c> must be an active mitra's; the first sign-in binds the Firebase account,
+/// later ones must come from it (403 <c>not-a-mitra</c> otherwise).
+/// </summary>
+public sealed record SignInMitra : ICommand<MitraMe>
+{
+    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, TimeProvider clock) : ICommandHandler<SignInMitra, MitraMe>
+    {
+        public async ValueTask<MitraMe> Handle(SignInMitra command, CancellationToken cancellationToken)
+        {
+            if (caller.SignInProvider != "phone" || !PhoneNumbers.TryNormalize(caller.PhoneNumber, out var phone))
+                throw new DomainException(ProblemNames.NotAMitra, "The mitra app signs in with a phone number (Firebase phone authentication).");
+
+            var mitraId = await session.Query<Mitra>().Where(m => m.PhoneNumber == phone).Select(m => m.Id).FirstOrDefaultAsync(cancellationToken);
+            if (mitraId == Guid.Empty)
+                throw new DomainException(ProblemNames.NotAMitra, "No mitra has this phone number.");
+
+            var stream = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
+            var mitra = stream.Aggregate!;
+            var events = MitraDecisions.SignIn(mitra, caller.Uid, clock.GetUtcNow());
+            if (events.Count > 0)
+            {
+                stream.AppendMany(events);
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            return await MitraMe.LoadAsync(session, mitra, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using FluentValidation;
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Settings;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Settings;
+
+/// <summary>
+/// <c>PUT /api/internal/settings</c> (admin): replaces every setting at once. The audit entry
+/// lists each changed value as <c>name: old → new</c>.
+/// </summary>
+public sealed record UpdateSettings(
+    int MaxCustomersPerMitra,
+    int PairingTimeoutSeconds,
+    int HeartbeatIntervalSeconds,
+    int HeartbeatTimeoutSeconds,
+    int SessionDurationMinutes,
+    int TrialSessions,
+    IReadOnlyList<string> Topics,
+    string TimeZone,
+    AnonymitySettings Anonymity) : ICommand<PlatformSettings>
+{
+    public const int MaxTopics = 20;
+    public const int MaxTopicLength = 40;
+
+    public sealed class Validator : AbstractValidator<UpdateSettings>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.MaxCustomersPerMitra).InclusiveBetween(1, 20);
+            RuleFor(x => x.PairingTimeoutSeconds).InclusiveBetween(5, 600);
+            RuleFor(x => x.HeartbeatIntervalSeconds).InclusiveBetween(1, 300);
+            RuleFor(x => x.HeartbeatTimeoutSeconds).LessThanOrEqualTo(3600)
+                .GreaterThan(x => x.HeartbeatIntervalSeconds).WithMessage("'Heartbeat Timeout Seconds' must be greater than the heartbeat interval.");
+            RuleFor(x => x.SessionDurationMinutes).InclusiveBetween(5, 240);
+            RuleFor(x => x.TrialSessions).InclusiveBetween(0, 10);
+            RuleFor(x => x.Topics).NotNull().Must(t => t is { Count: >= 1 and <= MaxTopics })
+                .WithMessage($"Between 1 and {MaxTopics} topics.")
+                .Must(t => t is null || t.Select(x => x?.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == t.Count)
+                .WithMessage("Topics must be unique.");
+            RuleForEach(x => x.Topics).Cascade(CascadeMode.Stop)
+                .NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("A topic must not be blank.")
+                .MaximumLength(MaxTopicLength);
+            RuleFor(x => x.TimeZone).NotEmpty().Must(tz => TimeZoneInfo.TryFindSystemTimeZoneById(tz ?? "", out _))
+                .WithMessage("'Time Zone' must be an IANA time zone such as Asia/Jakarta.");
+            RuleFor(x => x.Anonymity).NotNull();
+        }
+    }
+
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<UpdateSettings, PlatformSettings>
+    {
+        public async ValueTask<PlatformSettings> Handle(UpdateSettings command, CancellationToken cancellationToken)
+        {
+            var before = await session.LoadSettingsAsync(cancellationToken);
+            var after = new PlatformSettings(command.MaxCustomersPerMitra, command.PairingTimeoutSeconds, command.HeartbeatIntervalSeconds,
+                command.HeartbeatTimeoutSeconds, command.SessionDurationMinutes, command.TrialSessions,
+                command.Topics.Select(t => t.Trim()).ToList(), command.TimeZone, command.Anonymity);
+
+            var changes = Changes(before, after);
+            if (changes.Count == 0)
+                return before;
+
+            session.Store(after);
+            session.Audit(staff.Actor, "settings.updated", "settings", PlatformSettings.DocumentId, clock.GetUtcNow(), string.Join("; ", changes));
+            await session.SaveChangesAsync(cancellationToken);
+            return after;
+        }
+
+        private static List<string> Changes(PlatformSettings a, PlatformSettings b)
+        {
+            var changes = new List<string>();
+            void Compare<T>(string name, T x, T y)
+            {
+                if (!EqualityComparer<T>.Default.Equals(x, y))
+                    changes.Add($"{name}: {x} → {y}");
+            }
+            Compare("maxCustomersPerMitra", a.MaxCustomersPerMitra, b.MaxCustomersPerMitra);
+            Compare("pairingTimeoutSeconds", a.PairingTimeoutSeconds, b.PairingTimeoutSeconds);
+            Compare("heartbeatIntervalSeconds", a.HeartbeatIntervalSeconds, b.HeartbeatIntervalSeconds);
+            Compare("heartbeatTimeoutSeconds", a.HeartbeatTimeoutSeconds, b.HeartbeatTimeoutSeconds);
+            Compare("sessionDurationMinutes", a.SessionDurationMinutes, b.SessionDurationMinutes);
+            Compare("trialSessions", a.TrialSessions, b.TrialSessions);
+            Compare("topics", string.Join(", ", a.Topics), string.Join(", ", b.Topics));
+            Compare("timeZone", a.TimeZone, b.TimeZone);
+            Compare("anonymity.showClientDisplayName", a.Anonymity.ShowClientDisplayName, b.Anonymity.ShowClientDisplayName);
+            Compare("anonymity.showMitraFullName", a.Anonymity.ShowMitraFullName, b.Anonymity.ShowMitraFullName);
+            return changes;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+
+namespace HaloBestie.Domain.Clients;
+
+/// <summary>
+/// The nickname rules of PRODUCT.md §1: 3–30 characters counted as a reader counts them (text
+/// elements, so "é" written with a combining accent is one), letters and digits of any script,
+/// spaces and <c>. _ -</c>; trimmed of Unicode white space, inner runs of spaces collapsed to one,
+/// stored in Unicode normal form C. No control characters, symbols or emoji.
+/// </summary>
+public static class DisplayName
+{
+    public const int MinLength = 3;
+    public const int MaxLength = 30;
+
+    public static bool TryNormalize(string? input, out string normalized, out string error)
+    {
+        normalized = "";
+        if (input is null)
+        {
+            error = "A display name is required.";
+            return false;
+        }
+        if (input.Length > MaxLength * 8)
+        {
+            error = $"A display name has at most {MaxLength} characters.";
+            return false;
+        }
+
+        string text;
+        try
+        {
+            text = input.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            error = "The display name is not valid Unicode text.";
+            return false;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var lastWasSpace = true; // drops leading white space
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsWhiteSpace(rune))
+            {
+                if (!lastWasSpace)
+                    builder.Append(' ');
+                lastWasSpace = true;
+                continue;
+            }
+            if (!IsAllowed(rune))
+            {
+                error = "A display name may contain only letters, digits, spaces and . _ -";
+                return false;
+            }
+            builder.Append(rune.ToString());
+            lastWasSpace = false;
+        }
+
+        var candidate = builder.ToString().TrimEnd(' ');
+        var length = new StringInfo(candidate).LengthInTextElements;
+        if (length is < MinLength or > MaxLength)
+        {
+            error = $"A display name has {MinLength} to {MaxLength} characters.";
+            return false;
+        }
+
+        normalized = candidate;
+        error = "";
+        return true;
+    }
+
+    private static bool IsAllowed(Rune rune)
+    {
+        if (rune.Value is '.' or '_' or '-')
+            return true;
+        return Rune.GetUnicodeCategory(rune) switch
+        {
+            UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+                or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => true,
+            UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark => true,
+            UnicodeCategory.DecimalDigitNumber => true,
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,46 @@
+namespace HaloBestie.Domain.Settings;
+
+/// <summary>
+/// What staff can change at run time (API.md settings). One document; a missing document means
+/// every default below.
+/// </summary>
+public sealed record PlatformSettings(
+    int MaxCustomersPerMitra,
+    int PairingTimeoutSeconds,
+    int HeartbeatIntervalSeconds,
+    int HeartbeatTimeoutSeconds,
+    int SessionDurationMinutes,
+    int TrialSessions,
+    IReadOnlyList<string> Topics,
+    string TimeZone,
+    AnonymitySettings Anonymity)
+{
+    public const string DocumentId = "platform";
+
+    /// <summary>Marten's document id: there is one settings document.</summary>
+    public string Id { get; init; } = DocumentId;
+
+    public static PlatformSettings Defaults { get; } = new(
+        MaxCustomersPerMitra: 3,
+        PairingTimeoutSeconds: 60,
+        HeartbeatIntervalSeconds: 30,
+        HeartbeatTimeoutSeconds: 90,
+        SessionDurationMinutes: 60,
+        TrialSessions: 1,
+        Topics: ["Keluarga", "Percintaan", "Pekerjaan", "Pendidikan", "Pertemanan", "Kesehatan mental", "Lainnya"],
+        TimeZone: "Asia/Jakarta",
+        Anonymity: new AnonymitySettings(ShowClientDisplayName: true, ShowMitraFullName: false));
+}
+
+/// <summary>
+/// Whether a mitra sees the client's display name (else its alias "Bestie #4821"), and whether a
+/// client sees the mitra's full name (else the mitra's public alias). Email, phone and Firebase
+/// identity of a client are never shown to a mitra.
+/// </summary>
+public sealed record AnonymitySettings(bool ShowClientDisplayName, bool ShowMitraFullName)
+{
+    public string ClientNameForMitra(Clients.Client client) =>
+        ShowClientDisplayName && client.DisplayName is { } name ? name : client.Alias;
+
+    public string MitraNameForClient(Mitras.Mitra mitra) => ShowMitraFullName ? mitra.FullName : mitra.Alias;
+}

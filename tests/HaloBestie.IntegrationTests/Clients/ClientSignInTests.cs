@@ -1,0 +1,126 @@
+using global::HaloBestie.Clients.Public;
+using HaloBestie.Domain.Clients;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Marten;
+using static HaloBestie.IntegrationTests.Infrastructure.Problems;
+
+namespace HaloBestie.IntegrationTests.Clients;
+
+public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    private static string NewUid() => "uid-" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task A_guest_sets_a_name_must_register_then_registers_with_google_keeping_its_id()
+    {
+        var uid = NewUid();
+        var guest = hosts.PublicAs(FirebaseTokens.Emulator(uid));
+
+        var first = await guest.StartClientSessionAsync();
+        first.NeedsDisplayName.Should().BeTrue();
+        first.MustRegister.Should().BeTrue();
+
+        await guest.SetDisplayNameAsync(new SetDisplayName { DisplayName = "  Putri   Ayu " });
+        var again = await guest.StartClientSessionAsync();
+        again.NeedsDisplayName.Should().BeFalse();
+        again.MustRegister.Should().BeTrue("a guest must register before pairing");
+        again.Client.DisplayName.Should().Be("Putri Ayu");
+
+        (await ProblemOf(() => guest.RegisterClientAsync())).Should().BeEquivalentTo(new { Status = 409, Name = "conflict" }, o => o.ExcludingMissingMembers());
+
+        var linked = hosts.PublicAs(FirebaseTokens.Emulator(uid, "google.com", email: "putri@example.com"));
+        var registered = await linked.RegisterClientAsync();
+        registered.IsRegistered.Should().BeTrue();
+        registered.Id.Should().Be(first.Client.Id);
+        (await linked.StartClientSessionAsync()).MustRegister.Should().BeFalse();
+        (await linked.GetMyClientProfileAsync()).Id.Should().Be(first.Client.Id);
+    }
+
+    [Fact]
+    public async Task A_first_sign_in_with_a_non_anonymous_token_is_registered_at_once()
+    {
+        var result = await hosts.PublicAs(FirebaseTokens.Emulator(NewUid(), "apple.com")).StartClientSessionAsync();
+
+        result.MustRegister.Should().BeFalse();
+        result.Client.IsRegistered.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_first_sign_ins_of_one_uid_create_exactly_one_client()
+    {
+        var uid = NewUid();
+        var token = FirebaseTokens.Emulator(uid);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => hosts.PublicAs(token).StartClientSessionAsync()));
+
+        results.Select(r => r.Client.Id).Distinct().Should().ContainSingle();
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        (await session.Query<Client>().CountAsync(c => c.FirebaseUid == uid)).Should().Be(1);
+        (await session.Events.QueryRawEventDataOnly<ClientSignedUp>().CountAsync(e => e.FirebaseUid == uid)).Should().Be(1);
+    }
+
+    public static TheoryData<string> InvalidNames =>
+        ["", "   ", "ab", " a\u00a0 ", new string('x', 31), "Budi\u0007", "Tab\tbed\u0000", "Smile 😊", "<script>", "Ana@home"];
+
+    [Theory]
+    [MemberData(nameof(InvalidNames))]
+    public async Task An_invalid_display_name_returns_400_validation(string name)
+    {
+        var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid()));
+        await client.StartClientSessionAsync();
+
+        var problem = await ProblemOf(() => client.SetDisplayNameAsync(new SetDisplayName { DisplayName = name }));
+
+        problem.Status.Should().Be(400);
+        problem.Name.Should().Be("validation");
+        problem.Errors.Should().ContainKey("displayName");
+    }
+
+    [Theory]
+    [InlineData("Putri Ayu", "Putri Ayu")]
+    [InlineData("  Budi_123  ", "Budi_123")]
+    [InlineData("Dewi.S-99", "Dewi.S-99")]
+    [InlineData("José María", "José María")]
+    [InlineData("Nguyễn Thị Hà", "Nguyễn Thị Hà")]
+    [InlineData("abc", "abc")]
+    [InlineData("123456789012345678901234567890", "123456789012345678901234567890")]
+    public async Task A_valid_display_name_is_stored_trimmed(string name, string stored)
+    {
+        var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid()));
+        await client.StartClientSessionAsync();
+
+        (await client.SetDisplayNameAsync(new SetDisplayName { DisplayName = name })).DisplayName.Should().Be(stored);
+    }
+
+    [Fact]
+    public async Task Reading_the_profile_before_signing_in_returns_403()
+    {
+        var problem = await ProblemOf(() => hosts.PublicAs(FirebaseTokens.Emulator(NewUid())).GetMyClientProfileAsync());
+
+        problem.Should().BeEquivalentTo(new { Status = 403, Name = "forbidden" }, o => o.ExcludingMissingMembers());
+    }
+
+    [Fact]
+    public async Task No_token_or_a_token_of_another_project_returns_401()
+    {
+        (await ProblemOf(() => hosts.AnonymousPublic().GetMyClientProfileAsync())).Status.Should().Be(401);
+
+        var claims = FirebaseTokens.Claims(NewUid(), "anonymous");
+        claims["aud"] = "someone-elses-project";
+        (await ProblemOf(() => hosts.PublicAs(FirebaseTokens.WithoutSignature(claims)).StartClientSessionAsync())).Status.Should().Be(401);
+    }
+
+    [Fact]
+    public async Task A_mitra_token_on_client_routes_and_a_client_token_on_mitra_routes_return_403()
+    {
+        var (mitra, _, _, _) = await hosts.NewSignedInMitraAsync();
+        (await ProblemOf(() => mitra.StartClientSessionAsync())).Status.Should().Be(403);
+        (await ProblemOf(() => mitra.GetMyClientProfileAsync())).Status.Should().Be(403);
+        (await ProblemOf(() => mitra.SetDisplayNameAsync(new SetDisplayName { DisplayName = "Mitra Nama" }))).Status.Should().Be(403);
+
+        var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid(), "google.com"));
+        await client.StartClientSessionAsync();
+        var problem = await ProblemOf(() => client.GetMyMitraProfileAsync());
+        problem.Should().BeEquivalentTo(new { Status = 403, Name = "not-a-mitra" }, o => o.ExcludingMissingMembers());
+    }
+}

@@ -1,0 +1,65 @@
+using global::HaloBestie.Clients.Internal;
+using HaloBestie.IntegrationTests.Infrastructure;
+using static HaloBestie.IntegrationTests.Infrastructure.Problems;
+
+namespace HaloBestie.IntegrationTests.Clients;
+
+public class ManageClientsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    private async Task<Guid> NewClientAsync(string name)
+    {
+        var app = hosts.PublicAs(FirebaseTokens.Emulator("uid-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com"));
+        var session = await app.StartClientSessionAsync();
+        await app.SetDisplayNameAsync(new global::HaloBestie.Clients.Public.SetDisplayName { DisplayName = name });
+        return session.Client.Id;
+    }
+
+    [Fact]
+    public async Task Staff_find_clients_by_name_and_read_one()
+    {
+        var (staff, _) = await hosts.NewStaffAsync();
+        var marker = "Zq" + Random.Shared.Next(1000, 9999);
+        var id = await NewClientAsync($"Sari {marker}");
+        await NewClientAsync($"Sari {marker} Dua");
+
+        var page = await staff.ListClientsAsync(marker.ToLowerInvariant(), null, 1, 1);
+        page.Total.Should().Be(2);
+        page.Items.Should().ContainSingle();
+
+        var client = await staff.GetClientAsync(id);
+        client.DisplayName.Should().Be($"Sari {marker}");
+        client.IsRegistered.Should().BeTrue();
+        client.Alias.Should().MatchRegex(@"^Bestie #\d{4}$");
+        (await ProblemOf(() => staff.GetClientAsync(Guid.NewGuid()))).Name.Should().Be("not-found");
+    }
+
+    [Fact]
+    public async Task A_suspended_client_can_still_sign_in_and_read_its_profile_and_the_change_is_audited()
+    {
+        var (staff, me) = await hosts.NewStaffAsync();
+        var uid = "uid-" + Guid.NewGuid().ToString("N");
+        var app = hosts.PublicAs(FirebaseTokens.Emulator(uid, "google.com"));
+        var id = (await app.StartClientSessionAsync()).Client.Id;
+
+        var suspended = await staff.SuspendClientAsync(id, new SuspendClientBody { Reason = "abusive messages" });
+        suspended.Status.Should().Be(ClientStatus.Suspended);
+        (await app.StartClientSessionAsync()).Client.Status.Should().Be(global::HaloBestie.Clients.Public.ClientStatus.Suspended);
+        (await app.GetMyClientProfileAsync()).Status.Should().Be(global::HaloBestie.Clients.Public.ClientStatus.Suspended);
+        (await staff.ListClientsAsync(null, "suspended", null, null)).Items.Should().Contain(c => c.Id == id);
+
+        (await staff.ReinstateClientAsync(id, new ReinstateClientBody { Reason = "appeal accepted" })).Status.Should().Be(ClientStatus.Active);
+
+        var audit = await staff.ListAuditEntriesAsync(me.Id, null, null, null, null);
+        audit.Items.Select(e => (e.Action, e.Detail)).Should().Equal(("client.reinstated", "appeal accepted"), ("client.suspended", "abusive messages"));
+    }
+
+    [Fact]
+    public async Task Suspending_without_a_reason_returns_400_and_an_unknown_client_404()
+    {
+        var (staff, _) = await hosts.NewStaffAsync();
+        var id = await NewClientAsync("Tanpa Alasan");
+
+        (await ProblemOf(() => staff.SuspendClientAsync(id, new SuspendClientBody { Reason = " " }))).Errors.Should().ContainKey("reason");
+        (await ProblemOf(() => staff.SuspendClientAsync(Guid.NewGuid(), new SuspendClientBody { Reason = "x" }))).Status.Should().Be(404);
+    }
+}
