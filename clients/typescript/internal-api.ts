@@ -314,12 +314,14 @@ export class InternalApiClient {
         return Promise.resolve<StaffView>(null as any);
     }
 
-    listMitras(search: string | null | undefined, active: boolean | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfMitraDetails> {
+    listMitras(search: string | null | undefined, active: boolean | null | undefined, online: boolean | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfMitraDetails> {
         let url_ = this.baseUrl + "/api/internal/mitras?";
         if (search !== undefined && search !== null)
             url_ += "search=" + encodeURIComponent("" + search) + "&";
         if (active !== undefined && active !== null)
             url_ += "active=" + encodeURIComponent("" + active) + "&";
+        if (online !== undefined && online !== null)
+            url_ += "online=" + encodeURIComponent("" + online) + "&";
         if (page !== undefined && page !== null)
             url_ += "page=" + encodeURIComponent("" + page) + "&";
         if (pageSize !== undefined && pageSize !== null)
@@ -702,6 +704,213 @@ export class InternalApiClient {
             });
         }
         return Promise.resolve<MitraDetails>(null as any);
+    }
+
+    forceMitraOffline(id: string, body: ForceMitraOfflineBody): Promise<ForceMitraOfflineResult> {
+        let url_ = this.baseUrl + "/api/internal/mitras/{id}/force-offline";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processForceMitraOffline(_response);
+        });
+    }
+
+    protected processForceMitraOffline(response: Response): Promise<ForceMitraOfflineResult> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = ForceMitraOfflineResult.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ForceMitraOfflineResult>(null as any);
+    }
+
+    setMitraCapacity(id: string, body: SetMitraCapacityBody): Promise<MitraDetails> {
+        let url_ = this.baseUrl + "/api/internal/mitras/{id}/capacity";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PUT",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processSetMitraCapacity(_response);
+        });
+    }
+
+    protected processSetMitraCapacity(response: Response): Promise<MitraDetails> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = MitraDetails.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<MitraDetails>(null as any);
+    }
+
+    getMitraOnlineLogs(id: string, from: Date | null | undefined, to: Date | null | undefined): Promise<GetMitraOnlineLogsResult> {
+        let url_ = this.baseUrl + "/api/internal/mitras/{id}/online-logs?";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        if (from !== undefined && from !== null)
+            url_ += "from=" + encodeURIComponent(from ? "" + from.toISOString() : "") + "&";
+        if (to !== undefined && to !== null)
+            url_ += "to=" + encodeURIComponent(to ? "" + to.toISOString() : "") + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetMitraOnlineLogs(_response);
+        });
+    }
+
+    protected processGetMitraOnlineLogs(response: Response): Promise<GetMitraOnlineLogsResult> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = GetMitraOnlineLogsResult.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GetMitraOnlineLogsResult>(null as any);
     }
 
     listClients(search: string | null | undefined, status: string | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfClientDetails> {
@@ -1565,6 +1774,12 @@ export class MitraDetails implements IMitraDetails {
     createdAt?: Date;
     updatedAt?: Date;
     hasSignedIn?: boolean;
+    online?: boolean;
+    onlineSince?: Date | undefined;
+    available?: boolean;
+    capacity?: number;
+    maxCustomersOverride?: number | undefined;
+    activeSessions?: number;
 
     constructor(data?: IMitraDetails) {
         if (data) {
@@ -1591,6 +1806,12 @@ export class MitraDetails implements IMitraDetails {
             this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
             this.updatedAt = _data["updatedAt"] ? new Date(_data["updatedAt"].toString()) : undefined as any;
             this.hasSignedIn = _data["hasSignedIn"];
+            this.online = _data["online"];
+            this.onlineSince = _data["onlineSince"] ? new Date(_data["onlineSince"].toString()) : undefined as any;
+            this.available = _data["available"];
+            this.capacity = _data["capacity"];
+            this.maxCustomersOverride = _data["maxCustomersOverride"];
+            this.activeSessions = _data["activeSessions"];
         }
     }
 
@@ -1617,6 +1838,12 @@ export class MitraDetails implements IMitraDetails {
         data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
         data["updatedAt"] = this.updatedAt ? this.updatedAt.toISOString() : undefined as any;
         data["hasSignedIn"] = this.hasSignedIn;
+        data["online"] = this.online;
+        data["onlineSince"] = this.onlineSince ? this.onlineSince.toISOString() : undefined as any;
+        data["available"] = this.available;
+        data["capacity"] = this.capacity;
+        data["maxCustomersOverride"] = this.maxCustomersOverride;
+        data["activeSessions"] = this.activeSessions;
         return data;
     }
 }
@@ -1632,6 +1859,12 @@ export interface IMitraDetails {
     createdAt?: Date;
     updatedAt?: Date;
     hasSignedIn?: boolean;
+    online?: boolean;
+    onlineSince?: Date | undefined;
+    available?: boolean;
+    capacity?: number;
+    maxCustomersOverride?: number | undefined;
+    activeSessions?: number;
 }
 
 export class RegisterMitra implements IRegisterMitra {
@@ -1788,6 +2021,278 @@ export class DeactivateMitraBody implements IDeactivateMitraBody {
 
 export interface IDeactivateMitraBody {
     reason?: string | undefined;
+}
+
+export class ForceMitraOfflineResult implements IForceMitraOfflineResult {
+    mitraId?: string;
+    wasOnline?: boolean;
+
+    constructor(data?: IForceMitraOfflineResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.mitraId = _data["mitraId"];
+            this.wasOnline = _data["wasOnline"];
+        }
+    }
+
+    static fromJS(data: any): ForceMitraOfflineResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new ForceMitraOfflineResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["mitraId"] = this.mitraId;
+        data["wasOnline"] = this.wasOnline;
+        return data;
+    }
+}
+
+export interface IForceMitraOfflineResult {
+    mitraId?: string;
+    wasOnline?: boolean;
+}
+
+export class ForceMitraOfflineBody implements IForceMitraOfflineBody {
+    reason?: string;
+
+    constructor(data?: IForceMitraOfflineBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.reason = _data["reason"];
+        }
+    }
+
+    static fromJS(data: any): ForceMitraOfflineBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new ForceMitraOfflineBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["reason"] = this.reason;
+        return data;
+    }
+}
+
+export interface IForceMitraOfflineBody {
+    reason?: string;
+}
+
+export class SetMitraCapacityBody implements ISetMitraCapacityBody {
+    maxCustomers?: number | undefined;
+
+    constructor(data?: ISetMitraCapacityBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.maxCustomers = _data["maxCustomers"];
+        }
+    }
+
+    static fromJS(data: any): SetMitraCapacityBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new SetMitraCapacityBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["maxCustomers"] = this.maxCustomers;
+        return data;
+    }
+}
+
+export interface ISetMitraCapacityBody {
+    maxCustomers?: number | undefined;
+}
+
+export class GetMitraOnlineLogsResult implements IGetMitraOnlineLogsResult {
+    mitraId?: string;
+    from?: Date;
+    to?: Date;
+    timeZone?: string;
+    periods?: GetMitraOnlineLogsPeriod[];
+    dailyTotals?: DailyOnlineTotal[];
+
+    constructor(data?: IGetMitraOnlineLogsResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.mitraId = _data["mitraId"];
+            this.from = _data["from"] ? new Date(_data["from"].toString()) : undefined as any;
+            this.to = _data["to"] ? new Date(_data["to"].toString()) : undefined as any;
+            this.timeZone = _data["timeZone"];
+            if (Array.isArray(_data["periods"])) {
+                this.periods = [] as any;
+                for (let item of _data["periods"])
+                    this.periods!.push(GetMitraOnlineLogsPeriod.fromJS(item));
+            }
+            if (Array.isArray(_data["dailyTotals"])) {
+                this.dailyTotals = [] as any;
+                for (let item of _data["dailyTotals"])
+                    this.dailyTotals!.push(DailyOnlineTotal.fromJS(item));
+            }
+        }
+    }
+
+    static fromJS(data: any): GetMitraOnlineLogsResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new GetMitraOnlineLogsResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["mitraId"] = this.mitraId;
+        data["from"] = this.from ? this.from.toISOString() : undefined as any;
+        data["to"] = this.to ? this.to.toISOString() : undefined as any;
+        data["timeZone"] = this.timeZone;
+        if (Array.isArray(this.periods)) {
+            data["periods"] = [];
+            for (let item of this.periods)
+                data["periods"].push(item ? item.toJSON() : undefined as any);
+        }
+        if (Array.isArray(this.dailyTotals)) {
+            data["dailyTotals"] = [];
+            for (let item of this.dailyTotals)
+                data["dailyTotals"].push(item ? item.toJSON() : undefined as any);
+        }
+        return data;
+    }
+}
+
+export interface IGetMitraOnlineLogsResult {
+    mitraId?: string;
+    from?: Date;
+    to?: Date;
+    timeZone?: string;
+    periods?: GetMitraOnlineLogsPeriod[];
+    dailyTotals?: DailyOnlineTotal[];
+}
+
+export class GetMitraOnlineLogsPeriod implements IGetMitraOnlineLogsPeriod {
+    onlineAt?: Date;
+    offlineAt?: Date | undefined;
+    reason?: string | undefined;
+    seconds?: number;
+
+    constructor(data?: IGetMitraOnlineLogsPeriod) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.onlineAt = _data["onlineAt"] ? new Date(_data["onlineAt"].toString()) : undefined as any;
+            this.offlineAt = _data["offlineAt"] ? new Date(_data["offlineAt"].toString()) : undefined as any;
+            this.reason = _data["reason"];
+            this.seconds = _data["seconds"];
+        }
+    }
+
+    static fromJS(data: any): GetMitraOnlineLogsPeriod {
+        data = typeof data === 'object' ? data : {};
+        let result = new GetMitraOnlineLogsPeriod();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["onlineAt"] = this.onlineAt ? this.onlineAt.toISOString() : undefined as any;
+        data["offlineAt"] = this.offlineAt ? this.offlineAt.toISOString() : undefined as any;
+        data["reason"] = this.reason;
+        data["seconds"] = this.seconds;
+        return data;
+    }
+}
+
+export interface IGetMitraOnlineLogsPeriod {
+    onlineAt?: Date;
+    offlineAt?: Date | undefined;
+    reason?: string | undefined;
+    seconds?: number;
+}
+
+export class DailyOnlineTotal implements IDailyOnlineTotal {
+    date?: Date;
+    seconds?: number;
+
+    constructor(data?: IDailyOnlineTotal) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.date = _data["date"] ? new Date(_data["date"].toString()) : undefined as any;
+            this.seconds = _data["seconds"];
+        }
+    }
+
+    static fromJS(data: any): DailyOnlineTotal {
+        data = typeof data === 'object' ? data : {};
+        let result = new DailyOnlineTotal();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["date"] = this.date ? formatDate(this.date) : undefined as any;
+        data["seconds"] = this.seconds;
+        return data;
+    }
+}
+
+export interface IDailyOnlineTotal {
+    date?: Date;
+    seconds?: number;
 }
 
 export class PageOfClientDetails implements IPageOfClientDetails {
@@ -2317,6 +2822,12 @@ export interface IAuditEntry {
     targetId?: string;
     detail?: string | undefined;
     at?: Date;
+}
+
+function formatDate(d: Date) {
+    return d.getFullYear() + '-' + 
+        (d.getMonth() < 9 ? ('0' + (d.getMonth()+1)) : (d.getMonth()+1)) + '-' +
+        (d.getDate() < 10 ? ('0' + d.getDate()) : d.getDate());
 }
 
 export class ApiException extends Error {

@@ -323,6 +323,171 @@ export class PublicApiClient {
         return Promise.resolve<MitraMe>(null as any);
     }
 
+    setMitraStatus(command: SetMitraStatus): Promise<SetMitraStatusResult> {
+        let url_ = this.baseUrl + "/api/mitra/status";
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(command);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PUT",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processSetMitraStatus(_response);
+        });
+    }
+
+    protected processSetMitraStatus(response: Response): Promise<SetMitraStatusResult> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = SetMitraStatusResult.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<SetMitraStatusResult>(null as any);
+    }
+
+    recordHeartbeat(): Promise<void> {
+        let url_ = this.baseUrl + "/api/mitra/heartbeat";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "POST",
+            headers: {
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processRecordHeartbeat(_response);
+        });
+    }
+
+    protected processRecordHeartbeat(response: Response): Promise<void> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 204) {
+            return response.text().then((_responseText) => {
+            return;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<void>(null as any);
+    }
+
+    reportAppLifecycle(command: ReportAppLifecycle): Promise<void> {
+        let url_ = this.baseUrl + "/api/mitra/lifecycle";
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(command);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processReportAppLifecycle(_response);
+        });
+    }
+
+    protected processReportAppLifecycle(response: Response): Promise<void> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 204) {
+            return response.text().then((_responseText) => {
+            return;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<void>(null as any);
+    }
+
     getAppConfig(): Promise<GetAppConfigResult> {
         let url_ = this.baseUrl + "/api/shared/config";
         url_ = url_.replace(/[?&]$/, "");
@@ -626,7 +791,11 @@ export class MitraMe implements IMitraMe {
     alias?: string;
     bio?: string | undefined;
     specialties?: string[];
+    online?: boolean;
+    onlineSince?: Date | undefined;
+    available?: boolean;
     capacity?: number;
+    activeSessions?: number;
 
     constructor(data?: IMitraMe) {
         if (data) {
@@ -648,7 +817,11 @@ export class MitraMe implements IMitraMe {
                 for (let item of _data["specialties"])
                     this.specialties!.push(item);
             }
+            this.online = _data["online"];
+            this.onlineSince = _data["onlineSince"] ? new Date(_data["onlineSince"].toString()) : undefined as any;
+            this.available = _data["available"];
             this.capacity = _data["capacity"];
+            this.activeSessions = _data["activeSessions"];
         }
     }
 
@@ -670,7 +843,11 @@ export class MitraMe implements IMitraMe {
             for (let item of this.specialties)
                 data["specialties"].push(item);
         }
+        data["online"] = this.online;
+        data["onlineSince"] = this.onlineSince ? this.onlineSince.toISOString() : undefined as any;
+        data["available"] = this.available;
         data["capacity"] = this.capacity;
+        data["activeSessions"] = this.activeSessions;
         return data;
     }
 }
@@ -681,7 +858,123 @@ export interface IMitraMe {
     alias?: string;
     bio?: string | undefined;
     specialties?: string[];
+    online?: boolean;
+    onlineSince?: Date | undefined;
+    available?: boolean;
     capacity?: number;
+    activeSessions?: number;
+}
+
+export class SetMitraStatusResult implements ISetMitraStatusResult {
+    online?: boolean;
+    since?: Date | undefined;
+
+    constructor(data?: ISetMitraStatusResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.online = _data["online"];
+            this.since = _data["since"] ? new Date(_data["since"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): SetMitraStatusResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new SetMitraStatusResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["online"] = this.online;
+        data["since"] = this.since ? this.since.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface ISetMitraStatusResult {
+    online?: boolean;
+    since?: Date | undefined;
+}
+
+export class SetMitraStatus implements ISetMitraStatus {
+    online?: boolean;
+
+    constructor(data?: ISetMitraStatus) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.online = _data["online"];
+        }
+    }
+
+    static fromJS(data: any): SetMitraStatus {
+        data = typeof data === 'object' ? data : {};
+        let result = new SetMitraStatus();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["online"] = this.online;
+        return data;
+    }
+}
+
+export interface ISetMitraStatus {
+    online?: boolean;
+}
+
+export class ReportAppLifecycle implements IReportAppLifecycle {
+    state?: string;
+
+    constructor(data?: IReportAppLifecycle) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.state = _data["state"];
+        }
+    }
+
+    static fromJS(data: any): ReportAppLifecycle {
+        data = typeof data === 'object' ? data : {};
+        let result = new ReportAppLifecycle();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["state"] = this.state;
+        return data;
+    }
+}
+
+export interface IReportAppLifecycle {
+    state?: string;
 }
 
 export class GetAppConfigResult implements IGetAppConfigResult {

@@ -15,7 +15,8 @@ public sealed class Program
         var builder = WebApplication.CreateBuilder(args);
         builder.AddHaloBestieCore(
             "Halo Bestie internal API",
-            "Control-center API: staff, mitras, clients, sessions, dashboard, audit. Never exposed on the public listener.");
+            "Control-center API: staff, mitras, clients, sessions, dashboard, audit. Never exposed on the public listener.",
+            "http://127.0.0.1:3001");
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;

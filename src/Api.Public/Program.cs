@@ -4,6 +4,7 @@ using HaloBestie.Infrastructure;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Persistence;
 using HaloBestie.Infrastructure.Web;
+using HaloBestie.Infrastructure.Workers;
 
 namespace HaloBestie.Api.Public;
 
@@ -15,13 +16,15 @@ public sealed class Program
         var builder = WebApplication.CreateBuilder(args);
         builder.AddHaloBestieCore(
             "Halo Bestie public API",
-            "API of the client app and the mitra app. Client and mitra routes take a Firebase ID token as bearer token.");
+            "API of the client app and the mitra app. Client and mitra routes take a Firebase ID token as bearer token.",
+            "http://0.0.0.0:3000");
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         builder.Services.AddFirebaseAuthentication(builder.Configuration, builder.Environment);
+        builder.Services.AddHostedService<PresenceSweeper>();
 
         var app = builder.Build();
         if (await app.RunIfAskedAsync(args))

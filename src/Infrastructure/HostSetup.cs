@@ -27,9 +27,12 @@ public static class HostSetup
     /// <summary>Largest request body either host accepts (API bodies are small; webhooks included).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    public static WebApplicationBuilder AddHaloBestieCore(this WebApplicationBuilder builder, string apiTitle, string apiDescription)
+    /// <param name="defaultUrls">Where the host listens unless <c>Urls</c>, ASPNETCORE_URLS or --urls say otherwise.</param>
+    public static WebApplicationBuilder AddHaloBestieCore(this WebApplicationBuilder builder, string apiTitle, string apiDescription, string defaultUrls)
     {
         var services = builder.Services;
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls(defaultUrls);
         // One JSON object per line for log collectors; a readable single line on a developer's terminal.
         if (builder.Environment.IsDevelopment())
         {
@@ -95,16 +98,21 @@ public static class HostSetup
     /// <summary>Error answers, security headers and the OpenAPI document and UI (<c>/swagger</c>).</summary>
     public static WebApplication UseHaloBestieDefaults(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Set when the answer starts, so answers rewritten by the exception handler (which clears headers) keep them.
         app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                return Task.CompletedTask;
+            });
             return next(context);
         });
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         // No server URLs in the document: it is committed, and the clients take their base address from HttpClient.
         app.UseOpenApi(o => o.PostProcess = (document, _) => document.Servers.Clear());
         app.UseSwaggerUi();

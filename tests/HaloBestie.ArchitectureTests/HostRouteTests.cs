@@ -50,6 +50,7 @@ public class HostRouteTests
             .UseSetting("ConnectionStrings:Valkey", "127.0.0.1:1")
             .UseSetting("ControlCenter:TokenSigningKey", new string('k', 48))
             .UseSetting("ControlCenter:BootstrapAdmin:Email", "")
+            .UseSetting("Firebase:ProjectId", "halobestie-test")
             .UseSetting("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099"));
 
     private static List<string> RoutesOf(IServiceProvider services) =>

@@ -1,4 +1,5 @@
 using HaloBestie.Application.Mitras;
+using HaloBestie.Application.Presence;
 using HaloBestie.Infrastructure.Identity;
 using Mediator;
 
@@ -13,10 +14,10 @@ public static class MitraEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        mitras.MapGet("", async (string? search, bool? active, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new ListMitras(search, active, page ?? 1, pageSize ?? 20), ct)))
+        mitras.MapGet("", async (string? search, bool? active, bool? online, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListMitras(search, active, online, page ?? 1, pageSize ?? 20), ct)))
             .WithName("ListMitras")
-            .WithSummary("Mitras, newest first; search matches name, alias or phone number.")
+            .WithSummary("Mitras, newest first; search matches name, alias or phone number; filters active and online.")
             .ProducesValidationProblem();
 
         mitras.MapPost("", async (RegisterMitra command, IMediator mediator, CancellationToken ct) =>
@@ -53,6 +54,27 @@ public static class MitraEndpoints
                 TypedResults.Ok(await mediator.Send(new ActivateMitra(id), ct)))
             .WithName("ActivateMitra")
             .WithSummary("Reactivate the account (idempotent).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        mitras.MapPost("/{id:guid}/force-offline", async (Guid id, ForceMitraOffline.Body body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ForceMitraOffline(id, body.Reason), ct)))
+            .WithName("ForceMitraOffline")
+            .WithSummary("Put the mitra offline (reason forced-by-staff); the app is told with presence.offline.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        mitras.MapPut("/{id:guid}/capacity", async (Guid id, SetMitraCapacity.Body body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new SetMitraCapacity(id, body.MaxCustomers), ct)))
+            .WithName("SetMitraCapacity")
+            .WithSummary("Clients this mitra may serve at once (1–20), or null for the platform's maxCustomersPerMitra.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        mitras.MapGet("/{id:guid}/online-logs", async (Guid id, DateTimeOffset? from, DateTimeOffset? to, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetMitraOnlineLogs(id, from, to), ct)))
+            .WithName("GetMitraOnlineLogs")
+            .WithSummary("Online periods overlapping [from, to) (default: the last 7 days; at most 93 days), with reasons and seconds, and daily totals in the platform time zone.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

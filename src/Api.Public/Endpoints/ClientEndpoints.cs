@@ -1,4 +1,6 @@
 using HaloBestie.Application.Clients;
+using HaloBestie.Application.Realtime;
+using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Identity;
 using Mediator;
 
@@ -35,5 +37,13 @@ public static class ClientEndpoints
             .WithName("SetDisplayName")
             .WithSummary("3–30 letters, digits, spaces or . _ - (any script); trimmed.")
             .ProducesValidationProblem();
+
+        client.MapGet("/events", async (HttpContext context, IMediator mediator, EventStream stream, CancellationToken ct) =>
+            {
+                var me = await mediator.Send(new GetMyClientProfile(), ct);
+                await stream.ServeAsync(context, Recipient.Client(me.Id));
+            })
+            .WithName("ClientEvents")
+            .ExcludeFromDescription();
     }
 }

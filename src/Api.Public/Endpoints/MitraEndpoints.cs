@@ -1,4 +1,7 @@
 using HaloBestie.Application.Mitras;
+using HaloBestie.Application.Presence;
+using HaloBestie.Application.Realtime;
+using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Identity;
 using Mediator;
 
@@ -23,5 +26,37 @@ public static class MitraEndpoints
         mitra.MapGet("/me", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyMitraProfile(), ct)))
             .WithName("GetMyMitraProfile");
+
+        mitra.MapPut("/status", async (SetMitraStatus command, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(command, ct)))
+            .WithName("SetMitraStatus")
+            .WithSummary("Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).")
+            .ProducesValidationProblem();
+
+        mitra.MapPost("/heartbeat", async (IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new RecordHeartbeat(), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("RecordHeartbeat")
+            .WithSummary("Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        mitra.MapPost("/lifecycle", async (ReportAppLifecycle command, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(command, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("ReportAppLifecycle")
+            .WithSummary("background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).")
+            .ProducesValidationProblem();
+
+        mitra.MapGet("/events", async (HttpContext context, IMediator mediator, EventStream stream, CancellationToken ct) =>
+            {
+                var me = await mediator.Send(new GetMyMitraProfile(), ct);
+                await stream.ServeAsync(context, Recipient.Mitra(me.Id));
+            })
+            .WithName("MitraEvents")
+            .ExcludeFromDescription();
     }
 }

@@ -19,12 +19,12 @@ public sealed record ActivateMitra(Guid MitraId) : ICommand<MitraDetails>
             var now = clock.GetUtcNow();
             var events = MitraDecisions.Activate(mitra, staff.Actor.Id, now);
             if (events.Count == 0)
-                return MitraDetails.From(mitra);
+                return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
 
             stream.AppendMany(events);
             session.Audit(staff.Actor, "mitra.activated", "mitra", mitra.Id, now);
             await session.SaveChangesAsync(cancellationToken);
-            return MitraDetails.From(mitra with { IsActive = true, UpdatedAt = now });
+            return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
         }
     }
 }

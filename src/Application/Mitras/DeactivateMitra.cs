@@ -1,6 +1,8 @@
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Presence;
+using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
 using Marten;
@@ -8,7 +10,11 @@ using Mediator;
 
 namespace HaloBestie.Application.Mitras;
 
-/// <summary>Deactivating an inactive mitra is a no-op: 200 with the unchanged mitra, no event, no audit entry.</summary>
+/// <summary>
+/// Deactivating an inactive mitra is a no-op: 200 with the unchanged mitra, no event, no audit
+/// entry. An online mitra is put offline (reason <c>deactivated</c>), told so on its event stream,
+/// and its streams are closed.
+/// </summary>
 public sealed record DeactivateMitra(Guid MitraId, string? Reason) : ICommand<MitraDetails>
 {
     public sealed record Body(string? Reason);
@@ -18,7 +24,7 @@ public sealed record DeactivateMitra(Guid MitraId, string? Reason) : ICommand<Mi
         public Validator() => RuleFor(x => x.Reason).MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<DeactivateMitra, MitraDetails>
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, IPresenceStore presence, PresenceTransitions transitions, IRealtime realtime, TimeProvider clock) : ICommandHandler<DeactivateMitra, MitraDetails>
     {
         public async ValueTask<MitraDetails> Handle(DeactivateMitra command, CancellationToken cancellationToken)
         {
@@ -27,12 +33,16 @@ public sealed record DeactivateMitra(Guid MitraId, string? Reason) : ICommand<Mi
             var now = clock.GetUtcNow();
             var events = MitraDecisions.Deactivate(mitra, command.Reason?.Trim(), staff.Actor.Id, now);
             if (events.Count == 0)
-                return MitraDetails.From(mitra);
+                return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
 
+            await presence.BeginOfflineAsync(mitra.Id, now);
             stream.AppendMany(events);
             session.Audit(staff.Actor, "mitra.deactivated", "mitra", mitra.Id, now, command.Reason);
             await session.SaveChangesAsync(cancellationToken);
-            return MitraDetails.From(mitra with { IsActive = false, UpdatedAt = now });
+            if (events.OfType<MitraWentOffline>().Any())
+                await transitions.AnnounceOfflineAsync(mitra.Id, OfflineReasons.Deactivated, cancellationToken);
+            await realtime.CloseStreamsAsync(Recipient.Mitra(mitra.Id), cancellationToken);
+            return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
         }
     }
 }

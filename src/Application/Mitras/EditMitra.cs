@@ -35,12 +35,12 @@ public sealed record EditMitra(Guid MitraId, string FullName, string PhoneNumber
             var now = clock.GetUtcNow();
             var events = MitraDecisions.Edit(mitra, profile, staff.Actor.Id, now);
             if (events.Count == 0)
-                return MitraDetails.From(mitra);
+                return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
 
             stream.AppendMany(events);
             session.Audit(staff.Actor, "mitra.updated", "mitra", mitra.Id, now);
             await session.SaveChangesAsync(cancellationToken);
-            return MitraDetails.From(events.OfType<MitraProfileEdited>().Aggregate(mitra, (m, e) => m.Apply(e)));
+            return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
         }
     }
 }

@@ -7,13 +7,19 @@ using Mediator;
 
 namespace HaloBestie.Application.Mitras;
 
-/// <summary>The mitra app's own profile. <c>Capacity</c>: how many clients the mitra may serve at once.</summary>
-public sealed record MitraMe(Guid Id, string FullName, string Alias, string? Bio, IReadOnlyList<string> Specialties, int Capacity)
+/// <summary>
+/// The mitra app's own profile and state. <c>Capacity</c>: how many clients the mitra may serve at
+/// once; <c>Available</c>: online, active and below capacity (pairing offers go only to available mitras).
+/// </summary>
+public sealed record MitraMe(
+    Guid Id, string FullName, string Alias, string? Bio, IReadOnlyList<string> Specialties,
+    bool Online, DateTimeOffset? OnlineSince, bool Available, int Capacity, int ActiveSessions)
 {
     public static async Task<MitraMe> LoadAsync(IQuerySession session, Mitra mitra, CancellationToken ct)
     {
-        var settings = await session.LoadSettingsAsync(ct);
-        return new MitraMe(mitra.Id, mitra.FullName, mitra.Alias, mitra.Bio, mitra.Specialties, settings.MaxCustomersPerMitra);
+        var state = MitraAvailability.Of(mitra, await session.LoadSettingsAsync(ct));
+        return new MitraMe(mitra.Id, mitra.FullName, mitra.Alias, mitra.Bio, mitra.Specialties,
+            mitra.IsOnline, mitra.OnlineSince, state.Available, state.Capacity, state.ActiveSessions);
     }
 }
 

@@ -1,5 +1,6 @@
 using FluentValidation;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
 using Marten;
 using Marten.Pagination;
@@ -7,8 +8,8 @@ using Mediator;
 
 namespace HaloBestie.Application.Mitras;
 
-/// <summary>Mitras by name, alias or phone number (case-insensitive substring), newest first.</summary>
-public sealed record ListMitras(string? Search, bool? Active, int Page = 1, int PageSize = 20) : IQuery<Page<MitraDetails>>
+/// <summary>Mitras by name, alias or phone number (case-insensitive substring), active flag and online state, newest first.</summary>
+public sealed record ListMitras(string? Search, bool? Active, bool? Online, int Page = 1, int PageSize = 20) : IQuery<Page<MitraDetails>>
 {
     public sealed class Validator : AbstractValidator<ListMitras>
     {
@@ -34,9 +35,12 @@ public sealed record ListMitras(string? Search, bool? Active, int Page = 1, int 
             }
             if (query.Active is { } active)
                 mitras = mitras.Where(m => m.IsActive == active);
+            if (query.Online is { } online)
+                mitras = mitras.Where(m => m.IsOnline == online);
 
             var page = await mitras.OrderByDescending(m => m.CreatedAt).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
-            return new Page<MitraDetails>(page.Select(MitraDetails.From).ToList(), query.Page, query.PageSize, page.TotalItemCount);
+            var settings = await session.LoadSettingsAsync(cancellationToken);
+            return new Page<MitraDetails>(page.Select(m => MitraDetails.From(m, settings)).ToList(), query.Page, query.PageSize, page.TotalItemCount);
         }
     }
 }

@@ -20,4 +20,10 @@ public sealed partial class MitraProjection : SingleStreamProjection<Mitra, Guid
     public static Mitra Apply(MitraActivated e, Mitra mitra) => mitra.Apply(e);
 
     public static Mitra Apply(MitraFirebaseAccountBound e, Mitra mitra) => mitra.Apply(e);
+
+    public static Mitra Apply(MitraWentOnline e, Mitra mitra) => mitra.Apply(e);
+
+    public static Mitra Apply(MitraWentOffline e, Mitra mitra) => mitra.Apply(e);
+
+    public static Mitra Apply(MitraCapacitySet e, Mitra mitra) => mitra.Apply(e);
 }

@@ -29,7 +29,7 @@ public sealed record RegisterMitra(string FullName, string PhoneNumber, string A
             session.Audit(staff.Actor, "mitra.created", "mitra", registered.MitraId, now);
             await session.SaveChangesAsync(cancellationToken);
 
-            return MitraDetails.From(Mitra.Create(registered));
+            return await session.MitraDetailsAsync(registered.MitraId, cancellationToken);
         }
     }
 }

@@ -11,8 +11,14 @@ public sealed record Mitra(
     bool IsActive,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string? FirebaseUid = null)
+    string? FirebaseUid = null,
+    bool IsOnline = false,
+    DateTimeOffset? OnlineSince = null,
+    int? MaxCustomersOverride = null)
 {
+    /// <summary>How many clients this mitra may serve at once: the staff override, else the platform setting.</summary>
+    public int CapacityUnder(int maxCustomersPerMitra) => MaxCustomersOverride ?? maxCustomersPerMitra;
+
     public static Mitra Create(MitraRegistered e) =>
         new(e.MitraId, e.FullName, e.PhoneNumber, e.Alias, e.Bio, e.Specialties, IsActive: true, e.At, e.At);
 
@@ -27,6 +33,12 @@ public sealed record Mitra(
     };
 
     public Mitra Apply(MitraDeactivated e) => this with { IsActive = false, UpdatedAt = e.At };
+
+    public Mitra Apply(MitraWentOnline e) => this with { IsOnline = true, OnlineSince = e.At };
+
+    public Mitra Apply(MitraWentOffline e) => this with { IsOnline = false, OnlineSince = null };
+
+    public Mitra Apply(MitraCapacitySet e) => this with { MaxCustomersOverride = e.MaxCustomers, UpdatedAt = e.At };
 
     public Mitra Apply(MitraActivated e) => this with { IsActive = true, UpdatedAt = e.At };
 

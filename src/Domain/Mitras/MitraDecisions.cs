@@ -21,9 +21,26 @@ public static class MitraDecisions
             : [new MitraProfileEdited(mitra.Id, profile.FullName, profile.PhoneNumber, profile.Alias, profile.Bio, profile.Specialties, byStaffId, now)];
     }
 
-    /// <summary>Deactivating an inactive mitra changes nothing and records nothing.</summary>
+    /// <summary>Deactivating an inactive mitra changes nothing and records nothing. An online mitra goes offline first.</summary>
     public static IReadOnlyList<object> Deactivate(Mitra mitra, string? reason, Guid byStaffId, DateTimeOffset now) =>
-        mitra.IsActive ? [new MitraDeactivated(mitra.Id, reason, byStaffId, now)] : [];
+        !mitra.IsActive ? []
+        : mitra.IsOnline ? [new MitraWentOffline(mitra.Id, OfflineReasons.Deactivated, mitra.OnlineSince ?? now, now), new MitraDeactivated(mitra.Id, reason, byStaffId, now)]
+        : [new MitraDeactivated(mitra.Id, reason, byStaffId, now)];
+
+    /// <summary>Going online needs an active account; going online twice records nothing.</summary>
+    public static IReadOnlyList<object> GoOnline(Mitra mitra, DateTimeOffset now)
+    {
+        if (!mitra.IsActive)
+            throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
+        return mitra.IsOnline ? [] : [new MitraWentOnline(mitra.Id, now)];
+    }
+
+    /// <summary>Going offline twice records nothing: exactly one transition whoever asks first.</summary>
+    public static IReadOnlyList<object> GoOffline(Mitra mitra, string reason, DateTimeOffset now) =>
+        mitra.IsOnline ? [new MitraWentOffline(mitra.Id, reason, mitra.OnlineSince ?? now, now)] : [];
+
+    public static IReadOnlyList<object> SetCapacity(Mitra mitra, int? maxCustomers, Guid byStaffId, DateTimeOffset now) =>
+        mitra.MaxCustomersOverride == maxCustomers ? [] : [new MitraCapacitySet(mitra.Id, maxCustomers, byStaffId, now)];
 
     public static IReadOnlyList<object> Activate(Mitra mitra, Guid byStaffId, DateTimeOffset now) =>
         mitra.IsActive ? [] : [new MitraActivated(mitra.Id, byStaffId, now)];

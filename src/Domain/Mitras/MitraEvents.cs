@@ -26,3 +26,24 @@ public sealed record MitraActivated(Guid MitraId, Guid ByStaffId, DateTimeOffset
 
 /// <summary>The first phone sign-in of the mitra app: from now on only this Firebase account is this mitra.</summary>
 public sealed record MitraFirebaseAccountBound(Guid MitraId, string FirebaseUid, DateTimeOffset At);
+
+public sealed record MitraWentOnline(Guid MitraId, DateTimeOffset At);
+
+/// <summary><paramref name="OnlineSince"/> is when the period that ends here began (see <see cref="OfflineReasons"/>).</summary>
+public sealed record MitraWentOffline(Guid MitraId, string Reason, DateTimeOffset OnlineSince, DateTimeOffset At);
+
+/// <summary><paramref name="MaxCustomers"/> null: back to the platform's maxCustomersPerMitra.</summary>
+public sealed record MitraCapacitySet(Guid MitraId, int? MaxCustomers, Guid ByStaffId, DateTimeOffset At);
+
+/// <summary>Why a mitra went offline (API.md, PRODUCT.md §2).</summary>
+public static class OfflineReasons
+{
+    public const string Manual = "manual";
+    public const string HeartbeatTimeout = "heartbeat-timeout";
+    public const string AppClosed = "app-closed";
+    public const string ForcedByStaff = "forced-by-staff";
+    public const string Deactivated = "deactivated";
+
+    /// <summary>Reasons the mitra did not choose: the app is told with a <c>presence.offline</c> event.</summary>
+    public static bool IsServerInitiated(string reason) => reason is HeartbeatTimeout or ForcedByStaff or Deactivated;
+}

@@ -25,8 +25,8 @@ public static class FirebasePolicies
 /// Firebase ID tokens verified as Google documents them, without the Admin SDK (ADR 0006): RS256
 /// against Google's securetoken keys (cached as long as their Cache-Control allows), issuer
 /// https://securetoken.google.com/&lt;project&gt;, audience &lt;project&gt;, exp/iat/auth_time with
-/// 30 s skew, non-empty sub. With FIREBASE_AUTH_EMULATOR_HOST set, unsigned emulator tokens are
-/// accepted instead (never in Production: the host refuses to start).
+/// 30 s skew, non-empty sub. With FIREBASE_AUTH_EMULATOR_HOST set, emulator tokens are accepted
+/// without any signature check — only in Development and Test: anywhere else the host refuses to start.
 /// </summary>
 public static class FirebaseAuthentication
 {
@@ -41,8 +41,9 @@ public static class FirebaseAuthentication
         if (string.IsNullOrWhiteSpace(projectId))
             throw new InvalidOperationException("Firebase:ProjectId must be set (environment variable Firebase__ProjectId).");
         var emulator = !string.IsNullOrWhiteSpace(configuration[EmulatorVariable]);
-        if (emulator && environment.IsProduction())
-            throw new InvalidOperationException($"{EmulatorVariable} is set in Production: unsigned tokens would be accepted. Unset it.");
+        if (emulator && !environment.IsDevelopment() && !environment.IsEnvironment("Test"))
+            throw new InvalidOperationException(
+                $"{EmulatorVariable} is set in the {environment.EnvironmentName} environment: tokens would be accepted without a signature. Unset it (it is for Development and Test only).");
 
         var keysUrl = new Uri(configuration["Firebase:KeysUrl"] ?? DefaultKeysUrl);
         services.AddHttpClient(nameof(FirebaseSigningKeys), c => c.Timeout = TimeSpan.FromSeconds(10));

@@ -55,7 +55,11 @@ public static class MartenSetup
         options.Schema.For<Mitra>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_mitra_phone_number", m => m.PhoneNumber)
             .UniqueIndex(UniqueIndexType.Computed, "uq_mitra_firebase_uid", m => m.FirebaseUid!)
-            .Index(m => m.CreatedAt);
+            .Index(m => m.CreatedAt)
+            .Index(m => m.IsOnline);
+
+        options.Projections.Add<OnlinePeriodProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<OnlinePeriod>().Index(p => p.MitraId).Index(p => p.OnlineAt);
 
         options.Projections.Add<ClientProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Client>()

@@ -1,3 +1,6 @@
+using HaloBestie.Application.Presence;
+using HaloBestie.Application.Realtime;
+using HaloBestie.Infrastructure.Realtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -31,6 +34,11 @@ public static class ValkeySetup
             return ConnectionMultiplexer.Connect(options);
         });
         services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase().WithKeyPrefix(keys.Prefix));
+        services.AddSingleton<IPresenceStore, ValkeyPresenceStore>();
+        services.AddSingleton<IRealtime, ValkeyRealtime>();
+        services.AddSingleton<EventStream>();
+        services.AddSingleton<PresenceTransitions>();
+        services.AddSingleton<MitraIdentities>();
         return services;
     }
 }

@@ -34,7 +34,9 @@ public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             .UseEnvironment("Test")
             .UseSetting("ConnectionStrings:Postgres", down == "postgres" ? $"Host=127.0.0.1;Port={closedPort};Database=x;Timeout=2" : hosts.Servers.Postgres)
             .UseSetting("ConnectionStrings:Valkey", down == "valkey" ? $"127.0.0.1:{closedPort},connectTimeout=500" : hosts.Servers.Valkey)
-            .UseSetting("Marten:Schema", hosts.Schema));
+            .UseSetting("Marten:Schema", hosts.Schema)
+            .UseSetting("Firebase:ProjectId", FirebaseTokens.ProjectId)
+            .UseSetting("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099"));
         using var http = factory.CreateClient();
 
         using var ready = await http.GetAsync("/health/ready");

@@ -94,15 +94,15 @@ public class ManageMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             created.Add(await client.RegisterMitraAsync(RegisterMitraTests.NewMitra(fullName: $"Dewi {marker} {i}")));
         await client.DeactivateMitraAsync(created[0].Id, null);
 
-        var all = await client.ListMitrasAsync(marker.ToUpperInvariant(), null, 1, 2);
+        var all = await client.ListMitrasAsync(marker.ToUpperInvariant(), null, null, 1, 2);
         all.Total.Should().Be(5);
         all.Items.Should().HaveCount(2);
         all.Items.Select(m => m.Id).Should().Equal(created[4].Id, created[3].Id);
 
-        var inactive = await client.ListMitrasAsync(marker, false, null, null);
+        var inactive = await client.ListMitrasAsync(marker, false, null, null, null);
         inactive.Items.Should().ContainSingle().Which.Id.Should().Be(created[0].Id);
 
-        (await ProblemOf(() => client.ListMitrasAsync(null, null, 0, 1000))).Errors.Keys.Should().BeEquivalentTo("page", "pageSize");
+        (await ProblemOf(() => client.ListMitrasAsync(null, null, null, 0, 1000))).Errors.Keys.Should().BeEquivalentTo("page", "pageSize");
     }
 }
 

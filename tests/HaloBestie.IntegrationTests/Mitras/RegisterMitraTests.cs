@@ -85,7 +85,7 @@ public class RegisterMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture
 
         attempts.Count(s => s == 201).Should().Be(1);
         attempts.Where(s => s != 201).Should().OnlyContain(s => s == 409);
-        (await client.ListMitrasAsync(phone, null, null, null)).Total.Should().Be(1);
+        (await client.ListMitrasAsync(phone, null, null, null, null)).Total.Should().Be(1);
     }
 
     [Theory]

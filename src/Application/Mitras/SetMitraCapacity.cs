@@ -1,0 +1,38 @@
+using FluentValidation;
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Mitras;
+
+/// <summary><c>PUT /api/internal/mitras/{id}/capacity</c>: 1–20 clients at once, or null for the platform default. Audited.</summary>
+public sealed record SetMitraCapacity(Guid MitraId, int? MaxCustomers) : ICommand<MitraDetails>
+{
+    public sealed record Body(int? MaxCustomers);
+
+    public sealed class Validator : AbstractValidator<SetMitraCapacity>
+    {
+        public Validator() => RuleFor(x => x.MaxCustomers).InclusiveBetween(1, 20).When(x => x.MaxCustomers is not null);
+    }
+
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<SetMitraCapacity, MitraDetails>
+    {
+        public async ValueTask<MitraDetails> Handle(SetMitraCapacity command, CancellationToken cancellationToken)
+        {
+            var stream = await session.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
+            var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
+            var now = clock.GetUtcNow();
+            var events = MitraDecisions.SetCapacity(mitra, command.MaxCustomers, staff.Actor.Id, now);
+            if (events.Count > 0)
+            {
+                stream.AppendMany(events);
+                session.Audit(staff.Actor, "mitra.capacity-set", "mitra", mitra.Id, now, command.MaxCustomers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default");
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
+        }
+    }
+}

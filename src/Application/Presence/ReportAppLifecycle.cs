@@ -1,0 +1,34 @@
+using FluentValidation;
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Presence;
+
+/// <summary>
+/// <c>POST /api/mitra/lifecycle</c>: <c>closed</c> takes the mitra offline at once (reason
+/// <c>app-closed</c>); <c>background</c> and <c>foreground</c> change nothing — the mitra stays
+/// online until its heartbeats lapse.
+/// </summary>
+public sealed record ReportAppLifecycle(string State) : ICommand
+{
+    public static readonly string[] States = ["background", "foreground", "closed"];
+
+    public sealed class Validator : AbstractValidator<ReportAppLifecycle>
+    {
+        public Validator() => RuleFor(x => x.State).Must(s => States.Contains(s)).WithMessage("'State' must be background, foreground or closed.");
+    }
+
+    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, PresenceTransitions transitions) : ICommandHandler<ReportAppLifecycle>
+    {
+        public async ValueTask<Unit> Handle(ReportAppLifecycle command, CancellationToken cancellationToken)
+        {
+            var mitra = await session.RequireMitraAsync(caller, cancellationToken);
+            if (command.State == "closed")
+                await transitions.TakeOfflineAsync(mitra.Id, OfflineReasons.AppClosed, cancellationToken);
+            return Unit.Value;
+        }
+    }
+}

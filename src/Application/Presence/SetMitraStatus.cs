@@ -1,0 +1,43 @@
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Presence;
+
+/// <summary>
+/// <c>PUT /api/mitra/status</c>: the mitra's online toggle. Online needs an active account
+/// (403 <c>mitra-inactive</c>); both directions are idempotent. Going online again while online
+/// also puts the mitra back into the online set (after a Valkey restart, say).
+/// </summary>
+public sealed record SetMitraStatus(bool Online) : ICommand<SetMitraStatus.Result>
+{
+    /// <summary><paramref name="Since"/>: start of the current online period; null when offline.</summary>
+    public sealed record Result(bool Online, DateTimeOffset? Since);
+
+    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, IPresenceStore presence, PresenceTransitions transitions, TimeProvider clock)
+        : ICommandHandler<SetMitraStatus, Result>
+    {
+        public async ValueTask<Result> Handle(SetMitraStatus command, CancellationToken cancellationToken)
+        {
+            var mitra = await session.RequireMitraAsync(caller, cancellationToken);
+            if (!command.Online)
+            {
+                await transitions.TakeOfflineAsync(mitra.Id, OfflineReasons.Manual, cancellationToken);
+                return new Result(false, null);
+            }
+
+            var now = clock.GetUtcNow();
+            var stream = await session.Events.FetchForWriting<Mitra>(mitra.Id, cancellationToken);
+            var events = MitraDecisions.GoOnline(stream.Aggregate!, now);
+            if (events.Count > 0)
+            {
+                stream.AppendMany(events);
+                await session.SaveChangesAsync(cancellationToken);
+            }
+            await presence.MarkOnlineAsync(mitra.Id, now);
+            return new Result(true, stream.Aggregate!.OnlineSince ?? now);
+        }
+    }
+}

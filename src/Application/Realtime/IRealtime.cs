@@ -1,0 +1,32 @@
+namespace HaloBestie.Application.Realtime;
+
+/// <summary>Whose event stream: one per mitra and one per client.</summary>
+public readonly record struct Recipient(RecipientKind Kind, Guid Id)
+{
+    public static Recipient Mitra(Guid id) => new(RecipientKind.Mitra, id);
+
+    public static Recipient Client(Guid id) => new(RecipientKind.Client, id);
+}
+
+public enum RecipientKind
+{
+    Mitra,
+    Client,
+}
+
+/// <summary>
+/// Delivers an event to a recipient's stream, whichever instance serves it, and keeps it for
+/// replay with Last-Event-ID (implemented on Valkey). Event names as in API.md.
+/// </summary>
+public interface IRealtime
+{
+    Task PublishAsync(Recipient recipient, string eventName, object data, CancellationToken ct = default);
+
+    /// <summary>Ends every open stream of the recipient, after what was published before this call.</summary>
+    Task CloseStreamsAsync(Recipient recipient, CancellationToken ct = default);
+}
+
+public static class RealtimeEvents
+{
+    public const string PresenceOffline = "presence.offline";
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using HaloBestie.Application.Realtime;
+using Microsoft.AspNetCore.Http;
+using StackExchange.Redis;
+
+namespace HaloBestie.Infrastructure.Realtime;
+
+/// <summary>
+/// Serves one recipient's server-sent event stream (API.md "Real-time events"): every event with
+/// <c>id:</c>, <c>event:</c> and <c>data:</c>; a comment at least every 15 s; after a reconnect with
+/// <c>Last-Event-ID</c>, every event of the last 5 minutes after that id, in order, before new ones.
+/// </summary>
+public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock)
+{
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    private const int Batch = 100;
+
+    public async Task ServeAsync(HttpContext context, Recipient recipient)
+    {
+        var ct = context.RequestAborted;
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers["X-Accel-Buffering"] = "no";
+
+        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var closeRequested = false;
+        var subscriber = valkey.GetSubscriber();
+        var channel = ValkeyRealtime.Channel(recipient);
+        Action<RedisChannel, RedisValue> onMessage = (_, message) =>
+        {
+            if (message == ValkeyRealtime.CloseMessage)
+                closeRequested = true;
+            wake.Writer.TryWrite(true);
+        };
+
+        // Subscribe before reading the stream: nothing published from here on can be missed.
+        await subscriber.SubscribeAsync(channel, onMessage);
+        try
+        {
+            var key = ValkeyRealtime.StreamKey(recipient);
+            var last = await StartAfterAsync(key, context.Request.Headers["Last-Event-ID"].ToString());
+            await WriteAsync(response, "retry: 3000\n: connected\n\n", ct);
+
+            while (!ct.IsCancellationRequested)
+            {
+                var entries = await db.StreamRangeAsync(key, "(" + last, "+", Batch);
+                foreach (var entry in entries)
+                {
+                    await WriteAsync(response, Format(entry), ct);
+                    last = entry.Id.ToString();
+                }
+                if (entries.Length == Batch)
+                    continue;
+                if (closeRequested)
+                    return;
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(KeepAlive);
+                try
+                {
+                    await wake.Reader.ReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await WriteAsync(response, ": keep-alive\n\n", ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The app went away.
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(channel, onMessage);
+        }
+    }
+
+    /// <summary>The id to read after: the client's Last-Event-ID within the replay window, else the newest event now.</summary>
+    private async Task<string> StartAfterAsync(RedisKey key, string lastEventId)
+    {
+        var oldest = (clock.GetUtcNow() - ValkeyRealtime.Replay).ToUnixTimeMilliseconds();
+        if (TryParseId(lastEventId, out var ms, out var seq))
+            return ms < oldest ? $"{oldest}-0" : $"{ms}-{seq}";
+
+        var newest = await db.StreamRangeAsync(key, "-", "+", 1, Order.Descending);
+        return newest.Length == 1 ? newest[0].Id.ToString() : "0-0";
+    }
+
+    private static bool TryParseId(string id, out long ms, out long seq)
+    {
+        ms = seq = 0;
+        var dash = id.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0
+            && long.TryParse(id.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out ms)
+            && long.TryParse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out seq);
+    }
+
+    private static string Format(StreamEntry entry)
+    {
+        var type = entry["type"].ToString();
+        var data = entry["data"].ToString();
+        return $"id: {entry.Id}\nevent: {type}\ndata: {data}\n\n";
+    }
+
+    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken ct)
+    {
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+        await response.Body.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,89 @@
+using HaloBestie.Application.Presence;
+using StackExchange.Redis;
+
+namespace HaloBestie.Infrastructure.Valkey;
+
+/// <summary>
+/// Presence in two sorted sets (scores are Unix milliseconds): <c>presence:online</c> holds each
+/// online mitra with its last heartbeat; <c>presence:closing</c> holds mitras recently taken
+/// offline (their transition being, or just been, written to PostgreSQL). Every step that must not interleave is one Lua
+/// script, so it is atomic across instances. Keys are passed to the scripts as RedisKey
+/// parameters, so the deployment's key prefix (WithKeyPrefix) applies to them too.
+/// </summary>
+public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
+{
+    private static readonly RedisKey Online = "presence:online";
+    private static readonly RedisKey Closing = "presence:closing";
+
+    // Refresh only a member that is there: a heartbeat never brings an offline mitra back.
+    private static readonly LuaScript Heartbeat = LuaScript.Prepare(
+        "if redis.call('ZSCORE', @online, @id) then redis.call('ZADD', @online, @now, @id) return 1 end return 0");
+
+    // Take expired members out and note them as closing, in one step: each goes to one caller.
+    private static readonly LuaScript ClaimExpired = LuaScript.Prepare("""
+        local ids = redis.call('ZRANGEBYSCORE', @online, '-inf', @cutoff, 'LIMIT', 0, @max)
+        for _, id in ipairs(ids) do
+          redis.call('ZREM', @online, id)
+          redis.call('ZADD', @closing, @now, id)
+        end
+        return ids
+        """);
+
+    private static readonly LuaScript BeginOffline = LuaScript.Prepare(
+        "redis.call('ZREM', @online, @id) redis.call('ZADD', @closing, @now, @id) return 1");
+
+    // Put back what the stream says is online but Valkey lost, unless its offline is in progress.
+    private static readonly LuaScript Restore = LuaScript.Prepare("""
+        local restored = {}
+        for _, id in ipairs(cjson.decode(@ids)) do
+          if not redis.call('ZSCORE', @online, id) and not redis.call('ZSCORE', @closing, id) then
+            redis.call('ZADD', @online, @now, id)
+            table.insert(restored, id)
+          end
+        end
+        return restored
+        """);
+
+    public async Task MarkOnlineAsync(Guid mitraId, DateTimeOffset now)
+    {
+        await db.SortedSetAddAsync(Online, mitraId.ToString(), now.ToUnixTimeMilliseconds());
+        await db.SortedSetRemoveAsync(Closing, mitraId.ToString());
+    }
+
+    public async Task<bool> HeartbeatAsync(Guid mitraId, DateTimeOffset now) =>
+        (int)await db.ScriptEvaluateAsync(Heartbeat, new { online = Online, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() }) == 1;
+
+    public Task BeginOfflineAsync(Guid mitraId, DateTimeOffset now) =>
+        db.ScriptEvaluateAsync(BeginOffline, new { online = Online, closing = Closing, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() });
+
+    public Task ForgetOfflineAsync(Guid mitraId) => db.SortedSetRemoveAsync(Closing, mitraId.ToString());
+
+    public async Task<IReadOnlyList<Guid>> ClaimExpiredAsync(DateTimeOffset cutoff, DateTimeOffset now, int max)
+    {
+        var result = await db.ScriptEvaluateAsync(ClaimExpired, new
+        {
+            online = Online, closing = Closing, cutoff = cutoff.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), max,
+        });
+        return Ids(result);
+    }
+
+    public async Task<IReadOnlyList<Guid>> StaleOfflinesAsync(DateTimeOffset before)
+    {
+        var members = await db.SortedSetRangeByScoreAsync(Closing, double.NegativeInfinity, before.ToUnixTimeMilliseconds());
+        return members.Select(m => Guid.Parse(m.ToString())).ToList();
+    }
+
+    public async Task<IReadOnlyList<Guid>> RestoreMissingAsync(IReadOnlyCollection<Guid> onlineInStore, DateTimeOffset now)
+    {
+        if (onlineInStore.Count == 0)
+            return [];
+        var ids = "[" + string.Join(',', onlineInStore.Select(id => $"\"{id}\"")) + "]";
+        var result = await db.ScriptEvaluateAsync(Restore, new { online = Online, closing = Closing, ids, now = now.ToUnixTimeMilliseconds() });
+        return Ids(result);
+    }
+
+    public async Task<bool> IsOnlineAsync(Guid mitraId) => await db.SortedSetScoreAsync(Online, mitraId.ToString()) is not null;
+
+    private static List<Guid> Ids(RedisResult result) =>
+        result.IsNull ? [] : ((RedisResult[])result!).Select(r => Guid.Parse(r.ToString()!)).ToList();
+}

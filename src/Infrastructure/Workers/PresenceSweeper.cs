@@ -1,0 +1,80 @@
+using HaloBestie.Application.Presence;
+using HaloBestie.Application.Settings;
+using HaloBestie.Domain.Mitras;
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HaloBestie.Infrastructure.Workers;
+
+/// <summary>
+/// Puts mitras offline whose last heartbeat is older than <c>heartbeatTimeoutSeconds</c>, within
+/// about a second of that moment. Runs on every public instance; Valkey hands each expired mitra
+/// to exactly one of them. Every 5 s it also restores mitras the stream says are online but
+/// Valkey lost (a restart), and finishes transitions an instance died in the middle of.
+/// Waits in real time; reads "now" from the injected TimeProvider (tests move it).
+/// </summary>
+public sealed partial class PresenceSweeper(
+    IDocumentStore store, IPresenceStore presence, PresenceTransitions transitions, TimeProvider clock, ILogger<PresenceSweeper> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
+    private const int ReconcileEvery = 5;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        for (var tick = 0; await timer.WaitForNextTickAsync(stoppingToken); tick++)
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+                if (tick % ReconcileEvery == 0)
+                    await ReconcileAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(logger, e.Message);
+            }
+        }
+    }
+
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var settings = await session.LoadSettingsAsync(ct);
+        var now = clock.GetUtcNow();
+        var cutoff = now - TimeSpan.FromSeconds(settings.HeartbeatTimeoutSeconds);
+        IReadOnlyList<Guid> expired;
+        do
+        {
+            expired = await presence.ClaimExpiredAsync(cutoff, now, 100);
+            foreach (var mitraId in expired)
+            {
+                if (await transitions.TakeOfflineAsync(mitraId, OfflineReasons.HeartbeatTimeout, ct))
+                    LogTimedOut(logger, mitraId);
+            }
+        }
+        while (expired.Count == 100);
+    }
+
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        await transitions.FinishStaleAsync(clock.GetUtcNow() - StaleAfter, ct);
+        await using var session = store.QuerySession();
+        var online = await session.Query<Mitra>().Where(m => m.IsOnline).Select(m => m.Id).ToListAsync(ct);
+        var restored = await presence.RestoreMissingAsync(online, clock.GetUtcNow());
+        if (restored.Count > 0)
+            LogRestored(logger, restored.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mitra {MitraId} went offline: heartbeat timeout")]
+    private static partial void LogTimedOut(ILogger logger, Guid mitraId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Restored {Count} online mitras missing from Valkey")]
+    private static partial void LogRestored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence sweep failed: {Reason}")]
+    private static partial void LogSweepFailed(ILogger logger, string reason);
+}
