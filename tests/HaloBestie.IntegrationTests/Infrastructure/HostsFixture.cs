@@ -4,17 +4,27 @@ using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace HaloBestie.IntegrationTests.Infrastructure;
 
+/// <summary>A <see cref="HostsFixture"/> whose public hosts run on a fake clock the test moves.</summary>
+public sealed class FakeClockHostsFixture : HostsFixture
+{
+    public FakeClockHostsFixture() => Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+}
+
 /// <summary>
 /// Both real hosts over real PostgreSQL and Valkey, isolated per test class: its own Marten
 /// schema and its own Valkey key prefix. Shared by the tests of one class (IClassFixture).
 /// </summary>
-public sealed class HostsFixture : IAsyncLifetime
+public class HostsFixture : IAsyncLifetime
 {
+    private readonly List<IAsyncDisposable> _extraHosts = [];
+
     public const string AdminEmail = "admin@halobestie.test";
     public const string AdminPassword = "test-admin-password";
     private const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
@@ -38,8 +48,23 @@ public sealed class HostsFixture : IAsyncLifetime
         await WaitForBootstrapAdminAsync();
     }
 
+    /// <summary>When set, the public hosts read time from it (the sweeper included); the internal host keeps real time.</summary>
+    public FakeTimeProvider? Clock { get; protected init; }
+
+    public string KeyPrefix => $"test:{_schema}:";
+
+    /// <summary>One more public instance over the same PostgreSQL schema and Valkey prefix, as in a scaled deployment.</summary>
+    public WebApplicationFactory<Api.Public.Program> AnotherPublicHost()
+    {
+        var host = Configure(new WebApplicationFactory<Api.Public.Program>());
+        _extraHosts.Add(host);
+        return host;
+    }
+
     public async Task DisposeAsync()
     {
+        foreach (var host in _extraHosts)
+            await host.DisposeAsync();
         await Public.DisposeAsync();
         await Internal.DisposeAsync();
         await using var connection = new NpgsqlConnection(_servers.Postgres);
@@ -85,10 +110,10 @@ public sealed class HostsFixture : IAsyncLifetime
     public PublicApiClient AnonymousPublic() => new(Public.CreateClient());
 
     /// <summary>Registers a mitra through the internal API and signs it in on the mitra app; returns its token and id.</summary>
-    public async Task<(PublicApiClient Client, string Token, Guid MitraId, string Phone)> NewSignedInMitraAsync()
+    public async Task<(PublicApiClient Client, string Token, Guid MitraId, string Phone)> NewSignedInMitraAsync(InternalApiClient? admin = null)
     {
         var phone = $"+62813{Random.Shared.Next(10_000_000, 99_999_999)}";
-        var admin = await AdminAsync();
+        admin ??= await AdminAsync();
         var mitra = await admin.RegisterMitraAsync(new RegisterMitra { FullName = "Mitra " + phone, PhoneNumber = phone, Alias = "Kak " + phone[^4..] });
         var token = FirebaseTokens.Emulator("mitra-" + Guid.NewGuid().ToString("N"), "phone", phone: phone);
         var client = PublicAs(token);
@@ -98,11 +123,16 @@ public sealed class HostsFixture : IAsyncLifetime
 
     private WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
         factory.WithWebHostBuilder(b => b
+            .ConfigureTestServices(services =>
+            {
+                if (Clock is not null && typeof(T) == typeof(Api.Public.Program))
+                    services.AddSingleton<TimeProvider>(Clock);
+            })
             .UseEnvironment("Test")
             .UseSetting("ConnectionStrings:Postgres", _servers.Postgres)
             .UseSetting("ConnectionStrings:Valkey", _servers.Valkey)
             .UseSetting("Marten:Schema", _schema)
-            .UseSetting("Valkey:KeyPrefix", $"test:{_schema}:")
+            .UseSetting("Valkey:KeyPrefix", KeyPrefix)
             .UseSetting("ControlCenter:TokenSigningKey", SigningKey)
             .UseSetting("Firebase:ProjectId", FirebaseTokens.ProjectId)
             .UseSetting("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")

@@ -1,0 +1,77 @@
+using HaloBestie.Domain.Mitras;
+
+namespace HaloBestie.Domain.Tests.Mitras;
+
+public class PresenceDecisionsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Staff = Guid.CreateVersion7();
+
+    private static Mitra Active() =>
+        Mitra.Create(MitraDecisions.Register(Guid.CreateVersion7(), new MitraProfile("A", "+6281200000000", "B", null, []), Staff, Now));
+
+    [Fact]
+    public void Going_online_records_the_start_and_twice_records_nothing()
+    {
+        var mitra = Active();
+
+        var online = mitra.Apply((MitraWentOnline)MitraDecisions.GoOnline(mitra, Now).Single());
+
+        online.IsOnline.Should().BeTrue();
+        online.OnlineSince.Should().Be(Now);
+        MitraDecisions.GoOnline(online, Now.AddMinutes(1)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_inactive_mitra_cannot_go_online()
+    {
+        var mitra = Active() with { IsActive = false };
+
+        var act = () => MitraDecisions.GoOnline(mitra, Now);
+
+        act.Should().Throw<DomainException>().Which.Problem.Should().Be(ProblemNames.MitraInactive);
+    }
+
+    [Fact]
+    public void Going_offline_carries_the_reason_and_the_start_of_the_period_once()
+    {
+        var online = Active() with { IsOnline = true, OnlineSince = Now };
+
+        var offline = (MitraWentOffline)MitraDecisions.GoOffline(online, OfflineReasons.HeartbeatTimeout, Now.AddMinutes(5)).Single();
+
+        offline.Should().BeEquivalentTo(new { Reason = "heartbeat-timeout", OnlineSince = Now, At = Now.AddMinutes(5) });
+        MitraDecisions.GoOffline(online.Apply(offline), OfflineReasons.Manual, Now.AddMinutes(6)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Deactivating_an_online_mitra_takes_it_offline_first()
+    {
+        var online = Active() with { IsOnline = true, OnlineSince = Now };
+
+        var events = MitraDecisions.Deactivate(online, "left", Staff, Now.AddHours(1));
+
+        events.Select(e => e.GetType()).Should().Equal(typeof(MitraWentOffline), typeof(MitraDeactivated));
+        ((MitraWentOffline)events[0]).Reason.Should().Be(OfflineReasons.Deactivated);
+    }
+
+    [Fact]
+    public void Capacity_is_the_override_else_the_platform_setting()
+    {
+        var mitra = Active();
+
+        mitra.CapacityUnder(3).Should().Be(3);
+        var overridden = mitra.Apply((MitraCapacitySet)MitraDecisions.SetCapacity(mitra, 5, Staff, Now).Single());
+        overridden.CapacityUnder(3).Should().Be(5);
+        MitraDecisions.SetCapacity(overridden, 5, Staff, Now).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Only_server_initiated_reasons_are_announced_to_the_app()
+    {
+        OfflineReasons.IsServerInitiated(OfflineReasons.HeartbeatTimeout).Should().BeTrue();
+        OfflineReasons.IsServerInitiated(OfflineReasons.ForcedByStaff).Should().BeTrue();
+        OfflineReasons.IsServerInitiated(OfflineReasons.Deactivated).Should().BeTrue();
+        OfflineReasons.IsServerInitiated(OfflineReasons.Manual).Should().BeFalse();
+        OfflineReasons.IsServerInitiated(OfflineReasons.AppClosed).Should().BeFalse();
+    }
+}

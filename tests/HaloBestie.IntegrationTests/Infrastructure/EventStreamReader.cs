@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace HaloBestie.IntegrationTests.Infrastructure;
+
+public sealed record ServerSentEvent(string Id, string Type, string Data);
+
+/// <summary>A test-side reader of a server-sent event stream (the same framing a mobile SSE library reads).</summary>
+public sealed class EventStreamReader : IAsyncDisposable
+{
+    private readonly HttpResponseMessage _response;
+    private readonly StreamReader _reader;
+    private readonly CancellationTokenSource _cts = new();
+
+    private EventStreamReader(HttpResponseMessage response, StreamReader reader)
+    {
+        _response = response;
+        _reader = reader;
+    }
+
+    public static async Task<EventStreamReader> OpenAsync(HttpClient http, string path, string token, string? lastEventId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (lastEventId is not null)
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}", null, response.StatusCode);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        var stream = new EventStreamReader(response, reader);
+        // The server writes a comment as soon as the stream is ready: from then on nothing is missed.
+        var first = await stream.ReadLineAsync(TimeSpan.FromSeconds(10));
+        if (first is null)
+            throw new InvalidOperationException("The stream ended before it started.");
+        return stream;
+    }
+
+    /// <summary>The next event, skipping comments and retry hints; null when the server ends the stream.</summary>
+    public async Task<ServerSentEvent?> NextAsync(TimeSpan? timeout = null)
+    {
+        string? id = null, type = null;
+        var data = new StringBuilder();
+        while (true)
+        {
+            var line = await ReadLineAsync(timeout ?? TimeSpan.FromSeconds(10));
+            if (line is null)
+                return null;
+            if (line.Length == 0)
+            {
+                if (type is not null)
+                    return new ServerSentEvent(id ?? "", type, data.ToString());
+                continue;
+            }
+            if (line.StartsWith(':'))
+                continue;
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var field = colon < 0 ? line : line[..colon];
+            var value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
+            switch (field)
+            {
+                case "id": id = value; break;
+                case "event": type = value; break;
+                case "data": data.Append(value); break;
+            }
+        }
+    }
+
+    /// <summary>Events until <paramref name="count"/> have arrived.</summary>
+    public async Task<List<ServerSentEvent>> TakeAsync(int count, TimeSpan? timeout = null)
+    {
+        var events = new List<ServerSentEvent>();
+        while (events.Count < count)
+            events.Add(await NextAsync(timeout) ?? throw new InvalidOperationException($"Stream ended after {events.Count} of {count} events."));
+        return events;
+    }
+
+    private async Task<string?> ReadLineAsync(TimeSpan timeout)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await _reader.ReadLineAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!_cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No line within {timeout}.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cts.CancelAsync();
+        _reader.Dispose();
+        _response.Dispose();
+        _cts.Dispose();
+    }
+}

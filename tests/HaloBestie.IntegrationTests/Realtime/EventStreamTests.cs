@@ -1,0 +1,87 @@
+using System.Net;
+using HaloBestie.Application.Realtime;
+using HaloBestie.Clients.Internal;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using SetMitraStatus = HaloBestie.Clients.Public.SetMitraStatus;
+
+namespace HaloBestie.IntegrationTests.Realtime;
+
+public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    [Fact]
+    public async Task An_event_published_by_one_instance_arrives_on_a_stream_served_by_another()
+    {
+        var other = hosts.AnotherPublicHost();
+        var (app, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        await using var stream = await EventStreamReader.OpenAsync(other.CreateClient(), "/api/mitra/events", token);
+
+        // Published by the internal host, a third process as far as Valkey is concerned.
+        await (await hosts.AdminAsync()).ForceMitraOfflineAsync(mitraId, new ForceMitraOfflineBody { Reason = "test" });
+
+        var received = await stream.NextAsync();
+        received!.Type.Should().Be("presence.offline");
+        received.Id.Should().MatchRegex(@"^\d+-\d+$");
+        received.Data.Should().Be("{\"reason\":\"forced-by-staff\"}");
+    }
+
+    [Fact]
+    public async Task A_stream_resumed_with_last_event_id_gets_the_missed_events_in_order_exactly_once()
+    {
+        var other = hosts.AnotherPublicHost();
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var recipient = Recipient.Mitra(mitraId);
+        var publishOnFirst = hosts.Public.Services.GetRequiredService<IRealtime>();
+        var publishOnSecond = other.Services.GetRequiredService<IRealtime>();
+
+        string lastSeen;
+        await using (var first = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token))
+        {
+            await publishOnFirst.PublishAsync(recipient, "test.event", new { n = 1 });
+            lastSeen = (await first.NextAsync())!.Id;
+        }
+
+        for (var n = 2; n <= 4; n++)
+            await publishOnSecond.PublishAsync(recipient, "test.event", new { n });
+
+        await using var resumed = await EventStreamReader.OpenAsync(other.CreateClient(), "/api/mitra/events", token, lastSeen);
+        await publishOnFirst.PublishAsync(recipient, "test.event", new { n = 5 });
+
+        var events = await resumed.TakeAsync(4);
+        events.Select(e => e.Data).Should().Equal("{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}");
+        events.Select(e => e.Id).Should().OnlyHaveUniqueItems().And.BeInAscendingOrder(StringComparer.Ordinal);
+        await FluentActions.Awaiting(() => resumed.NextAsync(TimeSpan.FromSeconds(1))).Should().ThrowAsync<TimeoutException>("nothing is delivered twice");
+    }
+
+    [Fact]
+    public async Task A_new_stream_without_last_event_id_starts_with_new_events_only()
+    {
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), "test.event", new { n = 1 });
+
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), "test.event", new { n = 2 });
+
+        (await stream.NextAsync())!.Data.Should().Be("{\"n\":2}");
+    }
+
+    [Fact]
+    public async Task Streams_check_the_token_and_the_kind_of_caller_when_they_open()
+    {
+        var http = hosts.Public.CreateClient();
+        (await http.GetAsync("/api/mitra/events")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        var clientToken = FirebaseTokens.Emulator("uid-" + Guid.NewGuid().ToString("N"), "google.com");
+        await hosts.PublicAs(clientToken).StartClientSessionAsync();
+        var refused = await FluentActions.Awaiting(() => EventStreamReader.OpenAsync(http, "/api/mitra/events", clientToken)).Should().ThrowAsync<HttpRequestException>();
+        refused.Which.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        var (_, mitraToken, _, _) = await hosts.NewSignedInMitraAsync();
+        (await FluentActions.Awaiting(() => EventStreamReader.OpenAsync(http, "/api/client/events", mitraToken)).Should().ThrowAsync<HttpRequestException>())
+            .Which.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        await using var clientStream = await EventStreamReader.OpenAsync(http, "/api/client/events", clientToken);
+    }
+}
