@@ -1279,6 +1279,67 @@ export class InternalApiClient {
         return Promise.resolve<PlatformSettings>(null as any);
     }
 
+    listPairingRequests(status: string | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfPairingRequest> {
+        let url_ = this.baseUrl + "/api/internal/pairing-requests?";
+        if (status !== undefined && status !== null)
+            url_ += "status=" + encodeURIComponent("" + status) + "&";
+        if (page !== undefined && page !== null)
+            url_ += "page=" + encodeURIComponent("" + page) + "&";
+        if (pageSize !== undefined && pageSize !== null)
+            url_ += "pageSize=" + encodeURIComponent("" + pageSize) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListPairingRequests(_response);
+        });
+    }
+
+    protected processListPairingRequests(response: Response): Promise<PageOfPairingRequest> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PageOfPairingRequest.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PageOfPairingRequest>(null as any);
+    }
+
     listAuditEntries(staffId: string | null | undefined, from: Date | null | undefined, to: Date | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfAuditEntry> {
         let url_ = this.baseUrl + "/api/internal/audit?";
         if (staffId !== undefined && staffId !== null)
@@ -2702,6 +2763,181 @@ export interface IUpdateSettings {
     topics?: string[];
     timeZone?: string;
     anonymity?: AnonymitySettings;
+}
+
+export class PageOfPairingRequest implements IPageOfPairingRequest {
+    items?: PairingRequest[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+
+    constructor(data?: IPageOfPairingRequest) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["items"])) {
+                this.items = [] as any;
+                for (let item of _data["items"])
+                    this.items!.push(PairingRequest.fromJS(item));
+            }
+            this.pageNumber = _data["pageNumber"];
+            this.pageSize = _data["pageSize"];
+            this.total = _data["total"];
+        }
+    }
+
+    static fromJS(data: any): PageOfPairingRequest {
+        data = typeof data === 'object' ? data : {};
+        let result = new PageOfPairingRequest();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.items)) {
+            data["items"] = [];
+            for (let item of this.items)
+                data["items"].push(item ? item.toJSON() : undefined as any);
+        }
+        data["pageNumber"] = this.pageNumber;
+        data["pageSize"] = this.pageSize;
+        data["total"] = this.total;
+        return data;
+    }
+}
+
+export interface IPageOfPairingRequest {
+    items?: PairingRequest[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+}
+
+export class PairingRequest implements IPairingRequest {
+    id?: string;
+    clientId?: string;
+    topic?: string | undefined;
+    note?: string | undefined;
+    status?: PairingStatus;
+    offeredTo?: string[];
+    declinedBy?: string[];
+    mitraId?: string | undefined;
+    sessionId?: string | undefined;
+    closedReason?: string | undefined;
+    requestedAt?: Date;
+    expiresAt?: Date;
+    matchedAt?: Date | undefined;
+    closedAt?: Date | undefined;
+    searchingClientId?: string | undefined;
+    waitSeconds?: number | undefined;
+
+    constructor(data?: IPairingRequest) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.clientId = _data["clientId"];
+            this.topic = _data["topic"];
+            this.note = _data["note"];
+            this.status = _data["status"];
+            if (Array.isArray(_data["offeredTo"])) {
+                this.offeredTo = [] as any;
+                for (let item of _data["offeredTo"])
+                    this.offeredTo!.push(item);
+            }
+            if (Array.isArray(_data["declinedBy"])) {
+                this.declinedBy = [] as any;
+                for (let item of _data["declinedBy"])
+                    this.declinedBy!.push(item);
+            }
+            this.mitraId = _data["mitraId"];
+            this.sessionId = _data["sessionId"];
+            this.closedReason = _data["closedReason"];
+            this.requestedAt = _data["requestedAt"] ? new Date(_data["requestedAt"].toString()) : undefined as any;
+            this.expiresAt = _data["expiresAt"] ? new Date(_data["expiresAt"].toString()) : undefined as any;
+            this.matchedAt = _data["matchedAt"] ? new Date(_data["matchedAt"].toString()) : undefined as any;
+            this.closedAt = _data["closedAt"] ? new Date(_data["closedAt"].toString()) : undefined as any;
+            this.searchingClientId = _data["searchingClientId"];
+            this.waitSeconds = _data["waitSeconds"];
+        }
+    }
+
+    static fromJS(data: any): PairingRequest {
+        data = typeof data === 'object' ? data : {};
+        let result = new PairingRequest();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["clientId"] = this.clientId;
+        data["topic"] = this.topic;
+        data["note"] = this.note;
+        data["status"] = this.status;
+        if (Array.isArray(this.offeredTo)) {
+            data["offeredTo"] = [];
+            for (let item of this.offeredTo)
+                data["offeredTo"].push(item);
+        }
+        if (Array.isArray(this.declinedBy)) {
+            data["declinedBy"] = [];
+            for (let item of this.declinedBy)
+                data["declinedBy"].push(item);
+        }
+        data["mitraId"] = this.mitraId;
+        data["sessionId"] = this.sessionId;
+        data["closedReason"] = this.closedReason;
+        data["requestedAt"] = this.requestedAt ? this.requestedAt.toISOString() : undefined as any;
+        data["expiresAt"] = this.expiresAt ? this.expiresAt.toISOString() : undefined as any;
+        data["matchedAt"] = this.matchedAt ? this.matchedAt.toISOString() : undefined as any;
+        data["closedAt"] = this.closedAt ? this.closedAt.toISOString() : undefined as any;
+        data["searchingClientId"] = this.searchingClientId;
+        data["waitSeconds"] = this.waitSeconds;
+        return data;
+    }
+}
+
+export interface IPairingRequest {
+    id?: string;
+    clientId?: string;
+    topic?: string | undefined;
+    note?: string | undefined;
+    status?: PairingStatus;
+    offeredTo?: string[];
+    declinedBy?: string[];
+    mitraId?: string | undefined;
+    sessionId?: string | undefined;
+    closedReason?: string | undefined;
+    requestedAt?: Date;
+    expiresAt?: Date;
+    matchedAt?: Date | undefined;
+    closedAt?: Date | undefined;
+    searchingClientId?: string | undefined;
+    waitSeconds?: number | undefined;
+}
+
+export enum PairingStatus {
+    Searching = "searching",
+    Matched = "matched",
+    Cancelled = "cancelled",
+    Expired = "expired",
 }
 
 export class PageOfAuditEntry implements IPageOfAuditEntry {

@@ -40,6 +40,7 @@ public sealed class Program
         api.MapMitraEndpoints();
         api.MapClientEndpoints();
         api.MapSettingsEndpoints();
+        api.MapPairingEndpoints();
         api.MapAuditEndpoints();
 
         await app.RunAsync();

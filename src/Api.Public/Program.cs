@@ -25,6 +25,7 @@ public sealed class Program
         });
         builder.Services.AddFirebaseAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHostedService<PresenceSweeper>();
+        builder.Services.AddHostedService<PairingExpiryWorker>();
 
         var app = builder.Build();
         if (await app.RunIfAskedAsync(args))
@@ -36,7 +37,9 @@ public sealed class Program
 
         app.MapHealthEndpoints();
         app.MapClientEndpoints();
+        app.MapClientPairingEndpoints();
         app.MapMitraEndpoints();
+        app.MapMitraPairingEndpoints();
         app.MapSharedEndpoints();
 
         await app.RunAsync();

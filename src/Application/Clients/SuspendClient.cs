@@ -1,6 +1,8 @@
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Pairing;
+using HaloBestie.Domain.Pairing;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using Marten;
@@ -9,7 +11,8 @@ using Mediator;
 namespace HaloBestie.Application.Clients;
 
 /// <summary>
-/// A suspended client can still sign in and read its profile but cannot start pairings.
+/// A suspended client can still sign in and read its profile but cannot start pairings; its
+/// searching request, if any, is cancelled in the same transaction (mitras are told).
 /// Suspending a suspended client changes nothing (200, no event, no audit entry).
 /// </summary>
 public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<ClientDetails>
@@ -21,7 +24,7 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, PairingNotifications notify, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
     {
         public async ValueTask<ClientDetails> Handle(SuspendClient command, CancellationToken cancellationToken)
         {
@@ -33,8 +36,17 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
                 return ClientDetails.From(client);
 
             stream.AppendMany(events);
+            var searching = await session.Query<PairingRequest>()
+                .FirstOrDefaultAsync(r => r.ClientId == client.Id && r.Status == PairingStatus.Searching, cancellationToken);
+            if (searching is not null)
+            {
+                var requestStream = await session.Events.FetchForWriting<PairingRequest>(searching.Id, cancellationToken);
+                requestStream.AppendOne(PairingDecisions.Cancel(requestStream.Aggregate!, PairingReasons.ClientSuspended, now));
+            }
             session.Audit(staff.Actor, "client.suspended", "client", client.Id, now, command.Reason.Trim());
             await session.SaveChangesAsync(cancellationToken);
+            if (searching is not null)
+                await notify.CloseAsync(searching, "cancelled", null, cancellationToken);
             return ClientDetails.From(events.OfType<ClientSuspended>().Aggregate(client, (c, e) => c.Apply(e)));
         }
     }

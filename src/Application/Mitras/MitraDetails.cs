@@ -36,18 +36,11 @@ public sealed record MitraDetails(
     }
 }
 
-/// <summary>
-/// PRODUCT.md §2: a mitra is available when online, active and below capacity. Active sessions
-/// are counted once sessions exist (the Session aggregate); until then no mitra has any.
-/// </summary>
+/// <summary>PRODUCT.md §2: a mitra is available when online, active and below capacity.</summary>
 public sealed record MitraAvailability(bool Available, int Capacity, int ActiveSessions)
 {
-    public static MitraAvailability Of(Mitra m, PlatformSettings settings)
-    {
-        var capacity = m.CapacityUnder(settings.MaxCustomersPerMitra);
-        const int activeSessions = 0;
-        return new MitraAvailability(m.IsOnline && m.IsActive && activeSessions < capacity, capacity, activeSessions);
-    }
+    public static MitraAvailability Of(Mitra m, PlatformSettings settings) =>
+        new(m.IsAvailableUnder(settings.MaxCustomersPerMitra), m.CapacityUnder(settings.MaxCustomersPerMitra), m.ActiveSessions);
 }
 
 public static class MitraDetailsQueries

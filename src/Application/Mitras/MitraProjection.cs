@@ -26,4 +26,6 @@ public sealed partial class MitraProjection : SingleStreamProjection<Mitra, Guid
     public static Mitra Apply(MitraWentOffline e, Mitra mitra) => mitra.Apply(e);
 
     public static Mitra Apply(MitraCapacitySet e, Mitra mitra) => mitra.Apply(e);
+
+    public static Mitra Apply(MitraSessionStarted e, Mitra mitra) => mitra.Apply(e);
 }

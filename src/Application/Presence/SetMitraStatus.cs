@@ -1,5 +1,6 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Pairing;
 using HaloBestie.Domain.Mitras;
 using Marten;
 using Mediator;
@@ -9,14 +10,15 @@ namespace HaloBestie.Application.Presence;
 /// <summary>
 /// <c>PUT /api/mitra/status</c>: the mitra's online toggle. Online needs an active account
 /// (403 <c>mitra-inactive</c>); both directions are idempotent. Going online again while online
-/// also puts the mitra back into the online set (after a Valkey restart, say).
+/// also puts the mitra back into the online set (after a Valkey restart, say). A mitra going online
+/// is offered every request still searching.
 /// </summary>
 public sealed record SetMitraStatus(bool Online) : ICommand<SetMitraStatus.Result>
 {
     /// <summary><paramref name="Since"/>: start of the current online period; null when offline.</summary>
     public sealed record Result(bool Online, DateTimeOffset? Since);
 
-    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, IPresenceStore presence, PresenceTransitions transitions, TimeProvider clock)
+    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, IPresenceStore presence, PresenceTransitions transitions, PairingTimers pairing, TimeProvider clock)
         : ICommandHandler<SetMitraStatus, Result>
     {
         public async ValueTask<Result> Handle(SetMitraStatus command, CancellationToken cancellationToken)
@@ -37,6 +39,8 @@ public sealed record SetMitraStatus(bool Online) : ICommand<SetMitraStatus.Resul
                 await session.SaveChangesAsync(cancellationToken);
             }
             await presence.MarkOnlineAsync(mitra.Id, now);
+            // A mitra who becomes available receives what is still searching.
+            await pairing.OfferOpenRequestsToAsync(mitra.Id, cancellationToken);
             return new Result(true, stream.Aggregate!.OnlineSince ?? now);
         }
     }

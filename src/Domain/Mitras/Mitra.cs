@@ -14,7 +14,8 @@ public sealed record Mitra(
     string? FirebaseUid = null,
     bool IsOnline = false,
     DateTimeOffset? OnlineSince = null,
-    int? MaxCustomersOverride = null)
+    int? MaxCustomersOverride = null,
+    int ActiveSessions = 0)
 {
     /// <summary>How many clients this mitra may serve at once: the staff override, else the platform setting.</summary>
     public int CapacityUnder(int maxCustomersPerMitra) => MaxCustomersOverride ?? maxCustomersPerMitra;
@@ -39,6 +40,11 @@ public sealed record Mitra(
     public Mitra Apply(MitraWentOffline e) => this with { IsOnline = false, OnlineSince = null };
 
     public Mitra Apply(MitraCapacitySet e) => this with { MaxCustomersOverride = e.MaxCustomers, UpdatedAt = e.At };
+
+    public Mitra Apply(MitraSessionStarted e) => this with { ActiveSessions = ActiveSessions + 1 };
+
+    /// <summary>PRODUCT.md §2: online, active and below capacity.</summary>
+    public bool IsAvailableUnder(int maxCustomersPerMitra) => IsOnline && IsActive && ActiveSessions < CapacityUnder(maxCustomersPerMitra);
 
     public Mitra Apply(MitraActivated e) => this with { IsActive = true, UpdatedAt = e.At };
 

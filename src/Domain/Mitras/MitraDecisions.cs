@@ -57,4 +57,19 @@ public static class MitraDecisions
             throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
         return mitra.FirebaseUid is null ? [new MitraFirebaseAccountBound(mitra.Id, firebaseUid, now)] : [];
     }
+
+    /// <summary>
+    /// The mitra's side of an accept: it must be online (403 <c>forbidden</c>), active, and below
+    /// capacity (409 <c>capacity-full</c>).
+    /// </summary>
+    public static MitraSessionStarted TakeSession(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, DateTimeOffset now)
+    {
+        if (!mitra.IsActive)
+            throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
+        if (!mitra.IsOnline)
+            throw new DomainException(ProblemNames.Forbidden, "Go online before accepting requests.");
+        if (mitra.ActiveSessions >= mitra.CapacityUnder(maxCustomersPerMitra))
+            throw new DomainException(ProblemNames.CapacityFull, "You are serving as many clients as you may at once.");
+        return new MitraSessionStarted(mitra.Id, sessionId, now);
+    }
 }

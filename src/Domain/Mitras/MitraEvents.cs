@@ -47,3 +47,10 @@ public static class OfflineReasons
     /// <summary>Reasons the mitra did not choose: the app is told with a <c>presence.offline</c> event.</summary>
     public static bool IsServerInitiated(string reason) => reason is HeartbeatTimeout or ForcedByStaff or Deactivated;
 }
+
+/// <summary>
+/// The mitra took a session (an accepted pairing). Appended to the mitra's stream in the same
+/// transaction as the accept: two accepts by one mitra at once conflict on this stream, so
+/// capacity can never be exceeded.
+/// </summary>
+public sealed record MitraSessionStarted(Guid MitraId, Guid SessionId, DateTimeOffset At);

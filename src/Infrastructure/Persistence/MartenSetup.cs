@@ -1,6 +1,10 @@
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Clients;
 using HaloBestie.Application.Mitras;
+using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Sessions;
+using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Sessions;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Settings;
 using HaloBestie.Domain.Mitras;
@@ -67,6 +71,21 @@ public static class MartenSetup
             .Index(c => c.CreatedAt);
 
         options.Schema.For<PlatformSettings>();
+
+        options.Projections.Add<PairingRequestProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<PairingRequest>()
+            .UniqueIndex(UniqueIndexType.Computed, "uq_pairing_searching_client", r => r.SearchingClientId!)
+            .Index(r => r.Status)
+            .Index(r => r.ExpiresAt)
+            .Index(r => r.ClientId)
+            .Index(r => r.RequestedAt);
+
+        options.Projections.Add<SessionProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Session>()
+            .UniqueIndex(UniqueIndexType.Computed, "uq_session_active_client", s => s.ActiveClientId!)
+            .Index(s => s.ClientId)
+            .Index(s => s.MitraId)
+            .Index(s => s.Status);
 
         options.Schema.For<StaffAccount>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", s => s.Email);

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Pairing;
 using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure.Realtime;
@@ -39,6 +40,8 @@ public static class ValkeySetup
         services.AddSingleton<EventStream>();
         services.AddSingleton<PresenceTransitions>();
         services.AddSingleton<MitraIdentities>();
+        services.AddSingleton<PairingNotifications>();
+        services.AddSingleton<PairingTimers>();
         return services;
     }
 }

@@ -109,6 +109,24 @@ public class HostsFixture : IAsyncLifetime
 
     public PublicApiClient AnonymousPublic() => new(Public.CreateClient());
 
+    /// <summary>A generated public-API client on a given public instance.</summary>
+    public static PublicApiClient PublicOn(WebApplicationFactory<Api.Public.Program> host, string idToken)
+    {
+        var http = host.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", idToken);
+        return new PublicApiClient(http);
+    }
+
+    /// <summary>A client signed in with a Google token (registered), with a display name.</summary>
+    public async Task<(PublicApiClient Client, string Token, Guid ClientId)> NewRegisteredClientAsync(string displayName = "Putri Ayu")
+    {
+        var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com");
+        var client = PublicAs(token);
+        var session = await client.StartClientSessionAsync();
+        await client.SetDisplayNameAsync(new SetDisplayName { DisplayName = displayName });
+        return (client, token, session.Client.Id);
+    }
+
     /// <summary>Registers a mitra through the internal API and signs it in on the mitra app; returns its token and id.</summary>
     public async Task<(PublicApiClient Client, string Token, Guid MitraId, string Phone)> NewSignedInMitraAsync(InternalApiClient? admin = null)
     {

@@ -32,7 +32,7 @@ public class PresenceUnderLoadTests(HostsFixture hosts) : IClassFixture<HostsFix
         var mitras = new List<(PublicApiClient Client, string Token, Guid MitraId, string Phone)>();
         for (var i = 0; i < 50; i++)
             mitras.Add(await hosts.NewSignedInMitraAsync(admin));
-        var apps = mitras.Select((m, i) => (m.MitraId, App: i % 2 == 0 ? m.Client : PublicOn(second, m.Token))).ToList();
+        var apps = mitras.Select((m, i) => (m.MitraId, App: i % 2 == 0 ? m.Client : HostsFixture.PublicOn(second, m.Token))).ToList();
         await Task.WhenAll(apps.Select(a => a.App.SetMitraStatusAsync(new SetMitraStatus { Online = true })));
 
         // 6 s of heartbeats every second, twice the timeout, while both sweepers run.
@@ -57,12 +57,5 @@ public class PresenceUnderLoadTests(HostsFixture hosts) : IClassFixture<HostsFix
             events.OfType<MitraWentOnline>().Should().ContainSingle();
             events.OfType<MitraWentOffline>().Should().ContainSingle().Which.Reason.Should().Be("heartbeat-timeout");
         }
-    }
-
-    private static PublicApiClient PublicOn(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Api.Public.Program> host, string token)
-    {
-        var http = host.CreateClient();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return new PublicApiClient(http);
     }
 }

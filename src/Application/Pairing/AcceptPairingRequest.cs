@@ -1,0 +1,66 @@
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Application.Settings;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Sessions;
+using JasperFx;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Pairing;
+
+/// <summary>
+/// <c>POST /api/mitra/pairing-requests/{id}/accept</c> — first come, first served. One transaction
+/// appends the accept to the request's stream, the taken session to the mitra's stream and starts
+/// the session's stream, each at the version it was read at. Of concurrent accepts exactly one
+/// commits; the others find, on a fresh read, the request taken (409 <c>already-taken</c>) or the
+/// mitra full (409 <c>capacity-full</c>). An offline mitra gets 403.
+/// </summary>
+public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairingRequest.Result>
+{
+    private const int MaxAttempts = 8;
+
+    public sealed record Result(Guid SessionId);
+
+    public sealed class Handler(IDocumentStore store, IQuerySession reader, IFirebaseCaller caller, PairingNotifications notify, TimeProvider clock)
+        : ICommandHandler<AcceptPairingRequest, Result>
+    {
+        public async ValueTask<Result> Handle(AcceptPairingRequest command, CancellationToken cancellationToken)
+        {
+            var mitraId = (await reader.RequireMitraAsync(caller, cancellationToken)).Id;
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var session = store.LightweightSession();
+                var requestStream = await session.Events.FetchForWriting<PairingRequest>(command.RequestId, cancellationToken);
+                var request = requestStream.Aggregate ?? throw new NotFoundException("Pairing request", command.RequestId);
+                var mitraStream = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
+                var mitra = mitraStream.Aggregate!;
+                var settings = await session.LoadSettingsAsync(cancellationToken);
+                var now = clock.GetUtcNow();
+
+                if (!mitra.IsOnline)
+                    throw new DomainException(ProblemNames.Forbidden, "Go online before accepting requests.");
+                var sessionId = Guid.CreateVersion7();
+                var accepted = PairingDecisions.Accept(request, mitraId, sessionId, now);
+                var taken = MitraDecisions.TakeSession(mitra, sessionId, settings.MaxCustomersPerMitra, now);
+
+                requestStream.AppendOne(accepted);
+                mitraStream.AppendOne(taken);
+                session.Events.StartStream<Session>(sessionId, new SessionStarted(sessionId, request.Id, request.ClientId, mitraId, now));
+                try
+                {
+                    await session.SaveChangesAsync(cancellationToken);
+                }
+                catch (ConcurrencyException) when (attempt < MaxAttempts)
+                {
+                    continue; // someone else moved one of the streams: decide again on what is there now
+                }
+
+                await notify.MatchedAsync(session, request.Apply(accepted), mitra, sessionId, cancellationToken);
+                return new Result(sessionId);
+            }
+        }
+    }
+}

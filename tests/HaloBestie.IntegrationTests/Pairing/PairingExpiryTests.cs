@@ -1,0 +1,102 @@
+using HaloBestie.Clients.Public;
+using HaloBestie.Domain.Pairing;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Marten;
+using SetMitraStatus = HaloBestie.Clients.Public.SetMitraStatus;
+
+namespace HaloBestie.IntegrationTests.Pairing;
+
+/// <summary>Durable expiry on a fake clock: the deadline is stored, any public instance acts on it, once.</summary>
+public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<FakeClockHostsFixture>
+{
+    private async Task<int> ExpiredEventsAsync(Guid requestId)
+    {
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(requestId)).Count(e => e.Data is PairingExpired);
+    }
+
+    private static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+                return true;
+            await Task.Delay(100);
+        }
+        return await condition();
+    }
+
+    [Fact]
+    public async Task A_request_left_alone_expires_once_at_the_configured_time_and_both_sides_are_told()
+    {
+        hosts.AnotherPublicHost(); // a second instance runs the same timer
+        var (mitra, mitraToken, _, _) = await hosts.NewSignedInMitraAsync();
+        await mitra.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
+        await using var mitraStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", mitraToken);
+        await using var clientStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", clientToken);
+        var created = await client.RequestPairingAsync(new RequestPairing());
+        (await mitraStream.NextAsync())!.Type.Should().Be("pairing.offered");
+        created.ExpiresAt.Should().Be(hosts.Clock!.GetUtcNow().AddSeconds(60));
+
+        hosts.Clock.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(2500);
+        (await client.GetMyPairingRequestAsync(created.Id)).Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Searching);
+
+        hosts.Clock.Advance(TimeSpan.FromSeconds(1));
+        (await Eventually(async () => (await client.GetMyPairingRequestAsync(created.Id)).Status == HaloBestie.Clients.Public.PairingStatus.Expired, TimeSpan.FromSeconds(5)))
+            .Should().BeTrue();
+        await Task.Delay(2500); // both instances' timers have run again since
+        (await ExpiredEventsAsync(created.Id)).Should().Be(1);
+        (await client.GetMyPairingRequestAsync(created.Id)).ClosedReason.Should().Be("timeout");
+        (await clientStream.NextAsync())!.Type.Should().Be("pairing.expired");
+        var closed = await mitraStream.NextAsync();
+        closed!.Type.Should().Be("pairing.closed");
+        closed.Data.Should().Contain("expired");
+    }
+
+    [Fact]
+    public async Task A_request_expires_after_the_instance_that_created_it_is_gone()
+    {
+        var creator = hosts.AnotherPublicHost();
+        var (_, token, _) = await hosts.NewRegisteredClientAsync();
+        var created = await HostsFixture.PublicOn(creator, token).RequestPairingAsync(new RequestPairing());
+        await creator.DisposeAsync();
+
+        hosts.Clock!.Advance(TimeSpan.FromSeconds(61));
+        var restarted = hosts.AnotherPublicHost();
+        var client = HostsFixture.PublicOn(restarted, token);
+
+        (await Eventually(async () => (await client.GetMyPairingRequestAsync(created.Id)).Status == HaloBestie.Clients.Public.PairingStatus.Expired, TimeSpan.FromSeconds(5)))
+            .Should().BeTrue();
+        (await ExpiredEventsAsync(created.Id)).Should().Be(1);
+    }
+}
+
+/// <summary>Own schema: "no other mitra available" must not see mitras of other tests.</summary>
+public class NoBestieTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    [Fact]
+    public async Task When_every_offered_mitra_declines_and_nobody_else_is_available_the_request_ends_as_no_bestie()
+    {
+        var (first, _, _, _) = await hosts.NewSignedInMitraAsync();
+        var (second, _, _, _) = await hosts.NewSignedInMitraAsync();
+        await first.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        await second.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
+        await using var clientStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", clientToken);
+        var created = await client.RequestPairingAsync(new RequestPairing());
+
+        await first.DeclinePairingRequestAsync(created.Id);
+        (await client.GetMyPairingRequestAsync(created.Id)).Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Searching);
+        (await first.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.RequestId == created.Id);
+
+        await second.DeclinePairingRequestAsync(created.Id);
+
+        var view = await client.GetMyPairingRequestAsync(created.Id);
+        view.Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Expired);
+        view.ClosedReason.Should().Be("no-bestie");
+        (await clientStream.NextAsync())!.Type.Should().Be("pairing.expired");
+    }
+}

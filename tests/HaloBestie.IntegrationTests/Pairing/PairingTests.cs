@@ -1,0 +1,256 @@
+using System.Text.Json;
+using HaloBestie.Clients.Internal;
+using HaloBestie.Clients.Public;
+using PairingRequest = HaloBestie.Domain.Pairing.PairingRequest;
+using HaloBestie.Domain.Sessions;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Marten;
+using static HaloBestie.IntegrationTests.Infrastructure.Problems;
+using SetMitraStatus = HaloBestie.Clients.Public.SetMitraStatus;
+
+namespace HaloBestie.IntegrationTests.Pairing;
+
+public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    private async Task<(PublicApiClient App, string Token, Guid MitraId)> OnlineMitraAsync(InternalApiClient? admin = null)
+    {
+        var (app, token, mitraId, _) = await hosts.NewSignedInMitraAsync(admin);
+        await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        return (app, token, mitraId);
+    }
+
+    [Fact]
+    public async Task A_request_is_offered_to_an_online_mitra_who_accepts_and_both_parties_are_told()
+    {
+        var (mitra, mitraToken, mitraId) = await OnlineMitraAsync();
+        var (client, clientToken, clientId) = await hosts.NewRegisteredClientAsync("Sari Dewi");
+        await using var mitraStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", mitraToken);
+        await using var clientStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", clientToken);
+
+        var created = await client.RequestPairingAsync(new RequestPairing { Topic = "keluarga", Note = "Butuh teman cerita" });
+        created.Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Searching);
+
+        var offered = await mitraStream.NextAsync();
+        offered!.Type.Should().Be("pairing.offered");
+        var offer = JsonDocument.Parse(offered.Data).RootElement;
+        offer.GetProperty("requestId").GetGuid().Should().Be(created.Id);
+        offer.GetProperty("client").GetProperty("alias").GetString().Should().Be("Sari Dewi");
+        offer.GetProperty("topic").GetString().Should().Be("Keluarga");
+        offered.Data.Should().NotContain("@example.com").And.NotContain(clientId.ToString(), "mitras never learn the client's identity");
+        (await mitra.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.RequestId == created.Id);
+
+        var accepted = await mitra.AcceptPairingRequestAsync(created.Id);
+
+        var started = await mitraStream.NextAsync();
+        started!.Type.Should().Be("session.started");
+        var matched = await clientStream.NextAsync();
+        matched!.Type.Should().Be("pairing.matched");
+        JsonDocument.Parse(matched.Data).RootElement.GetProperty("sessionId").GetGuid().Should().Be(accepted.SessionId);
+        var view = await client.GetMyPairingRequestAsync(created.Id);
+        view.Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Matched);
+        view.SessionId.Should().Be(accepted.SessionId);
+        view.Mitra!.Id.Should().Be(mitraId);
+        (await mitra.GetMyMitraProfileAsync()).ActiveSessions.Should().Be(1);
+        (await ProblemOf(() => client.RequestPairingAsync(new RequestPairing()))).Name.Should().Be("already-in-session");
+    }
+
+    [Fact]
+    public async Task Fifty_mitras_on_two_hosts_accept_at_once_one_wins_the_rest_get_already_taken_and_are_told()
+    {
+        var other = hosts.AnotherPublicHost();
+        var admin = await hosts.AdminAsync();
+        var mitras = new List<(PublicApiClient App, string Token, Guid MitraId)>();
+        for (var i = 0; i < 50; i++)
+            mitras.Add(await OnlineMitraAsync(admin));
+        var streams = new List<EventStreamReader>();
+        foreach (var (_, token, _) in mitras)
+            streams.Add(await EventStreamReader.OpenAsync((streams.Count % 2 == 0 ? hosts.Public : other).CreateClient(), "/api/mitra/events", token));
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+
+        var created = await client.RequestPairingAsync(new RequestPairing());
+        foreach (var stream in streams)
+            (await stream.NextAsync())!.Type.Should().Be("pairing.offered");
+
+        var answers = await Task.WhenAll(mitras.Select(async (m, i) =>
+        {
+            var app = i % 2 == 0 ? m.App : HostsFixture.PublicOn(other, m.Token);
+            try
+            {
+                await app.AcceptPairingRequestAsync(created.Id);
+                return (m.MitraId, Status: 201, Problem: "");
+            }
+            catch (Exception e)
+            {
+                var problem = await ProblemOf(() => Task.FromException(e));
+                return (m.MitraId, problem.Status, Problem: problem.Name);
+            }
+        }));
+
+        answers.Count(a => a.Status == 201).Should().Be(1);
+        answers.Where(a => a.Status != 201).Should().HaveCount(49).And.OnlyContain(a => a.Status == 409 && a.Problem == "already-taken");
+        var winner = answers.Single(a => a.Status == 201).MitraId;
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        (await session.Query<Session>().Where(s => s.RequestId == created.Id).ToListAsync()).Should().ContainSingle().Which.MitraId.Should().Be(winner);
+
+        for (var i = 0; i < mitras.Count; i++)
+        {
+            var next = await streams[i].NextAsync();
+            if (mitras[i].MitraId == winner)
+            {
+                next!.Type.Should().Be("session.started");
+            }
+            else
+            {
+                next!.Type.Should().Be("pairing.closed");
+                next.Data.Should().Contain("\"reason\":\"taken\"");
+            }
+        }
+        foreach (var stream in streams)
+            await stream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_mitra_with_capacity_one_accepting_ten_requests_at_once_gets_exactly_one()
+    {
+        var (mitra, _, mitraId) = await OnlineMitraAsync();
+        await (await hosts.AdminAsync()).SetMitraCapacityAsync(mitraId, new SetMitraCapacityBody { MaxCustomers = 1 });
+        var requests = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            var (client, _, _) = await hosts.NewRegisteredClientAsync();
+            requests.Add((await client.RequestPairingAsync(new RequestPairing())).Id);
+        }
+
+        var answers = await Task.WhenAll(requests.Select(async id =>
+        {
+            try
+            {
+                await mitra.AcceptPairingRequestAsync(id);
+                return "won";
+            }
+            catch (Exception e)
+            {
+                return (await ProblemOf(() => Task.FromException(e))).Name;
+            }
+        }));
+
+        answers.Count(a => a == "won").Should().Be(1);
+        answers.Where(a => a != "won").Should().OnlyContain(a => a == "capacity-full");
+        var me = await mitra.GetMyMitraProfileAsync();
+        me.ActiveSessions.Should().Be(1);
+        me.Available.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Ten_concurrent_requests_by_one_client_create_one()
+    {
+        var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            try
+            {
+                await client.RequestPairingAsync(new RequestPairing());
+                return "201";
+            }
+            catch (Exception e)
+            {
+                return (await ProblemOf(() => Task.FromException(e))).Name;
+            }
+        }));
+
+        answers.Count(a => a == "201").Should().Be(1);
+        answers.Where(a => a != "201").Should().OnlyContain(a => a == "already-searching");
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        (await session.Query<PairingRequest>().CountAsync(r => r.ClientId == clientId)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_mitra_going_online_while_a_request_searches_is_offered_it()
+    {
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var created = await client.RequestPairingAsync(new RequestPairing());
+        var (app, token, _, _) = await hosts.NewSignedInMitraAsync();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+
+        await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+
+        var offered = await stream.NextAsync();
+        offered!.Type.Should().Be("pairing.offered");
+        offered.Data.Should().Contain(created.Id.ToString());
+        (await app.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.RequestId == created.Id);
+    }
+
+    [Fact]
+    public async Task Guests_suspended_clients_bad_topics_and_long_notes_are_refused()
+    {
+        var guest = hosts.PublicAs(FirebaseTokens.Emulator("guest-" + Guid.NewGuid().ToString("N")));
+        await guest.StartClientSessionAsync();
+        (await ProblemOf(() => guest.RequestPairingAsync(new RequestPairing()))).Should().BeEquivalentTo(new { Status = 403, Name = "registration-required" }, o => o.ExcludingMissingMembers());
+
+        var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
+        (await ProblemOf(() => client.RequestPairingAsync(new RequestPairing { Topic = "Astrologi" }))).Errors.Should().ContainKey("topic");
+        (await ProblemOf(() => client.RequestPairingAsync(new RequestPairing { Note = new string('n', 501) }))).Errors.Should().ContainKey("note");
+
+        await (await hosts.AdminAsync()).SuspendClientAsync(clientId, new SuspendClientBody { Reason = "test" });
+        (await ProblemOf(() => client.RequestPairingAsync(new RequestPairing()))).Should().BeEquivalentTo(new { Status = 403, Name = "suspended" }, o => o.ExcludingMissingMembers());
+    }
+
+    [Fact]
+    public async Task Suspending_a_searching_client_cancels_its_request_and_tells_the_mitras()
+    {
+        var (_, token, _) = await OnlineMitraAsync();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
+        var created = await client.RequestPairingAsync(new RequestPairing());
+        (await stream.NextAsync())!.Type.Should().Be("pairing.offered");
+
+        await (await hosts.AdminAsync()).SuspendClientAsync(clientId, new SuspendClientBody { Reason = "abuse" });
+
+        (await client.GetMyPairingRequestAsync(created.Id)).Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Cancelled);
+        var closed = await stream.NextAsync();
+        closed!.Type.Should().Be("pairing.closed");
+        closed.Data.Should().Contain("cancelled");
+    }
+
+    [Fact]
+    public async Task A_client_cancels_then_accepting_is_request_closed_and_cancelling_again_is_request_closed()
+    {
+        var (mitra, _, _) = await OnlineMitraAsync();
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var created = await client.RequestPairingAsync(new RequestPairing());
+
+        await client.CancelPairingRequestAsync(created.Id);
+
+        (await ProblemOf(() => mitra.AcceptPairingRequestAsync(created.Id))).Should().BeEquivalentTo(new { Status = 409, Name = "request-closed" }, o => o.ExcludingMissingMembers());
+        (await ProblemOf(() => client.CancelPairingRequestAsync(created.Id))).Name.Should().Be("request-closed");
+        (await client.GetMyPairingRequestAsync(created.Id)).Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Cancelled);
+        (await client.RequestPairingAsync(new RequestPairing())).Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Searching, "a cancelled request frees the client to ask again");
+    }
+
+    [Fact]
+    public async Task Another_clients_request_is_404_and_an_offline_mitra_cannot_accept()
+    {
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var created = await client.RequestPairingAsync(new RequestPairing());
+        var (stranger, _, _) = await hosts.NewRegisteredClientAsync();
+        (await ProblemOf(() => stranger.GetMyPairingRequestAsync(created.Id))).Status.Should().Be(404);
+        (await ProblemOf(() => stranger.CancelPairingRequestAsync(created.Id))).Status.Should().Be(404);
+
+        var (offline, _, _, _) = await hosts.NewSignedInMitraAsync();
+        (await ProblemOf(() => offline.AcceptPairingRequestAsync(created.Id))).Status.Should().Be(403);
+        (await ProblemOf(() => client.AcceptPairingRequestAsync(created.Id))).Name.Should().Be("not-a-mitra");
+    }
+
+    [Fact]
+    public async Task Staff_list_pairing_requests_by_status()
+    {
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var created = await client.RequestPairingAsync(new RequestPairing());
+        var (staff, _) = await hosts.NewStaffAsync();
+
+        (await staff.ListPairingRequestsAsync("searching", 1, 100)).Items.Should().Contain(r => r.Id == created.Id);
+        (await staff.ListPairingRequestsAsync("matched", 1, 100)).Items.Should().NotContain(r => r.Id == created.Id);
+        (await ProblemOf(() => staff.ListPairingRequestsAsync("lost", null, null))).Errors.Should().ContainKey("status");
+    }
+}
