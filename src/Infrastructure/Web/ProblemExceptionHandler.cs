@@ -29,6 +29,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
 
         var problem = ToProblem(exception);
+        if (Chain(exception).OfType<PostgresException>().FirstOrDefault(p => p.SqlState == PostgresErrorCodes.UniqueViolation) is { } unique)
+            LogUniqueViolation(logger, unique.ConstraintName ?? "?", httpContext.Request.Path);
         if (problem.Status >= 500)
         {
             if (problem.Status == StatusCodes.Status503ServiceUnavailable)
@@ -104,6 +106,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         for (Exception? x = e; x is not null; x = x.InnerException)
             yield return x;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unique constraint {Constraint} refused a write on {Path}; answered 409")]
+    private static partial void LogUniqueViolation(ILogger logger, string constraint, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Backing service unavailable: {ExceptionType}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string exceptionType, string reason);
