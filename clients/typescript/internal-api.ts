@@ -1404,6 +1404,467 @@ export class InternalApiClient {
         }
         return Promise.resolve<PageOfAuditEntry>(null as any);
     }
+
+    listSessions(status: string | null | undefined, mitraId: string | null | undefined, clientId: string | null | undefined, from: Date | null | undefined, to: Date | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfSession> {
+        let url_ = this.baseUrl + "/api/internal/sessions?";
+        if (status !== undefined && status !== null)
+            url_ += "status=" + encodeURIComponent("" + status) + "&";
+        if (mitraId !== undefined && mitraId !== null)
+            url_ += "mitraId=" + encodeURIComponent("" + mitraId) + "&";
+        if (clientId !== undefined && clientId !== null)
+            url_ += "clientId=" + encodeURIComponent("" + clientId) + "&";
+        if (from !== undefined && from !== null)
+            url_ += "from=" + encodeURIComponent(from ? "" + from.toISOString() : "") + "&";
+        if (to !== undefined && to !== null)
+            url_ += "to=" + encodeURIComponent(to ? "" + to.toISOString() : "") + "&";
+        if (page !== undefined && page !== null)
+            url_ += "page=" + encodeURIComponent("" + page) + "&";
+        if (pageSize !== undefined && pageSize !== null)
+            url_ += "pageSize=" + encodeURIComponent("" + pageSize) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListSessions(_response);
+        });
+    }
+
+    protected processListSessions(response: Response): Promise<PageOfSession> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PageOfSession.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PageOfSession>(null as any);
+    }
+
+    getSession(id: string): Promise<Session> {
+        let url_ = this.baseUrl + "/api/internal/sessions/{id}";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetSession(_response);
+        });
+    }
+
+    protected processGetSession(response: Response): Promise<Session> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = Session.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<Session>(null as any);
+    }
+
+    getSessionHistory(id: string): Promise<GetSessionHistoryEntry[]> {
+        let url_ = this.baseUrl + "/api/internal/sessions/{id}/history";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetSessionHistory(_response);
+        });
+    }
+
+    protected processGetSessionHistory(response: Response): Promise<GetSessionHistoryEntry[]> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            if (Array.isArray(resultData200)) {
+                result200 = [] as any;
+                for (let item of resultData200)
+                    result200!.push(GetSessionHistoryEntry.fromJS(item));
+            }
+            else {
+                result200 = null as any;
+            }
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GetSessionHistoryEntry[]>(null as any);
+    }
+
+    getSessionStateAt(id: string, at: Date): Promise<Session> {
+        let url_ = this.baseUrl + "/api/internal/sessions/{id}/state?";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        if (at === undefined || at === null)
+            throw new globalThis.Error("The parameter 'at' must be defined and cannot be null.");
+        else
+            url_ += "at=" + encodeURIComponent(at ? "" + at.toISOString() : "") + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetSessionStateAt(_response);
+        });
+    }
+
+    protected processGetSessionStateAt(response: Response): Promise<Session> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = Session.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<Session>(null as any);
+    }
+
+    rerouteSession(id: string, body: RerouteSessionBody): Promise<Session> {
+        let url_ = this.baseUrl + "/api/internal/sessions/{id}/reroute";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processRerouteSession(_response);
+        });
+    }
+
+    protected processRerouteSession(response: Response): Promise<Session> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = Session.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<Session>(null as any);
+    }
+
+    endSessionByStaff(id: string, body: EndSessionByStaffBody): Promise<Session> {
+        let url_ = this.baseUrl + "/api/internal/sessions/{id}/end";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processEndSessionByStaff(_response);
+        });
+    }
+
+    protected processEndSessionByStaff(response: Response): Promise<Session> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = Session.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<Session>(null as any);
+    }
+
+    getDashboard(): Promise<DashboardFigures> {
+        let url_ = this.baseUrl + "/api/internal/dashboard";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetDashboard(_response);
+        });
+    }
+
+    protected processGetDashboard(response: Response): Promise<DashboardFigures> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = DashboardFigures.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<DashboardFigures>(null as any);
+    }
 }
 
 export class LogInResult implements ILogInResult {
@@ -3058,6 +3519,463 @@ export interface IAuditEntry {
     targetId?: string;
     detail?: string | undefined;
     at?: Date;
+}
+
+export class PageOfSession implements IPageOfSession {
+    items?: Session[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+
+    constructor(data?: IPageOfSession) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["items"])) {
+                this.items = [] as any;
+                for (let item of _data["items"])
+                    this.items!.push(Session.fromJS(item));
+            }
+            this.pageNumber = _data["pageNumber"];
+            this.pageSize = _data["pageSize"];
+            this.total = _data["total"];
+        }
+    }
+
+    static fromJS(data: any): PageOfSession {
+        data = typeof data === 'object' ? data : {};
+        let result = new PageOfSession();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.items)) {
+            data["items"] = [];
+            for (let item of this.items)
+                data["items"].push(item ? item.toJSON() : undefined as any);
+        }
+        data["pageNumber"] = this.pageNumber;
+        data["pageSize"] = this.pageSize;
+        data["total"] = this.total;
+        return data;
+    }
+}
+
+export interface IPageOfSession {
+    items?: Session[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+}
+
+export class Session implements ISession {
+    id?: string;
+    requestId?: string;
+    clientId?: string;
+    mitraId?: string;
+    status?: SessionStatus;
+    startedAt?: Date;
+    endsAt?: Date;
+    warnedAt?: Date | undefined;
+    endedAt?: Date | undefined;
+    endedBy?: string | undefined;
+    endReason?: string | undefined;
+    reroutes?: number;
+    activeClientId?: string | undefined;
+    warnAt?: Date;
+    durationMinutes?: number | undefined;
+
+    constructor(data?: ISession) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.requestId = _data["requestId"];
+            this.clientId = _data["clientId"];
+            this.mitraId = _data["mitraId"];
+            this.status = _data["status"];
+            this.startedAt = _data["startedAt"] ? new Date(_data["startedAt"].toString()) : undefined as any;
+            this.endsAt = _data["endsAt"] ? new Date(_data["endsAt"].toString()) : undefined as any;
+            this.warnedAt = _data["warnedAt"] ? new Date(_data["warnedAt"].toString()) : undefined as any;
+            this.endedAt = _data["endedAt"] ? new Date(_data["endedAt"].toString()) : undefined as any;
+            this.endedBy = _data["endedBy"];
+            this.endReason = _data["endReason"];
+            this.reroutes = _data["reroutes"];
+            this.activeClientId = _data["activeClientId"];
+            this.warnAt = _data["warnAt"] ? new Date(_data["warnAt"].toString()) : undefined as any;
+            this.durationMinutes = _data["durationMinutes"];
+        }
+    }
+
+    static fromJS(data: any): Session {
+        data = typeof data === 'object' ? data : {};
+        let result = new Session();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["requestId"] = this.requestId;
+        data["clientId"] = this.clientId;
+        data["mitraId"] = this.mitraId;
+        data["status"] = this.status;
+        data["startedAt"] = this.startedAt ? this.startedAt.toISOString() : undefined as any;
+        data["endsAt"] = this.endsAt ? this.endsAt.toISOString() : undefined as any;
+        data["warnedAt"] = this.warnedAt ? this.warnedAt.toISOString() : undefined as any;
+        data["endedAt"] = this.endedAt ? this.endedAt.toISOString() : undefined as any;
+        data["endedBy"] = this.endedBy;
+        data["endReason"] = this.endReason;
+        data["reroutes"] = this.reroutes;
+        data["activeClientId"] = this.activeClientId;
+        data["warnAt"] = this.warnAt ? this.warnAt.toISOString() : undefined as any;
+        data["durationMinutes"] = this.durationMinutes;
+        return data;
+    }
+}
+
+export interface ISession {
+    id?: string;
+    requestId?: string;
+    clientId?: string;
+    mitraId?: string;
+    status?: SessionStatus;
+    startedAt?: Date;
+    endsAt?: Date;
+    warnedAt?: Date | undefined;
+    endedAt?: Date | undefined;
+    endedBy?: string | undefined;
+    endReason?: string | undefined;
+    reroutes?: number;
+    activeClientId?: string | undefined;
+    warnAt?: Date;
+    durationMinutes?: number | undefined;
+}
+
+export enum SessionStatus {
+    Active = "active",
+    Ended = "ended",
+}
+
+export class GetSessionHistoryEntry implements IGetSessionHistoryEntry {
+    sequence?: number;
+    type?: string;
+    at?: Date;
+    actor?: GetSessionHistoryActor;
+    data?: any;
+
+    constructor(data?: IGetSessionHistoryEntry) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sequence = _data["sequence"];
+            this.type = _data["type"];
+            this.at = _data["at"] ? new Date(_data["at"].toString()) : undefined as any;
+            this.actor = _data["actor"] ? GetSessionHistoryActor.fromJS(_data["actor"]) : undefined as any;
+            this.data = _data["data"];
+        }
+    }
+
+    static fromJS(data: any): GetSessionHistoryEntry {
+        data = typeof data === 'object' ? data : {};
+        let result = new GetSessionHistoryEntry();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sequence"] = this.sequence;
+        data["type"] = this.type;
+        data["at"] = this.at ? this.at.toISOString() : undefined as any;
+        data["actor"] = this.actor ? this.actor.toJSON() : undefined as any;
+        data["data"] = this.data;
+        return data;
+    }
+}
+
+export interface IGetSessionHistoryEntry {
+    sequence?: number;
+    type?: string;
+    at?: Date;
+    actor?: GetSessionHistoryActor;
+    data?: any;
+}
+
+export class GetSessionHistoryActor implements IGetSessionHistoryActor {
+    kind?: string;
+    id?: string | undefined;
+
+    constructor(data?: IGetSessionHistoryActor) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.kind = _data["kind"];
+            this.id = _data["id"];
+        }
+    }
+
+    static fromJS(data: any): GetSessionHistoryActor {
+        data = typeof data === 'object' ? data : {};
+        let result = new GetSessionHistoryActor();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["kind"] = this.kind;
+        data["id"] = this.id;
+        return data;
+    }
+}
+
+export interface IGetSessionHistoryActor {
+    kind?: string;
+    id?: string | undefined;
+}
+
+export class RerouteSessionBody implements IRerouteSessionBody {
+    toMitraId?: string;
+    reason?: string;
+    force?: boolean | undefined;
+
+    constructor(data?: IRerouteSessionBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.toMitraId = _data["toMitraId"];
+            this.reason = _data["reason"];
+            this.force = _data["force"];
+        }
+    }
+
+    static fromJS(data: any): RerouteSessionBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new RerouteSessionBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["toMitraId"] = this.toMitraId;
+        data["reason"] = this.reason;
+        data["force"] = this.force;
+        return data;
+    }
+}
+
+export interface IRerouteSessionBody {
+    toMitraId?: string;
+    reason?: string;
+    force?: boolean | undefined;
+}
+
+export class EndSessionByStaffBody implements IEndSessionByStaffBody {
+    reason?: string;
+
+    constructor(data?: IEndSessionByStaffBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.reason = _data["reason"];
+        }
+    }
+
+    static fromJS(data: any): EndSessionByStaffBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new EndSessionByStaffBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["reason"] = this.reason;
+        return data;
+    }
+}
+
+export interface IEndSessionByStaffBody {
+    reason?: string;
+}
+
+export class DashboardFigures implements IDashboardFigures {
+    mitrasOnline?: number;
+    mitrasAvailable?: number;
+    mitrasAtCapacity?: number;
+    clientsSearching?: number;
+    activeSessions?: number;
+    todayFigures?: DashboardFiguresToday;
+    at?: Date;
+
+    constructor(data?: IDashboardFigures) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.mitrasOnline = _data["mitrasOnline"];
+            this.mitrasAvailable = _data["mitrasAvailable"];
+            this.mitrasAtCapacity = _data["mitrasAtCapacity"];
+            this.clientsSearching = _data["clientsSearching"];
+            this.activeSessions = _data["activeSessions"];
+            this.todayFigures = _data["todayFigures"] ? DashboardFiguresToday.fromJS(_data["todayFigures"]) : undefined as any;
+            this.at = _data["at"] ? new Date(_data["at"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): DashboardFigures {
+        data = typeof data === 'object' ? data : {};
+        let result = new DashboardFigures();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["mitrasOnline"] = this.mitrasOnline;
+        data["mitrasAvailable"] = this.mitrasAvailable;
+        data["mitrasAtCapacity"] = this.mitrasAtCapacity;
+        data["clientsSearching"] = this.clientsSearching;
+        data["activeSessions"] = this.activeSessions;
+        data["todayFigures"] = this.todayFigures ? this.todayFigures.toJSON() : undefined as any;
+        data["at"] = this.at ? this.at.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IDashboardFigures {
+    mitrasOnline?: number;
+    mitrasAvailable?: number;
+    mitrasAtCapacity?: number;
+    clientsSearching?: number;
+    activeSessions?: number;
+    todayFigures?: DashboardFiguresToday;
+    at?: Date;
+}
+
+export class DashboardFiguresToday implements IDashboardFiguresToday {
+    date?: Date;
+    pairingRequests?: number;
+    matched?: number;
+    expired?: number;
+    cancelled?: number;
+    matchRate?: number;
+    medianWaitSeconds?: number | undefined;
+    p90WaitSeconds?: number | undefined;
+    sessionsEnded?: number;
+    averageSessionMinutes?: number | undefined;
+
+    constructor(data?: IDashboardFiguresToday) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.date = _data["date"] ? new Date(_data["date"].toString()) : undefined as any;
+            this.pairingRequests = _data["pairingRequests"];
+            this.matched = _data["matched"];
+            this.expired = _data["expired"];
+            this.cancelled = _data["cancelled"];
+            this.matchRate = _data["matchRate"];
+            this.medianWaitSeconds = _data["medianWaitSeconds"];
+            this.p90WaitSeconds = _data["p90WaitSeconds"];
+            this.sessionsEnded = _data["sessionsEnded"];
+            this.averageSessionMinutes = _data["averageSessionMinutes"];
+        }
+    }
+
+    static fromJS(data: any): DashboardFiguresToday {
+        data = typeof data === 'object' ? data : {};
+        let result = new DashboardFiguresToday();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["date"] = this.date ? formatDate(this.date) : undefined as any;
+        data["pairingRequests"] = this.pairingRequests;
+        data["matched"] = this.matched;
+        data["expired"] = this.expired;
+        data["cancelled"] = this.cancelled;
+        data["matchRate"] = this.matchRate;
+        data["medianWaitSeconds"] = this.medianWaitSeconds;
+        data["p90WaitSeconds"] = this.p90WaitSeconds;
+        data["sessionsEnded"] = this.sessionsEnded;
+        data["averageSessionMinutes"] = this.averageSessionMinutes;
+        return data;
+    }
+}
+
+export interface IDashboardFiguresToday {
+    date?: Date;
+    pairingRequests?: number;
+    matched?: number;
+    expired?: number;
+    cancelled?: number;
+    matchRate?: number;
+    medianWaitSeconds?: number | undefined;
+    p90WaitSeconds?: number | undefined;
+    sessionsEnded?: number;
+    averageSessionMinutes?: number | undefined;
 }
 
 function formatDate(d: Date) {

@@ -41,6 +41,8 @@ public sealed class Program
         api.MapClientEndpoints();
         api.MapSettingsEndpoints();
         api.MapPairingEndpoints();
+        api.MapSessionEndpoints();
+        api.MapDashboardEndpoints();
         api.MapAuditEndpoints();
 
         await app.RunAsync();

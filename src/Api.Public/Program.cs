@@ -25,7 +25,7 @@ public sealed class Program
         });
         builder.Services.AddFirebaseAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHostedService<PresenceSweeper>();
-        builder.Services.AddHostedService<PairingExpiryWorker>();
+        builder.Services.AddHostedService<DurableTimersWorker>();
 
         var app = builder.Build();
         if (await app.RunIfAskedAsync(args))
@@ -40,6 +40,8 @@ public sealed class Program
         app.MapClientPairingEndpoints();
         app.MapMitraEndpoints();
         app.MapMitraPairingEndpoints();
+        app.MapClientSessionEndpoints();
+        app.MapMitraSessionEndpoints();
         app.MapSharedEndpoints();
 
         await app.RunAsync();

@@ -2,9 +2,9 @@ using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
-using HaloBestie.Domain.Pairing;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
+using HaloBestie.Domain.Pairing;
 using Marten;
 using Mediator;
 

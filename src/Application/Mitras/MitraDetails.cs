@@ -1,8 +1,8 @@
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
-using Marten;
 using HaloBestie.Domain.Settings;
+using Marten;
 
 namespace HaloBestie.Application.Mitras;
 

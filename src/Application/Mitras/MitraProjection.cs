@@ -28,4 +28,6 @@ public sealed partial class MitraProjection : SingleStreamProjection<Mitra, Guid
     public static Mitra Apply(MitraCapacitySet e, Mitra mitra) => mitra.Apply(e);
 
     public static Mitra Apply(MitraSessionStarted e, Mitra mitra) => mitra.Apply(e);
+
+    public static Mitra Apply(MitraSessionEnded e, Mitra mitra) => mitra.Apply(e);
 }

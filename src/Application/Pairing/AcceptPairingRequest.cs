@@ -48,7 +48,8 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
 
                 requestStream.AppendOne(accepted);
                 mitraStream.AppendOne(taken);
-                session.Events.StartStream<Session>(sessionId, new SessionStarted(sessionId, request.Id, request.ClientId, mitraId, now));
+                session.Events.StartStream<Session>(sessionId,
+                    SessionDecisions.Start(sessionId, request.Id, request.ClientId, mitraId, TimeSpan.FromMinutes(settings.SessionDurationMinutes), now));
                 try
                 {
                     await session.SaveChangesAsync(cancellationToken);

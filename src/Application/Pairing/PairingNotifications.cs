@@ -27,12 +27,15 @@ public sealed class PairingNotifications(IRealtime realtime)
 
     public sealed record OfferedData(Guid RequestId, ClientShown Client, string? Topic, string? Note, DateTimeOffset ExpiresAt);
 
-    public static async Task<OfferedData> OfferOfAsync(IQuerySession session, PairingRequest request, CancellationToken ct)
+    public static async Task<OfferedData> OfferOfAsync(IQuerySession session, PairingRequest request, CancellationToken ct) =>
+        new(request.Id, await ClientShownAsync(session, request.ClientId, ct), request.Topic, request.Note, request.ExpiresAt);
+
+    /// <summary>The client's display name or alias, as the anonymity settings say a mitra may see it.</summary>
+    public static async Task<ClientShown> ClientShownAsync(IQuerySession session, Guid clientId, CancellationToken ct)
     {
-        var client = await session.LoadAsync<Client>(request.ClientId, ct);
+        var client = await session.LoadAsync<Client>(clientId, ct);
         var settings = await session.LoadSettingsAsync(ct);
-        var shown = client is null ? ClientAlias.Of(request.ClientId) : settings.Anonymity.ClientNameForMitra(client);
-        return new OfferedData(request.Id, new ClientShown(shown), request.Topic, request.Note, request.ExpiresAt);
+        return new ClientShown(client is null ? ClientAlias.Of(clientId) : settings.Anonymity.ClientNameForMitra(client));
     }
 
     public static async Task<MitraShown> MitraShownAsync(IQuerySession session, Mitra mitra, CancellationToken ct)

@@ -1,6 +1,6 @@
+using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
-using HaloBestie.Application.Settings;
 using JasperFx;
 using Marten;
 

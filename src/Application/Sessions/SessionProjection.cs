@@ -3,8 +3,14 @@ using Marten.Events.Aggregation;
 
 namespace HaloBestie.Application.Sessions;
 
-/// <summary>Builds <see cref="Session"/> inline from its stream.</summary>
+/// <summary>Builds <see cref="Session"/> inline from its stream; the same methods rebuild it at any past moment.</summary>
 public sealed partial class SessionProjection : SingleStreamProjection<Session, Guid>
 {
     public static Session Create(SessionStarted e) => Session.Create(e);
+
+    public static Session Apply(SessionRerouted e, Session s) => s.Apply(e);
+
+    public static Session Apply(SessionEndingSoon e, Session s) => s.Apply(e);
+
+    public static Session Apply(SessionEnded e, Session s) => s.Apply(e);
 }

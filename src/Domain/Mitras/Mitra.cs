@@ -43,6 +43,8 @@ public sealed record Mitra(
 
     public Mitra Apply(MitraSessionStarted e) => this with { ActiveSessions = ActiveSessions + 1 };
 
+    public Mitra Apply(MitraSessionEnded e) => this with { ActiveSessions = Math.Max(0, ActiveSessions - 1) };
+
     /// <summary>PRODUCT.md §2: online, active and below capacity.</summary>
     public bool IsAvailableUnder(int maxCustomersPerMitra) => IsOnline && IsActive && ActiveSessions < CapacityUnder(maxCustomersPerMitra);
 

@@ -62,13 +62,27 @@ public static class MitraDecisions
     /// The mitra's side of an accept: it must be online (403 <c>forbidden</c>), active, and below
     /// capacity (409 <c>capacity-full</c>).
     /// </summary>
-    public static MitraSessionStarted TakeSession(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, DateTimeOffset now)
+    public static MitraSessionStarted TakeSession(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, DateTimeOffset now) =>
+        TakeSession(mitra, sessionId, maxCustomersPerMitra, mayExceedCapacity: false, now);
+
+    /// <summary>
+    /// A session rerouted to this mitra by staff: it must be active and online (409
+    /// <c>mitra-unavailable</c>) and below capacity (409 <c>capacity-full</c>) unless staff force it.
+    /// </summary>
+    public static MitraSessionStarted ReceiveReroute(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, bool force, DateTimeOffset now)
+    {
+        if (!mitra.IsActive || !mitra.IsOnline)
+            throw new DomainException(ProblemNames.MitraUnavailable, "The target mitra is not online.");
+        return TakeSession(mitra, sessionId, maxCustomersPerMitra, mayExceedCapacity: force, now);
+    }
+
+    private static MitraSessionStarted TakeSession(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, bool mayExceedCapacity, DateTimeOffset now)
     {
         if (!mitra.IsActive)
             throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
         if (!mitra.IsOnline)
             throw new DomainException(ProblemNames.Forbidden, "Go online before accepting requests.");
-        if (mitra.ActiveSessions >= mitra.CapacityUnder(maxCustomersPerMitra))
+        if (!mayExceedCapacity && mitra.ActiveSessions >= mitra.CapacityUnder(maxCustomersPerMitra))
             throw new DomainException(ProblemNames.CapacityFull, "You are serving as many clients as you may at once.");
         return new MitraSessionStarted(mitra.Id, sessionId, now);
     }

@@ -54,3 +54,6 @@ public static class OfflineReasons
 /// capacity can never be exceeded.
 /// </summary>
 public sealed record MitraSessionStarted(Guid MitraId, Guid SessionId, DateTimeOffset At);
+
+/// <summary>A session of the mitra ended, or was rerouted away from it: one place freed.</summary>
+public sealed record MitraSessionEnded(Guid MitraId, Guid SessionId, DateTimeOffset At);

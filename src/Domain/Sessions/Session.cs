@@ -1,6 +1,31 @@
 namespace HaloBestie.Domain.Sessions;
 
-public sealed record SessionStarted(Guid SessionId, Guid RequestId, Guid ClientId, Guid MitraId, DateTimeOffset At);
+/// <summary>Started by the accept that matched <paramref name="RequestId"/>; lasts until <paramref name="EndsAt"/> at most.</summary>
+public sealed record SessionStarted(Guid SessionId, Guid RequestId, Guid ClientId, Guid MitraId, DateTimeOffset EndsAt, DateTimeOffset At);
+
+public sealed record SessionRerouted(Guid SessionId, Guid FromMitraId, Guid ToMitraId, string Reason, bool Forced, Guid ByStaffId, DateTimeOffset At);
+
+/// <summary>The 5-minute warning before time-up.</summary>
+public sealed record SessionEndingSoon(Guid SessionId, DateTimeOffset EndsAt, DateTimeOffset At);
+
+/// <summary><paramref name="EndedBy"/>: see <see cref="SessionActors"/>; <paramref name="ActorId"/> the client, mitra or staff member (null for the system).</summary>
+public sealed record SessionEnded(Guid SessionId, string EndedBy, Guid? ActorId, string Reason, DateTimeOffset At);
+
+public static class SessionActors
+{
+    public const string Client = "client";
+    public const string Mitra = "mitra";
+    public const string Staff = "staff";
+    public const string System = "system";
+}
+
+public static class SessionEndReasons
+{
+    public const string TimeUp = "time-up";
+    public const string Rerouted = "rerouted";
+    public const string EndedByClient = "ended-by-client";
+    public const string EndedByMitra = "ended-by-mitra";
+}
 
 public enum SessionStatus
 {
@@ -12,9 +37,35 @@ public enum SessionStatus
 /// A conversation between one client and one mitra (PRODUCT.md §4). <see cref="ActiveClientId"/>
 /// is the client id while active: a unique index on it keeps one active session per client.
 /// </summary>
-public sealed record Session(Guid Id, Guid RequestId, Guid ClientId, Guid MitraId, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt)
+public sealed record Session(
+    Guid Id,
+    Guid RequestId,
+    Guid ClientId,
+    Guid MitraId,
+    SessionStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset EndsAt,
+    DateTimeOffset? WarnedAt,
+    DateTimeOffset? EndedAt,
+    string? EndedBy,
+    string? EndReason,
+    int Reroutes)
 {
+    public static readonly TimeSpan WarningBeforeEnd = TimeSpan.FromMinutes(5);
+
     public Guid? ActiveClientId => Status == SessionStatus.Active ? ClientId : null;
 
-    public static Session Create(SessionStarted e) => new(e.SessionId, e.RequestId, e.ClientId, e.MitraId, SessionStatus.Active, e.At, null);
+    /// <summary>When the ending-soon warning is due.</summary>
+    public DateTimeOffset WarnAt => EndsAt - WarningBeforeEnd;
+
+    public double? DurationMinutes => EndedAt is { } end ? (end - StartedAt).TotalMinutes : null;
+
+    public static Session Create(SessionStarted e) =>
+        new(e.SessionId, e.RequestId, e.ClientId, e.MitraId, SessionStatus.Active, e.At, e.EndsAt, null, null, null, null, 0);
+
+    public Session Apply(SessionRerouted e) => this with { MitraId = e.ToMitraId, Reroutes = Reroutes + 1 };
+
+    public Session Apply(SessionEndingSoon e) => this with { WarnedAt = e.At };
+
+    public Session Apply(SessionEnded e) => this with { Status = SessionStatus.Ended, EndedAt = e.At, EndedBy = e.EndedBy, EndReason = e.Reason };
 }

@@ -85,7 +85,10 @@ public static class MartenSetup
             .UniqueIndex(UniqueIndexType.Computed, "uq_session_active_client", s => s.ActiveClientId!)
             .Index(s => s.ClientId)
             .Index(s => s.MitraId)
-            .Index(s => s.Status);
+            .Index(s => s.Status)
+            .Index(s => s.EndsAt)
+            .Index(s => s.StartedAt)
+            .Index(s => s.EndedAt!);
 
         options.Schema.For<StaffAccount>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", s => s.Email);

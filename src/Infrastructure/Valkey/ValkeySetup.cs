@@ -1,4 +1,6 @@
+using HaloBestie.Application.Dashboard;
 using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Sessions;
 using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure.Realtime;
@@ -42,6 +44,9 @@ public static class ValkeySetup
         services.AddSingleton<MitraIdentities>();
         services.AddSingleton<PairingNotifications>();
         services.AddSingleton<PairingTimers>();
+        services.AddSingleton<SessionNotifications>();
+        services.AddSingleton<SessionLifecycle>();
+        services.AddSingleton<DashboardCache>();
         return services;
     }
 }

@@ -66,6 +66,17 @@ public sealed class EventStreamReader : IAsyncDisposable
         }
     }
 
+    /// <summary>The next event of the given type, skipping others (presence changes, say).</summary>
+    public async Task<ServerSentEvent> NextOfTypeAsync(string type, TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            var next = await NextAsync(timeout) ?? throw new InvalidOperationException($"Stream ended before a {type} event.");
+            if (next.Type == type)
+                return next;
+        }
+    }
+
     /// <summary>Events until <paramref name="count"/> have arrived.</summary>
     public async Task<List<ServerSentEvent>> TakeAsync(int count, TimeSpan? timeout = null)
     {

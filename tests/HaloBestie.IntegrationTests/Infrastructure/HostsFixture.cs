@@ -117,6 +117,14 @@ public class HostsFixture : IAsyncLifetime
         return new PublicApiClient(http);
     }
 
+    /// <summary>A mitra signed in and online.</summary>
+    public async Task<(PublicApiClient App, string Token, Guid MitraId)> NewOnlineMitraAsync(InternalApiClient? admin = null)
+    {
+        var (app, token, mitraId, _) = await NewSignedInMitraAsync(admin);
+        await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        return (app, token, mitraId);
+    }
+
     /// <summary>A client signed in with a Google token (registered), with a display name.</summary>
     public async Task<(PublicApiClient Client, string Token, Guid ClientId)> NewRegisteredClientAsync(string displayName = "Putri Ayu")
     {

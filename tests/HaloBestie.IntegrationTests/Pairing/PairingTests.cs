@@ -2,7 +2,7 @@ using System.Text.Json;
 using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
 using PairingRequest = HaloBestie.Domain.Pairing.PairingRequest;
-using HaloBestie.Domain.Sessions;
+using Session = HaloBestie.Domain.Sessions.Session;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Marten;
 using static HaloBestie.IntegrationTests.Infrastructure.Problems;

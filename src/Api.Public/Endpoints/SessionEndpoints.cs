@@ -1,0 +1,63 @@
+using HaloBestie.Application.Sessions;
+using HaloBestie.Infrastructure.Identity;
+using Mediator;
+
+namespace HaloBestie.Api.Public.Endpoints;
+
+/// <summary>Sessions for both apps; nobody reads or ends a session that is not theirs (404).</summary>
+public static class SessionEndpoints
+{
+    public static void MapClientSessionEndpoints(this IEndpointRouteBuilder api)
+    {
+        var sessions = api.MapGroup("/api/client/sessions").WithTags("Client sessions")
+            .RequireAuthorization(FirebasePolicies.Firebase)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        sessions.MapGet("/active", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetMyActiveSession(), ct)))
+            .WithName("GetMyActiveSession")
+            .WithSummary("The current session; 404 when there is none.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapGet("", async (int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListMySessions(page ?? 1, pageSize ?? 20), ct)))
+            .WithName("ListMySessions")
+            .WithSummary("Own past and current sessions, newest first.")
+            .ProducesValidationProblem();
+
+        sessions.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetMySession(id), ct)))
+            .WithName("GetMySession")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sessions.MapPost("/{id:guid}/end", async (Guid id, EndMySession.Body? body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new EndMySession(id, body?.Reason), ct)))
+            .WithName("EndMySession")
+            .WithSummary("End the session. 409 session-ended when it already ended.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    public static void MapMitraSessionEndpoints(this IEndpointRouteBuilder api)
+    {
+        var sessions = api.MapGroup("/api/mitra/sessions").WithTags("Mitra sessions")
+            .RequireAuthorization(FirebasePolicies.Firebase)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        sessions.MapGet("/active", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListMyActiveSessions(), ct)))
+            .WithName("ListMyActiveSessions")
+            .WithSummary("Own active sessions, oldest first.");
+
+        sessions.MapPost("/{id:guid}/end", async (Guid id, EndMitraSession.Body? body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new EndMitraSession(id, body?.Reason), ct)))
+            .WithName("EndMitraSession")
+            .WithSummary("End one of own sessions. 409 session-ended; 404 for another mitra's session.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

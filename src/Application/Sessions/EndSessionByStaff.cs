@@ -1,0 +1,28 @@
+using FluentValidation;
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Sessions;
+using Mediator;
+
+namespace HaloBestie.Application.Sessions;
+
+/// <summary><c>POST /api/internal/sessions/{id}/end</c>: staff end an active session (reason required). Audited.</summary>
+public sealed record EndSessionByStaff(Guid SessionId, string Reason) : ICommand<Session>
+{
+    public sealed record Body(string Reason);
+
+    public sealed class Validator : AbstractValidator<EndSessionByStaff>
+    {
+        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
+    }
+
+    public sealed class Handler(ICurrentStaff staff, SessionLifecycle lifecycle, TimeProvider clock) : ICommandHandler<EndSessionByStaff, Session>
+    {
+        public async ValueTask<Session> Handle(EndSessionByStaff command, CancellationToken cancellationToken)
+        {
+            var reason = command.Reason.Trim();
+            return await lifecycle.EndAsync(command.SessionId, SessionActors.Staff, staff.Actor.Id, reason, _ => { }, cancellationToken,
+                alsoRecord: s => s.Audit(staff.Actor, "session.ended", "session", command.SessionId, clock.GetUtcNow(), reason));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Sessions;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Sessions;
+
+/// <summary>
+/// <c>GET /api/internal/sessions/{id}/history</c>: the session's own events in order — the audit
+/// trail is the stream, not a log beside it. Opening it is itself audited.
+/// </summary>
+public sealed record GetSessionHistory(Guid SessionId) : IQuery<IReadOnlyList<GetSessionHistory.Entry>>
+{
+    public sealed record Actor(string Kind, Guid? Id);
+
+    public sealed record Entry(long Sequence, string Type, DateTimeOffset At, Actor Actor, object Data);
+
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : IQueryHandler<GetSessionHistory, IReadOnlyList<Entry>>
+    {
+        public async ValueTask<IReadOnlyList<Entry>> Handle(GetSessionHistory query, CancellationToken cancellationToken)
+        {
+            var events = await session.Events.FetchStreamAsync(query.SessionId, token: cancellationToken);
+            if (events.Count == 0)
+                throw new NotFoundException("Session", query.SessionId);
+
+            session.Audit(staff.Actor, "session.history-opened", "session", query.SessionId, clock.GetUtcNow());
+            await session.SaveChangesAsync(cancellationToken);
+            return events.Select(e => new Entry(e.Version, e.EventTypeName, e.Timestamp, ActorOf(e.Data), e.Data)).ToList();
+        }
+
+        private static Actor ActorOf(object data) => data switch
+        {
+            SessionStarted s => new Actor(SessionActors.Mitra, s.MitraId),
+            SessionRerouted r => new Actor(SessionActors.Staff, r.ByStaffId),
+            SessionEnded e => new Actor(e.EndedBy, e.ActorId),
+            _ => new Actor(SessionActors.System, null),
+        };
+    }
+}

@@ -1,0 +1,20 @@
+using HaloBestie.Domain;
+using HaloBestie.Domain.Sessions;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Sessions;
+
+/// <summary>
+/// <c>GET /api/internal/sessions/{id}/state?at=</c>: the session rebuilt from its events up to
+/// <c>at</c> (Marten's time-travel aggregation); 404 when it did not exist yet.
+/// </summary>
+public sealed record GetSessionStateAt(Guid SessionId, DateTimeOffset At) : IQuery<Session>
+{
+    public sealed class Handler(IQuerySession session) : IQueryHandler<GetSessionStateAt, Session>
+    {
+        public async ValueTask<Session> Handle(GetSessionStateAt query, CancellationToken cancellationToken) =>
+            await session.Events.AggregateStreamAsync<Session>(query.SessionId, timestamp: query.At, token: cancellationToken)
+            ?? throw new DomainException(ProblemNames.NotFound, $"Session {query.SessionId} did not exist at {query.At:O}.");
+    }
+}

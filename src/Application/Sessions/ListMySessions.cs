@@ -1,0 +1,32 @@
+using FluentValidation;
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain.Sessions;
+using Marten;
+using Marten.Pagination;
+using Mediator;
+
+namespace HaloBestie.Application.Sessions;
+
+/// <summary><c>GET /api/client/sessions</c>: the client's sessions, newest first.</summary>
+public sealed record ListMySessions(int Page = 1, int PageSize = 20) : IQuery<Page<ClientSessionView>>
+{
+    public sealed class Validator : AbstractValidator<ListMySessions>
+    {
+        public Validator() => this.RulesForPaging(x => x.Page, x => x.PageSize);
+    }
+
+    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<ListMySessions, Page<ClientSessionView>>
+    {
+        public async ValueTask<Page<ClientSessionView>> Handle(ListMySessions query, CancellationToken cancellationToken)
+        {
+            var client = await session.RequireClientAsync(caller, cancellationToken);
+            var page = await session.Query<Session>().Where(s => s.ClientId == client.Id)
+                .OrderByDescending(s => s.StartedAt).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
+            var items = new List<ClientSessionView>();
+            foreach (var s in page)
+                items.Add(await ClientSessionView.OfAsync(session, s, cancellationToken));
+            return new Page<ClientSessionView>(items, query.Page, query.PageSize, page.TotalItemCount);
+        }
+    }
+}

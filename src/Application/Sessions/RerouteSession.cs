@@ -1,0 +1,66 @@
+using FluentValidation;
+using HaloBestie.Application.Audit;
+using HaloBestie.Application.Common;
+using HaloBestie.Application.Settings;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Sessions;
+using JasperFx;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Sessions;
+
+/// <summary>
+/// <c>POST /api/internal/sessions/{id}/reroute</c>: moves an active session to another mitra, who
+/// must be online (409 <c>mitra-unavailable</c>) and below capacity (409 <c>capacity-full</c>)
+/// unless <c>force</c>. Session, old mitra and new mitra streams change in one transaction. Audited.
+/// </summary>
+public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reason, bool Force) : ICommand<Session>
+{
+    public sealed record Body(Guid ToMitraId, string Reason, bool? Force);
+
+    public sealed class Validator : AbstractValidator<RerouteSession>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.ToMitraId).NotEmpty();
+            RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
+        }
+    }
+
+    public sealed class Handler(IDocumentStore store, ICurrentStaff staff, SessionNotifications notify, TimeProvider clock) : ICommandHandler<RerouteSession, Session>
+    {
+        public async ValueTask<Session> Handle(RerouteSession command, CancellationToken cancellationToken)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var session = store.LightweightSession();
+                var stream = await session.Events.FetchForWriting<Session>(command.SessionId, cancellationToken);
+                var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
+                var now = clock.GetUtcNow();
+                var rerouted = SessionDecisions.Reroute(current, command.ToMitraId, command.Reason.Trim(), command.Force, staff.Actor.Id, now);
+                var toStream = await session.Events.FetchForWriting<Mitra>(command.ToMitraId, cancellationToken);
+                var to = toStream.Aggregate ?? throw new NotFoundException("Mitra", command.ToMitraId);
+                var settings = await session.LoadSettingsAsync(cancellationToken);
+                toStream.AppendOne(MitraDecisions.ReceiveReroute(to, current.Id, settings.MaxCustomersPerMitra, command.Force, now));
+                (await session.Events.FetchForWriting<Mitra>(current.MitraId, cancellationToken)).AppendOne(new MitraSessionEnded(current.MitraId, current.Id, now));
+                stream.AppendOne(rerouted);
+                session.Audit(staff.Actor, "session.rerouted", "session", current.Id, now,
+                    $"from={current.MitraId}; to={command.ToMitraId}; force={command.Force}; reason={command.Reason.Trim()}");
+                try
+                {
+                    await session.SaveChangesAsync(cancellationToken);
+                }
+                catch (ConcurrencyException) when (attempt < 5)
+                {
+                    continue;
+                }
+
+                var result = current.Apply(rerouted);
+                await notify.ReroutedAsync(session, result, current.MitraId, to, cancellationToken);
+                return result;
+            }
+        }
+    }
+}

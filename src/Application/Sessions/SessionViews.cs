@@ -1,0 +1,31 @@
+using HaloBestie.Application.Pairing;
+using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Sessions;
+using Marten;
+
+namespace HaloBestie.Application.Sessions;
+
+/// <summary>A session as its client sees it: the mitra under the anonymity settings.</summary>
+public sealed record ClientSessionView(
+    Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt, string? EndedBy, string? EndReason,
+    PairingNotifications.MitraShown Mitra)
+{
+    public static async Task<ClientSessionView> OfAsync(IQuerySession query, Session s, CancellationToken ct)
+    {
+        var mitra = await query.LoadAsync<Mitra>(s.MitraId, ct);
+        var shown = mitra is null ? new PairingNotifications.MitraShown(s.MitraId, "Bestie", null) : await PairingNotifications.MitraShownAsync(query, mitra, ct);
+        return new ClientSessionView(s.Id, s.Status, s.StartedAt, s.EndsAt, s.EndedAt, s.EndedBy, s.EndReason, shown);
+    }
+}
+
+/// <summary>A session as its mitra sees it: the client under the anonymity settings, never its identity.</summary>
+public sealed record MitraSessionView(
+    Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt, string? EndedBy, string? EndReason,
+    PairingNotifications.ClientShown Client)
+{
+    public static async Task<MitraSessionView> OfAsync(IQuerySession query, Session s, CancellationToken ct)
+    {
+        var client = await PairingNotifications.ClientShownAsync(query, s.ClientId, ct);
+        return new MitraSessionView(s.Id, s.Status, s.StartedAt, s.EndsAt, s.EndedAt, s.EndedBy, s.EndReason, client);
+    }
+}

@@ -1,0 +1,40 @@
+namespace HaloBestie.Domain.Sessions;
+
+/// <summary>The session rules as pure functions: an ended session accepts nothing more (409 <c>session-ended</c>).</summary>
+public static class SessionDecisions
+{
+    public static SessionStarted Start(Guid sessionId, Guid requestId, Guid clientId, Guid mitraId, TimeSpan duration, DateTimeOffset now) =>
+        new(sessionId, requestId, clientId, mitraId, now + duration, now);
+
+    public static SessionEnded End(Session session, string endedBy, Guid? actorId, string reason, DateTimeOffset now)
+    {
+        EnsureActive(session);
+        return new SessionEnded(session.Id, endedBy, actorId, reason, now);
+    }
+
+    public static SessionRerouted Reroute(Session session, Guid toMitraId, string reason, bool forced, Guid byStaffId, DateTimeOffset now)
+    {
+        EnsureActive(session);
+        if (toMitraId == session.MitraId)
+            throw new DomainException(ProblemNames.Conflict, "The session is already with this mitra.");
+        return new SessionRerouted(session.Id, session.MitraId, toMitraId, reason, forced, byStaffId, now);
+    }
+
+    /// <summary>The durable timers: the warning 5 minutes before the end, then the end itself, each once.</summary>
+    public static IReadOnlyList<object> Tick(Session session, DateTimeOffset now)
+    {
+        if (session.Status != SessionStatus.Active)
+            return [];
+        if (now >= session.EndsAt)
+            return session.WarnedAt is null
+                ? [new SessionEndingSoon(session.Id, session.EndsAt, now), new SessionEnded(session.Id, SessionActors.System, null, SessionEndReasons.TimeUp, now)]
+                : [new SessionEnded(session.Id, SessionActors.System, null, SessionEndReasons.TimeUp, now)];
+        return session.WarnedAt is null && now >= session.WarnAt ? [new SessionEndingSoon(session.Id, session.EndsAt, now)] : [];
+    }
+
+    private static void EnsureActive(Session session)
+    {
+        if (session.Status == SessionStatus.Ended)
+            throw new DomainException(ProblemNames.SessionEnded, "The session has ended.");
+    }
+}

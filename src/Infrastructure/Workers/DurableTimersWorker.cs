@@ -1,0 +1,42 @@
+using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Sessions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HaloBestie.Infrastructure.Workers;
+
+/// <summary>
+/// The durable timers, checked every second: pairing requests past their deadline expire;
+/// sessions get their 5-minute warning and then end at time-up. The deadlines live in PostgreSQL,
+/// so a restart loses nothing; every public instance runs this, and each stream's version lets
+/// exactly one of them record each transition.
+/// </summary>
+public sealed partial class DurableTimersWorker(PairingTimers pairing, SessionLifecycle sessions, ILogger<DurableTimersWorker> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var expired = await pairing.ExpireDueAsync(stoppingToken);
+                var sessionChanges = await sessions.TickDueAsync(stoppingToken);
+                if (expired + sessionChanges > 0)
+                    LogFired(logger, expired, sessionChanges);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timers fired: {Expired} pairing requests expired, {Sessions} sessions warned or ended")]
+    private static partial void LogFired(ILogger logger, int expired, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable timer check failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,59 @@
+using HaloBestie.Domain.Sessions;
+
+namespace HaloBestie.Domain.Tests.Sessions;
+
+public class SessionDecisionsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+    private static readonly Guid MitraA = Guid.CreateVersion7();
+    private static readonly Guid MitraB = Guid.CreateVersion7();
+
+    private static Session Active() =>
+        Session.Create(SessionDecisions.Start(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), MitraA, TimeSpan.FromMinutes(60), Now));
+
+    [Fact]
+    public void The_timer_warns_five_minutes_before_the_end_then_ends_once()
+    {
+        var session = Active();
+
+        SessionDecisions.Tick(session, Now.AddMinutes(54)).Should().BeEmpty();
+        var warned = session.Apply((SessionEndingSoon)SessionDecisions.Tick(session, Now.AddMinutes(55)).Single());
+        SessionDecisions.Tick(warned, Now.AddMinutes(56)).Should().BeEmpty();
+        var ended = (SessionEnded)SessionDecisions.Tick(warned, Now.AddMinutes(60)).Single();
+        ended.Should().BeEquivalentTo(new { EndedBy = SessionActors.System, Reason = SessionEndReasons.TimeUp });
+        SessionDecisions.Tick(warned.Apply(ended), Now.AddMinutes(61)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_timer_that_fires_late_still_warns_before_ending()
+    {
+        SessionDecisions.Tick(Active(), Now.AddMinutes(90)).Select(e => e.GetType()).Should().Equal(typeof(SessionEndingSoon), typeof(SessionEnded));
+    }
+
+    [Fact]
+    public void An_ended_session_accepts_nothing_more()
+    {
+        var session = Active();
+        var ended = session.Apply(SessionDecisions.End(session, SessionActors.Client, session.ClientId, "done", Now));
+
+        ended.ActiveClientId.Should().BeNull();
+        ended.DurationMinutes.Should().Be(0);
+        FluentActions.Invoking(() => SessionDecisions.End(ended, SessionActors.Mitra, MitraA, "x", Now))
+            .Should().Throw<DomainException>().Which.Problem.Should().Be(ProblemNames.SessionEnded);
+        FluentActions.Invoking(() => SessionDecisions.Reroute(ended, MitraB, "x", false, Guid.Empty, Now))
+            .Should().Throw<DomainException>().Which.Problem.Should().Be(ProblemNames.SessionEnded);
+    }
+
+    [Fact]
+    public void Rerouting_moves_the_session_and_not_to_the_same_mitra()
+    {
+        var session = Active();
+
+        var moved = session.Apply(SessionDecisions.Reroute(session, MitraB, "unwell", false, Guid.Empty, Now));
+
+        moved.MitraId.Should().Be(MitraB);
+        moved.Reroutes.Should().Be(1);
+        FluentActions.Invoking(() => SessionDecisions.Reroute(moved, MitraB, "x", false, Guid.Empty, Now))
+            .Should().Throw<DomainException>().Which.Problem.Should().Be(ProblemNames.Conflict);
+    }
+}

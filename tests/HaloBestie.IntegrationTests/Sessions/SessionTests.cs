@@ -1,0 +1,197 @@
+using System.Text.Json;
+using HaloBestie.Clients.Internal;
+using HaloBestie.Clients.Public;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Marten;
+using static HaloBestie.IntegrationTests.Infrastructure.Problems;
+using DomainSession = HaloBestie.Domain.Sessions.Session;
+using Mitra = HaloBestie.Domain.Mitras.Mitra;
+
+namespace HaloBestie.IntegrationTests.Sessions;
+
+public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    private async Task<(PublicApiClient Client, string ClientToken, Guid SessionId)> MatchedAsync(PublicApiClient mitra)
+    {
+        var (client, token, _) = await hosts.NewRegisteredClientAsync();
+        var request = await client.RequestPairingAsync(new RequestPairing());
+        var accepted = await mitra.AcceptPairingRequestAsync(request.Id);
+        return (client, token, accepted.SessionId);
+    }
+
+    [Fact]
+    public async Task Both_parties_see_the_session_and_ending_it_frees_the_mitra_once()
+    {
+        var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
+        var (client, _, sessionId) = await MatchedAsync(mitra);
+        await using var mitraStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", mitraToken);
+
+        (await client.GetMyActiveSessionAsync()).Id.Should().Be(sessionId);
+        (await mitra.ListMyActiveSessionsAsync()).Should().ContainSingle(s => s.Id == sessionId);
+
+        var ended = await client.EndMySessionAsync(sessionId, new EndMySessionBody { Reason = "terima kasih" });
+
+        ended.Status.Should().Be(HaloBestie.Clients.Public.SessionStatus.Ended);
+        ended.EndedBy.Should().Be("client");
+        (await ProblemOf(() => client.EndMySessionAsync(sessionId, null))).Should().BeEquivalentTo(new { Status = 409, Name = "session-ended" }, o => o.ExcludingMissingMembers());
+        (await ProblemOf(() => mitra.EndMitraSessionAsync(sessionId, null))).Name.Should().Be("session-ended");
+        (await ProblemOf(() => client.GetMyActiveSessionAsync())).Status.Should().Be(404);
+        (await client.ListMySessionsAsync(null, null)).Items.Should().ContainSingle(s => s.Id == sessionId);
+        (await mitra.GetMyMitraProfileAsync()).ActiveSessions.Should().Be(0);
+        var endedEvent = await mitraStream.NextOfTypeAsync("session.ended");
+        JsonDocument.Parse(endedEvent.Data).RootElement.GetProperty("endedBy").GetString().Should().Be("client");
+    }
+
+    [Fact]
+    public async Task Nobody_reads_or_ends_a_session_that_is_not_theirs()
+    {
+        var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
+        var (_, _, sessionId) = await MatchedAsync(mitra);
+        var (stranger, _, _) = await hosts.NewRegisteredClientAsync();
+        var (otherMitra, _, _) = await hosts.NewOnlineMitraAsync();
+
+        (await ProblemOf(() => stranger.GetMySessionAsync(sessionId))).Status.Should().Be(404);
+        (await ProblemOf(() => stranger.EndMySessionAsync(sessionId, null))).Status.Should().Be(404);
+        (await ProblemOf(() => otherMitra.EndMitraSessionAsync(sessionId, null))).Status.Should().Be(404);
+        (await otherMitra.ListMyActiveSessionsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Rerouted_twice_the_history_lists_every_step_with_actors_and_the_past_state_names_the_middle_mitra()
+    {
+        var (first, firstToken, firstId) = await hosts.NewOnlineMitraAsync();
+        var (_, secondToken, secondId) = await hosts.NewOnlineMitraAsync();
+        var (_, _, thirdId) = await hosts.NewOnlineMitraAsync();
+        var (client, clientToken, sessionId) = await MatchedAsync(first);
+        await using var firstStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", firstToken);
+        await using var secondStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", secondToken);
+        await using var clientStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", clientToken);
+        var (staff, me) = await hosts.NewStaffAsync();
+
+        await staff.RerouteSessionAsync(sessionId, new RerouteSessionBody { ToMitraId = secondId, Reason = "first mitra unwell" });
+        (await firstStream.NextOfTypeAsync("session.ended")).Data.Should().Contain("rerouted");
+        (await secondStream.NextOfTypeAsync("session.started")).Data.Should().Contain(sessionId.ToString());
+        (await clientStream.NextOfTypeAsync("session.rerouted")).Data.Should().Contain(secondId.ToString());
+        // The generated C# client sends query times to the second: leave a second on each side.
+        await Task.Delay(1100);
+        var between = DateTimeOffset.UtcNow;
+        await Task.Delay(1100);
+        await staff.RerouteSessionAsync(sessionId, new RerouteSessionBody { ToMitraId = thirdId, Reason = "specialist" });
+        await staff.EndSessionByStaffAsync(sessionId, new EndSessionByStaffBody { Reason = "closing" });
+
+        var history = (await staff.GetSessionHistoryAsync(sessionId)).ToList();
+        history.Select(h => h.Sequence).Should().Equal(1, 2, 3, 4);
+        history.Select(h => h.Type).Should().Equal("session_started", "session_rerouted", "session_rerouted", "session_ended");
+        history.Select(h => h.Actor.Kind).Should().Equal("mitra", "staff", "staff", "staff");
+        history[0].Actor.Id.Should().Be(firstId);
+        history.Skip(1).Should().OnlyContain(h => h.Actor.Id == me.Id);
+        history.Should().BeInAscendingOrder(h => h.At);
+
+        (await staff.GetSessionStateAtAsync(sessionId, between)).MitraId.Should().Be(secondId);
+        (await staff.GetSessionAsync(sessionId)).MitraId.Should().Be(thirdId);
+        (await ProblemOf(() => staff.GetSessionStateAtAsync(sessionId, DateTimeOffset.UtcNow.AddDays(-1)))).Status.Should().Be(404);
+
+        var audit = await staff.ListAuditEntriesAsync(me.Id, null, null, null, null);
+        audit.Items.Select(a => a.Action).Should().Contain(["session.rerouted", "session.ended", "session.history-opened"]);
+        (await first.GetMyMitraProfileAsync()).ActiveSessions.Should().Be(0);
+        (await client.GetMySessionAsync(sessionId)).Mitra.Id.Should().Be(thirdId);
+    }
+
+    [Fact]
+    public async Task Reroute_refuses_an_offline_or_full_target_unless_forced_and_an_ended_session()
+    {
+        var (first, _, _) = await hosts.NewOnlineMitraAsync();
+        var (_, _, sessionId) = await MatchedAsync(first);
+        var (offline, _, offlineId, _) = await hosts.NewSignedInMitraAsync();
+        var (busy, _, busyId) = await hosts.NewOnlineMitraAsync();
+        var (staff, _) = await hosts.NewStaffAsync();
+        await staff.SetMitraCapacityAsync(busyId, new SetMitraCapacityBody { MaxCustomers = 1 });
+        await MatchedAsync(busy);
+
+        (await ProblemOf(() => staff.RerouteSessionAsync(sessionId, new RerouteSessionBody { ToMitraId = offlineId, Reason = "x" })))
+            .Should().BeEquivalentTo(new { Status = 409, Name = "mitra-unavailable" }, o => o.ExcludingMissingMembers());
+        (await ProblemOf(() => staff.RerouteSessionAsync(sessionId, new RerouteSessionBody { ToMitraId = busyId, Reason = "x" }))).Name.Should().Be("capacity-full");
+
+        (await staff.RerouteSessionAsync(sessionId, new RerouteSessionBody { ToMitraId = busyId, Reason = "x", Force = true })).MitraId.Should().Be(busyId);
+        (await busy.GetMyMitraProfileAsync()).ActiveSessions.Should().Be(2, "force may exceed capacity");
+
+        await staff.EndSessionByStaffAsync(sessionId, new EndSessionByStaffBody { Reason = "done" });
+        (await ProblemOf(() => staff.RerouteSessionAsync(sessionId, new RerouteSessionBody { ToMitraId = offlineId, Reason = "x" }))).Name.Should().Be("session-ended");
+        (await ProblemOf(() => staff.RerouteSessionAsync(Guid.NewGuid(), new RerouteSessionBody { ToMitraId = busyId, Reason = "x" }))).Status.Should().Be(404);
+    }
+
+    [Fact]
+    public async Task When_a_session_ends_a_searching_request_is_offered_to_the_freed_mitra()
+    {
+        var (mitra, token, mitraId) = await hosts.NewOnlineMitraAsync();
+        await (await hosts.AdminAsync()).SetMitraCapacityAsync(mitraId, new SetMitraCapacityBody { MaxCustomers = 1 });
+        var (_, _, sessionId) = await MatchedAsync(mitra);
+        var (waiting, _, _) = await hosts.NewRegisteredClientAsync();
+        var request = await waiting.RequestPairingAsync(new RequestPairing());
+        (await mitra.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.RequestId == request.Id, "a full mitra is not offered requests");
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+
+        await mitra.EndMitraSessionAsync(sessionId, null);
+
+        (await stream.NextOfTypeAsync("pairing.offered")).Data.Should().Contain(request.Id.ToString());
+    }
+
+    [Fact]
+    public async Task After_random_operations_every_session_projection_equals_a_replay_of_its_stream()
+    {
+        var random = new Random(20261126);
+        var admin = await hosts.AdminAsync();
+        var (staff, _) = await hosts.NewStaffAsync();
+        var mitras = new List<(PublicApiClient App, string Token, Guid MitraId)>();
+        for (var i = 0; i < 4; i++)
+            mitras.Add(await hosts.NewOnlineMitraAsync(admin));
+        foreach (var m in mitras)
+            await staff.SetMitraCapacityAsync(m.MitraId, new SetMitraCapacityBody { MaxCustomers = 20 });
+
+        var open = new List<(Guid SessionId, PublicApiClient Client)>();
+        var all = new List<Guid>();
+        for (var step = 0; step < 30; step++)
+        {
+            var roll = random.Next(4);
+            if (open.Count == 0 || roll == 0)
+            {
+                var mitra = mitras[random.Next(mitras.Count)].App;
+                var (client, _, sessionId) = await MatchedAsync(mitra);
+                open.Add((sessionId, client));
+                all.Add(sessionId);
+                continue;
+            }
+            var pick = open[random.Next(open.Count)];
+            switch (roll)
+            {
+                case 1:
+                    var current = await staff.GetSessionAsync(pick.SessionId);
+                    var target = mitras.First(m => m.MitraId != current.MitraId).MitraId;
+                    await staff.RerouteSessionAsync(pick.SessionId, new RerouteSessionBody { ToMitraId = target, Reason = "random" });
+                    break;
+                case 2:
+                    await pick.Client.EndMySessionAsync(pick.SessionId, null);
+                    open.Remove(pick);
+                    break;
+                default:
+                    await staff.EndSessionByStaffAsync(pick.SessionId, new EndSessionByStaffBody { Reason = "random" });
+                    open.Remove(pick);
+                    break;
+            }
+        }
+
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        foreach (var id in all)
+        {
+            var projected = await session.LoadAsync<DomainSession>(id);
+            var replayed = await session.Events.AggregateStreamAsync<DomainSession>(id);
+            projected.Should().BeEquivalentTo(replayed);
+        }
+        foreach (var (_, _, mitraId) in mitras)
+        {
+            var mitra = await session.LoadAsync<Mitra>(mitraId);
+            var active = await session.Query<DomainSession>().CountAsync(s => s.MitraId == mitraId && s.Status == HaloBestie.Domain.Sessions.SessionStatus.Active);
+            mitra!.ActiveSessions.Should().Be(active, "a mitra's count of active sessions follows every start, reroute and end");
+        }
+    }
+}
