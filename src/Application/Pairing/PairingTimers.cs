@@ -1,3 +1,4 @@
+using HaloBestie.Application.Common;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
@@ -17,11 +18,14 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
     public async Task<int> ExpireDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // PostgreSQL keeps microseconds, .NET ticks of 100 ns: look a hair ahead so a deadline
+        // rounded up on storage is still found at its exact moment; the decision checks exactly.
+        var horizon = now + TimeStorage.Precision;
         IReadOnlyList<Guid> due;
         await using (var query = store.QuerySession())
         {
             due = await query.Query<PairingRequest>()
-                .Where(r => r.Status == PairingStatus.Searching && r.ExpiresAt <= now)
+                .Where(r => r.Status == PairingStatus.Searching && r.ExpiresAt <= horizon)
                 .OrderBy(r => r.ExpiresAt).Select(r => r.Id).Take(100).ToListAsync(ct);
         }
 

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
@@ -51,12 +52,13 @@ public sealed class SessionLifecycle(IDocumentStore store, SessionNotifications 
     public async Task<int> TickDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var warnHorizon = now + Session.WarningBeforeEnd;
+        var endHorizon = now + TimeStorage.Precision; // see PairingTimers.ExpireDueAsync
+        var warnHorizon = endHorizon + Session.WarningBeforeEnd;
         IReadOnlyList<Guid> due;
         await using (var query = store.QuerySession())
         {
             due = await query.Query<Session>()
-                .Where(s => s.Status == SessionStatus.Active && s.EndsAt <= warnHorizon && (s.WarnedAt == null || s.EndsAt <= now))
+                .Where(s => s.Status == SessionStatus.Active && s.EndsAt <= warnHorizon && (s.WarnedAt == null || s.EndsAt <= endHorizon))
                 .OrderBy(s => s.EndsAt).Select(s => s.Id).Take(100).ToListAsync(ct);
         }
 
