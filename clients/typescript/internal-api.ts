@@ -1865,6 +1865,189 @@ export class InternalApiClient {
         }
         return Promise.resolve<DashboardFigures>(null as any);
     }
+
+    listAllPackages(): Promise<SessionPackage[]> {
+        let url_ = this.baseUrl + "/api/internal/packages";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListAllPackages(_response);
+        });
+    }
+
+    protected processListAllPackages(response: Response): Promise<SessionPackage[]> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            if (Array.isArray(resultData200)) {
+                result200 = [] as any;
+                for (let item of resultData200)
+                    result200!.push(SessionPackage.fromJS(item));
+            }
+            else {
+                result200 = null as any;
+            }
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<SessionPackage[]>(null as any);
+    }
+
+    createPackage(command: CreatePackage): Promise<SessionPackage> {
+        let url_ = this.baseUrl + "/api/internal/packages";
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(command);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processCreatePackage(_response);
+        });
+    }
+
+    protected processCreatePackage(response: Response): Promise<SessionPackage> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 201) {
+            return response.text().then((_responseText) => {
+            let result201: any = null;
+            let resultData201 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result201 = SessionPackage.fromJS(resultData201);
+            return result201;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<SessionPackage>(null as any);
+    }
+
+    updatePackage(id: string, body: UpdatePackageBody): Promise<SessionPackage> {
+        let url_ = this.baseUrl + "/api/internal/packages/{id}";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PUT",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processUpdatePackage(_response);
+        });
+    }
+
+    protected processUpdatePackage(response: Response): Promise<SessionPackage> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = SessionPackage.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<SessionPackage>(null as any);
+    }
 }
 
 export class LogInResult implements ILogInResult {
@@ -2886,6 +3069,10 @@ export class ClientDetails implements IClientDetails {
     createdAt?: Date;
     registeredAt?: Date | undefined;
     updatedAt?: Date;
+    trialSessionsLeft?: number;
+    credits?: number;
+    sessionCount?: number | undefined;
+    payments?: ClientPayment[] | undefined;
 
     constructor(data?: IClientDetails) {
         if (data) {
@@ -2910,6 +3097,14 @@ export class ClientDetails implements IClientDetails {
             this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
             this.registeredAt = _data["registeredAt"] ? new Date(_data["registeredAt"].toString()) : undefined as any;
             this.updatedAt = _data["updatedAt"] ? new Date(_data["updatedAt"].toString()) : undefined as any;
+            this.trialSessionsLeft = _data["trialSessionsLeft"];
+            this.credits = _data["credits"];
+            this.sessionCount = _data["sessionCount"];
+            if (Array.isArray(_data["payments"])) {
+                this.payments = [] as any;
+                for (let item of _data["payments"])
+                    this.payments!.push(ClientPayment.fromJS(item));
+            }
         }
     }
 
@@ -2934,6 +3129,14 @@ export class ClientDetails implements IClientDetails {
         data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
         data["registeredAt"] = this.registeredAt ? this.registeredAt.toISOString() : undefined as any;
         data["updatedAt"] = this.updatedAt ? this.updatedAt.toISOString() : undefined as any;
+        data["trialSessionsLeft"] = this.trialSessionsLeft;
+        data["credits"] = this.credits;
+        data["sessionCount"] = this.sessionCount;
+        if (Array.isArray(this.payments)) {
+            data["payments"] = [];
+            for (let item of this.payments)
+                data["payments"].push(item ? item.toJSON() : undefined as any);
+        }
         return data;
     }
 }
@@ -2951,11 +3154,82 @@ export interface IClientDetails {
     createdAt?: Date;
     registeredAt?: Date | undefined;
     updatedAt?: Date;
+    trialSessionsLeft?: number;
+    credits?: number;
+    sessionCount?: number | undefined;
+    payments?: ClientPayment[] | undefined;
 }
 
 export enum ClientStatus {
     Active = "active",
     Suspended = "suspended",
+}
+
+export class ClientPayment implements IClientPayment {
+    id?: string;
+    packageName?: string;
+    sessions?: number;
+    amountIdr?: number;
+    status?: PaymentStatus;
+    createdAt?: Date;
+    paidAt?: Date | undefined;
+
+    constructor(data?: IClientPayment) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.packageName = _data["packageName"];
+            this.sessions = _data["sessions"];
+            this.amountIdr = _data["amountIdr"];
+            this.status = _data["status"];
+            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
+            this.paidAt = _data["paidAt"] ? new Date(_data["paidAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): ClientPayment {
+        data = typeof data === 'object' ? data : {};
+        let result = new ClientPayment();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["packageName"] = this.packageName;
+        data["sessions"] = this.sessions;
+        data["amountIdr"] = this.amountIdr;
+        data["status"] = this.status;
+        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
+        data["paidAt"] = this.paidAt ? this.paidAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IClientPayment {
+    id?: string;
+    packageName?: string;
+    sessions?: number;
+    amountIdr?: number;
+    status?: PaymentStatus;
+    createdAt?: Date;
+    paidAt?: Date | undefined;
+}
+
+export enum PaymentStatus {
+    Pending = "pending",
+    Paid = "paid",
+    Expired = "expired",
+    Failed = "failed",
 }
 
 export class SuspendClientBody implements ISuspendClientBody {
@@ -3590,6 +3864,7 @@ export class Session implements ISession {
     endedBy?: string | undefined;
     endReason?: string | undefined;
     reroutes?: number;
+    paidWith?: string | undefined;
     activeClientId?: string | undefined;
     warnAt?: Date;
     durationMinutes?: number | undefined;
@@ -3617,6 +3892,7 @@ export class Session implements ISession {
             this.endedBy = _data["endedBy"];
             this.endReason = _data["endReason"];
             this.reroutes = _data["reroutes"];
+            this.paidWith = _data["paidWith"];
             this.activeClientId = _data["activeClientId"];
             this.warnAt = _data["warnAt"] ? new Date(_data["warnAt"].toString()) : undefined as any;
             this.durationMinutes = _data["durationMinutes"];
@@ -3644,6 +3920,7 @@ export class Session implements ISession {
         data["endedBy"] = this.endedBy;
         data["endReason"] = this.endReason;
         data["reroutes"] = this.reroutes;
+        data["paidWith"] = this.paidWith;
         data["activeClientId"] = this.activeClientId;
         data["warnAt"] = this.warnAt ? this.warnAt.toISOString() : undefined as any;
         data["durationMinutes"] = this.durationMinutes;
@@ -3664,6 +3941,7 @@ export interface ISession {
     endedBy?: string | undefined;
     endReason?: string | undefined;
     reroutes?: number;
+    paidWith?: string | undefined;
     activeClientId?: string | undefined;
     warnAt?: Date;
     durationMinutes?: number | undefined;
@@ -3976,6 +4254,158 @@ export interface IDashboardFiguresToday {
     p90WaitSeconds?: number | undefined;
     sessionsEnded?: number;
     averageSessionMinutes?: number | undefined;
+}
+
+export class SessionPackage implements ISessionPackage {
+    id?: string;
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+    isActive?: boolean;
+    createdAt?: Date;
+    updatedAt?: Date;
+
+    constructor(data?: ISessionPackage) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.name = _data["name"];
+            this.sessions = _data["sessions"];
+            this.priceIdr = _data["priceIdr"];
+            this.isActive = _data["isActive"];
+            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
+            this.updatedAt = _data["updatedAt"] ? new Date(_data["updatedAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): SessionPackage {
+        data = typeof data === 'object' ? data : {};
+        let result = new SessionPackage();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["name"] = this.name;
+        data["sessions"] = this.sessions;
+        data["priceIdr"] = this.priceIdr;
+        data["isActive"] = this.isActive;
+        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
+        data["updatedAt"] = this.updatedAt ? this.updatedAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface ISessionPackage {
+    id?: string;
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+    isActive?: boolean;
+    createdAt?: Date;
+    updatedAt?: Date;
+}
+
+export class CreatePackage implements ICreatePackage {
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+
+    constructor(data?: ICreatePackage) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.name = _data["name"];
+            this.sessions = _data["sessions"];
+            this.priceIdr = _data["priceIdr"];
+        }
+    }
+
+    static fromJS(data: any): CreatePackage {
+        data = typeof data === 'object' ? data : {};
+        let result = new CreatePackage();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["name"] = this.name;
+        data["sessions"] = this.sessions;
+        data["priceIdr"] = this.priceIdr;
+        return data;
+    }
+}
+
+export interface ICreatePackage {
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+}
+
+export class UpdatePackageBody implements IUpdatePackageBody {
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+    isActive?: boolean;
+
+    constructor(data?: IUpdatePackageBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.name = _data["name"];
+            this.sessions = _data["sessions"];
+            this.priceIdr = _data["priceIdr"];
+            this.isActive = _data["isActive"];
+        }
+    }
+
+    static fromJS(data: any): UpdatePackageBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new UpdatePackageBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["name"] = this.name;
+        data["sessions"] = this.sessions;
+        data["priceIdr"] = this.priceIdr;
+        data["isActive"] = this.isActive;
+        return data;
+    }
+}
+
+export interface IUpdatePackageBody {
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+    isActive?: boolean;
 }
 
 function formatDate(d: Date) {

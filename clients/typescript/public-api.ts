@@ -17,6 +17,47 @@ export class PublicApiClient {
         this.baseUrl = baseUrl ?? "";
     }
 
+    xenditCallback(): Promise<ApplyXenditCallbackResult> {
+        let url_ = this.baseUrl + "/api/shared/payments/xendit/callback";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "POST",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processXenditCallback(_response);
+        });
+    }
+
+    protected processXenditCallback(response: Response): Promise<ApplyXenditCallbackResult> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = ApplyXenditCallbackResult.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ApplyXenditCallbackResult>(null as any);
+    }
+
     startClientSession(): Promise<StartClientSessionResult> {
         let url_ = this.baseUrl + "/api/client/auth/session";
         url_ = url_.replace(/[?&]$/, "");
@@ -1233,6 +1274,240 @@ export class PublicApiClient {
         return Promise.resolve<MitraSessionView>(null as any);
     }
 
+    getMyEntitlements(): Promise<GetMyEntitlementsResult> {
+        let url_ = this.baseUrl + "/api/client/entitlements";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetMyEntitlements(_response);
+        });
+    }
+
+    protected processGetMyEntitlements(response: Response): Promise<GetMyEntitlementsResult> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = GetMyEntitlementsResult.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GetMyEntitlementsResult>(null as any);
+    }
+
+    listPackages(): Promise<ListPackagesItem[]> {
+        let url_ = this.baseUrl + "/api/client/packages";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListPackages(_response);
+        });
+    }
+
+    protected processListPackages(response: Response): Promise<ListPackagesItem[]> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            if (Array.isArray(resultData200)) {
+                result200 = [] as any;
+                for (let item of resultData200)
+                    result200!.push(ListPackagesItem.fromJS(item));
+            }
+            else {
+                result200 = null as any;
+            }
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ListPackagesItem[]>(null as any);
+    }
+
+    startPayment(command: StartPayment): Promise<StartPaymentResult> {
+        let url_ = this.baseUrl + "/api/client/payments";
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(command);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processStartPayment(_response);
+        });
+    }
+
+    protected processStartPayment(response: Response): Promise<StartPaymentResult> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 201) {
+            return response.text().then((_responseText) => {
+            let result201: any = null;
+            let resultData201 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result201 = StartPaymentResult.fromJS(resultData201);
+            return result201;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<StartPaymentResult>(null as any);
+    }
+
+    getMyPayment(id: string): Promise<GetMyPaymentResult> {
+        let url_ = this.baseUrl + "/api/client/payments/{id}";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetMyPayment(_response);
+        });
+    }
+
+    protected processGetMyPayment(response: Response): Promise<GetMyPaymentResult> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = GetMyPaymentResult.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<GetMyPaymentResult>(null as any);
+    }
+
     getAppConfig(): Promise<GetAppConfigResult> {
         let url_ = this.baseUrl + "/api/shared/config";
         url_ = url_.replace(/[?&]$/, "");
@@ -1266,6 +1541,42 @@ export class PublicApiClient {
         }
         return Promise.resolve<GetAppConfigResult>(null as any);
     }
+}
+
+export class ApplyXenditCallbackResult implements IApplyXenditCallbackResult {
+    outcome?: string;
+
+    constructor(data?: IApplyXenditCallbackResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.outcome = _data["outcome"];
+        }
+    }
+
+    static fromJS(data: any): ApplyXenditCallbackResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new ApplyXenditCallbackResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["outcome"] = this.outcome;
+        return data;
+    }
+}
+
+export interface IApplyXenditCallbackResult {
+    outcome?: string;
 }
 
 export class ProblemDetails implements IProblemDetails {
@@ -2308,6 +2619,253 @@ export class EndMitraSessionBody implements IEndMitraSessionBody {
 
 export interface IEndMitraSessionBody {
     reason?: string | undefined;
+}
+
+export class GetMyEntitlementsResult implements IGetMyEntitlementsResult {
+    trialSessionsLeft?: number;
+    credits?: number;
+
+    constructor(data?: IGetMyEntitlementsResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.trialSessionsLeft = _data["trialSessionsLeft"];
+            this.credits = _data["credits"];
+        }
+    }
+
+    static fromJS(data: any): GetMyEntitlementsResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new GetMyEntitlementsResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["trialSessionsLeft"] = this.trialSessionsLeft;
+        data["credits"] = this.credits;
+        return data;
+    }
+}
+
+export interface IGetMyEntitlementsResult {
+    trialSessionsLeft?: number;
+    credits?: number;
+}
+
+export class ListPackagesItem implements IListPackagesItem {
+    id?: string;
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+
+    constructor(data?: IListPackagesItem) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.name = _data["name"];
+            this.sessions = _data["sessions"];
+            this.priceIdr = _data["priceIdr"];
+        }
+    }
+
+    static fromJS(data: any): ListPackagesItem {
+        data = typeof data === 'object' ? data : {};
+        let result = new ListPackagesItem();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["name"] = this.name;
+        data["sessions"] = this.sessions;
+        data["priceIdr"] = this.priceIdr;
+        return data;
+    }
+}
+
+export interface IListPackagesItem {
+    id?: string;
+    name?: string;
+    sessions?: number;
+    priceIdr?: number;
+}
+
+export class StartPaymentResult implements IStartPaymentResult {
+    paymentId?: string;
+    invoiceUrl?: string;
+    expiresAt?: Date;
+
+    constructor(data?: IStartPaymentResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.paymentId = _data["paymentId"];
+            this.invoiceUrl = _data["invoiceUrl"];
+            this.expiresAt = _data["expiresAt"] ? new Date(_data["expiresAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): StartPaymentResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new StartPaymentResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["paymentId"] = this.paymentId;
+        data["invoiceUrl"] = this.invoiceUrl;
+        data["expiresAt"] = this.expiresAt ? this.expiresAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IStartPaymentResult {
+    paymentId?: string;
+    invoiceUrl?: string;
+    expiresAt?: Date;
+}
+
+export class StartPayment implements IStartPayment {
+    packageId?: string;
+
+    constructor(data?: IStartPayment) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.packageId = _data["packageId"];
+        }
+    }
+
+    static fromJS(data: any): StartPayment {
+        data = typeof data === 'object' ? data : {};
+        let result = new StartPayment();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["packageId"] = this.packageId;
+        return data;
+    }
+}
+
+export interface IStartPayment {
+    packageId?: string;
+}
+
+export class GetMyPaymentResult implements IGetMyPaymentResult {
+    id?: string;
+    status?: PaymentStatus;
+    packageId?: string;
+    packageName?: string;
+    sessions?: number;
+    amountIdr?: number;
+    invoiceUrl?: string;
+    expiresAt?: Date;
+    createdAt?: Date;
+    paidAt?: Date | undefined;
+
+    constructor(data?: IGetMyPaymentResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.status = _data["status"];
+            this.packageId = _data["packageId"];
+            this.packageName = _data["packageName"];
+            this.sessions = _data["sessions"];
+            this.amountIdr = _data["amountIdr"];
+            this.invoiceUrl = _data["invoiceUrl"];
+            this.expiresAt = _data["expiresAt"] ? new Date(_data["expiresAt"].toString()) : undefined as any;
+            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
+            this.paidAt = _data["paidAt"] ? new Date(_data["paidAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): GetMyPaymentResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new GetMyPaymentResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["status"] = this.status;
+        data["packageId"] = this.packageId;
+        data["packageName"] = this.packageName;
+        data["sessions"] = this.sessions;
+        data["amountIdr"] = this.amountIdr;
+        data["invoiceUrl"] = this.invoiceUrl;
+        data["expiresAt"] = this.expiresAt ? this.expiresAt.toISOString() : undefined as any;
+        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
+        data["paidAt"] = this.paidAt ? this.paidAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IGetMyPaymentResult {
+    id?: string;
+    status?: PaymentStatus;
+    packageId?: string;
+    packageName?: string;
+    sessions?: number;
+    amountIdr?: number;
+    invoiceUrl?: string;
+    expiresAt?: Date;
+    createdAt?: Date;
+    paidAt?: Date | undefined;
+}
+
+export enum PaymentStatus {
+    Pending = "pending",
+    Paid = "paid",
+    Expired = "expired",
+    Failed = "failed",
 }
 
 export class GetAppConfigResult implements IGetAppConfigResult {

@@ -43,6 +43,7 @@ public sealed class Program
         api.MapPairingEndpoints();
         api.MapSessionEndpoints();
         api.MapDashboardEndpoints();
+        api.MapPackageEndpoints();
         api.MapAuditEndpoints();
 
         await app.RunAsync();

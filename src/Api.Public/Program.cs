@@ -42,7 +42,9 @@ public sealed class Program
         app.MapMitraPairingEndpoints();
         app.MapClientSessionEndpoints();
         app.MapMitraSessionEndpoints();
+        app.MapClientPaymentEndpoints();
         app.MapSharedEndpoints();
+        app.MapPaymentWebhookEndpoints();
 
         await app.RunAsync();
         return 0;

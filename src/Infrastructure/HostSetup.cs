@@ -3,6 +3,7 @@ using FluentValidation;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Mitras;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Payments;
 using HaloBestie.Infrastructure.Persistence;
 using HaloBestie.Infrastructure.Valkey;
 using HaloBestie.Infrastructure.Web;
@@ -66,6 +67,7 @@ public static class HostSetup
         services.AddHttpContextAccessor();
         services.AddStaffServices(builder.Configuration);
         services.AddScoped<IFirebaseCaller, FirebaseCaller>();
+        XenditPaymentProvider.AddXendit(services, builder.Configuration);
 
         services.ConfigureHttpJsonOptions(o =>
         {

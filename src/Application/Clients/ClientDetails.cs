@@ -1,8 +1,12 @@
 using HaloBestie.Domain.Clients;
+using HaloBestie.Domain.Payments;
 
 namespace HaloBestie.Application.Clients;
 
-/// <summary>A client as the control center sees it (staff may see email and phone; mitras never do).</summary>
+/// <summary>
+/// A client as the control center sees it (staff may see email and phone; mitras never do), with
+/// its entitlements; the detail route adds its session count and latest payments.
+/// </summary>
 public sealed record ClientDetails(
     Guid Id,
     string? DisplayName,
@@ -15,8 +19,15 @@ public sealed record ClientDetails(
     string? SuspensionReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset? RegisteredAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    int TrialSessionsLeft,
+    int Credits,
+    int? SessionCount = null,
+    IReadOnlyList<ClientPayment>? Payments = null)
 {
     public static ClientDetails From(Client c) => new(c.Id, c.DisplayName, c.Alias, c.IsRegistered, c.SignInProvider, c.Email,
-        c.PhoneNumber, c.Status, c.SuspensionReason, c.CreatedAt, c.RegisteredAt, c.UpdatedAt);
+        c.PhoneNumber, c.Status, c.SuspensionReason, c.CreatedAt, c.RegisteredAt, c.UpdatedAt, c.TrialSessionsLeft, c.Credits);
 }
+
+/// <summary>A payment as staff see it in the client's detail.</summary>
+public sealed record ClientPayment(Guid Id, string PackageName, int Sessions, long AmountIdr, PaymentStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt);

@@ -15,4 +15,12 @@ public sealed partial class ClientProjection : SingleStreamProjection<Client, Gu
     public static Client Apply(ClientSuspended e, Client client) => client.Apply(e);
 
     public static Client Apply(ClientReinstated e, Client client) => client.Apply(e);
+
+    public static Client Apply(TrialGranted e, Client client) => client.Apply(e);
+
+    public static Client Apply(CreditsPurchased e, Client client) => client.Apply(e);
+
+    public static Client Apply(CreditConsumed e, Client client) => client.Apply(e);
+
+    public static Client Apply(CreditReturned e, Client client) => client.Apply(e);
 }

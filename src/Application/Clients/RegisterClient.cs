@@ -1,5 +1,6 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
 using Marten;
 using Mediator;
@@ -18,12 +19,15 @@ public sealed record RegisterClient : ICommand<ClientProfile>
         {
             var stream = await session.Events.FetchForWriting<Client>((await session.RequireClientAsync(caller, cancellationToken)).Id, cancellationToken);
             var client = stream.Aggregate!;
-            var events = ClientDecisions.Register(client, caller.SignInProvider, caller.Email, caller.PhoneNumber, clock.GetUtcNow());
-            if (events.Count == 0)
+            var now = clock.GetUtcNow();
+            var events = ClientDecisions.Register(client, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
+            var registered = events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
+            var trial = ClientDecisions.GrantTrial(registered, (await session.LoadSettingsAsync(cancellationToken)).TrialSessions, now);
+            if (events.Count + trial.Count == 0)
                 return ClientProfile.From(client);
-            stream.AppendMany(events);
+            stream.AppendMany([.. events, .. trial]);
             await session.SaveChangesAsync(cancellationToken);
-            return ClientProfile.From(events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e)));
+            return ClientProfile.From(registered);
         }
     }
 }

@@ -1,5 +1,6 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
 using JasperFx;
 using Marten;
@@ -11,7 +12,8 @@ namespace HaloBestie.Application.Clients;
 /// <summary>
 /// <c>POST /api/client/auth/session</c>: the client app's sign-in. Creates the client on first
 /// contact; a non-anonymous token registers an anonymous client. Two devices signing in with
-/// one new Firebase account at the same moment still make one client: the unique index on the
+/// one new Firebase account at the same moment still make one client (the trial is granted
+/// with the registration, once): the unique index on the
 /// Firebase UID lets one insert win, and the loser reads the winner's record.
 /// </summary>
 public sealed record StartClientSession : ICommand<StartClientSession.Result>
@@ -35,11 +37,12 @@ public sealed record StartClientSession : ICommand<StartClientSession.Result>
         private async Task<Client> SignUpAsync(DateTimeOffset now, CancellationToken ct)
         {
             var signedUp = ClientDecisions.SignUp(Guid.CreateVersion7(), caller.Uid, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
-            session.Events.StartStream<Client>(signedUp.ClientId, signedUp);
+            var trial = ClientDecisions.GrantTrial(Client.Create(signedUp), (await session.LoadSettingsAsync(ct)).TrialSessions, now);
+            session.Events.StartStream<Client>(signedUp.ClientId, [signedUp, .. trial]);
             try
             {
                 await session.SaveChangesAsync(ct);
-                return Client.Create(signedUp);
+                return trial.OfType<TrialGranted>().Aggregate(Client.Create(signedUp), (c, e) => c.Apply(e));
             }
             catch (Exception e) when (e is MartenCommandException or DocumentAlreadyExistsException or ConcurrencyException)
             {
@@ -58,9 +61,11 @@ public sealed record StartClientSession : ICommand<StartClientSession.Result>
             var stream = await session.Events.FetchForWriting<Client>(existing.Id, ct);
             var client = stream.Aggregate!;
             var events = ClientDecisions.SignIn(client, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
-            stream.AppendMany(events);
+            var registered = events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
+            var trial = ClientDecisions.GrantTrial(registered, (await session.LoadSettingsAsync(ct)).TrialSessions, now);
+            stream.AppendMany([.. events, .. trial]);
             await session.SaveChangesAsync(ct);
-            return events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
+            return trial.OfType<TrialGranted>().Aggregate(registered, (c, e) => c.Apply(e));
         }
     }
 }

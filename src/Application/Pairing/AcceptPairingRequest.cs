@@ -2,6 +2,7 @@ using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
+using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
 using HaloBestie.Domain.Sessions;
@@ -13,8 +14,8 @@ namespace HaloBestie.Application.Pairing;
 
 /// <summary>
 /// <c>POST /api/mitra/pairing-requests/{id}/accept</c> — first come, first served. One transaction
-/// appends the accept to the request's stream, the taken session to the mitra's stream and starts
-/// the session's stream, each at the version it was read at. Of concurrent accepts exactly one
+/// appends the accept to the request's stream, the taken session to the mitra's stream, the spent
+/// credit to the client's stream, and starts the session's stream, each at the version it was read at. Of concurrent accepts exactly one
 /// commits; the others find, on a fresh read, the request taken (409 <c>already-taken</c>) or the
 /// mitra full (409 <c>capacity-full</c>). An offline mitra gets 403.
 /// </summary>
@@ -45,16 +46,35 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 var sessionId = Guid.CreateVersion7();
                 var accepted = PairingDecisions.Accept(request, mitraId, sessionId, now);
                 var taken = MitraDecisions.TakeSession(mitra, sessionId, settings.MaxCustomersPerMitra, now);
+                var clientStream = await session.Events.FetchForWriting<Client>(request.ClientId, cancellationToken);
+                if (!clientStream.Aggregate!.HasSessionToSpend)
+                {
+                    // Spent since the request was made: the request closes; nobody gets a session.
+                    // (Or a concurrent accept just won and spent it: then the retry answers already-taken.)
+                    requestStream.AppendOne(PairingDecisions.Cancel(request, PairingReasons.PaymentRequired, now));
+                    try
+                    {
+                        await session.SaveChangesAsync(cancellationToken);
+                    }
+                    catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
+                    {
+                        continue;
+                    }
+                    await notify.CloseAsync(request, "cancelled", null, cancellationToken);
+                    throw new DomainException(ProblemNames.RequestClosed, "The client can no longer pay for a session; the request is closed.");
+                }
+                var consumed = ClientDecisions.Consume(clientStream.Aggregate, sessionId, now);
 
                 requestStream.AppendOne(accepted);
                 mitraStream.AppendOne(taken);
+                clientStream.AppendOne(consumed);
                 session.Events.StartStream<Session>(sessionId,
-                    SessionDecisions.Start(sessionId, request.Id, request.ClientId, mitraId, TimeSpan.FromMinutes(settings.SessionDurationMinutes), now));
+                    SessionDecisions.Start(sessionId, request.Id, request.ClientId, mitraId, TimeSpan.FromMinutes(settings.SessionDurationMinutes), consumed.Kind, now));
                 try
                 {
                     await session.SaveChangesAsync(cancellationToken);
                 }
-                catch (ConcurrencyException) when (attempt < MaxAttempts)
+                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
                 {
                     continue; // someone else moved one of the streams: decide again on what is there now
                 }

@@ -36,7 +36,7 @@ public sealed record DeclinePairingRequest(Guid RequestId) : ICommand
                 {
                     await session.SaveChangesAsync(cancellationToken);
                 }
-                catch (ConcurrencyException) when (attempt < 5)
+                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 5)
                 {
                     continue;
                 }

@@ -42,7 +42,7 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
             {
                 await session.SaveChangesAsync(ct);
             }
-            catch (ConcurrencyException)
+            catch (Exception e) when (WriteConflicts.IsConflict(e))
             {
                 continue; // another instance (or an accept) got there first
             }
@@ -77,7 +77,7 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
             {
                 await session.SaveChangesAsync(ct);
             }
-            catch (ConcurrencyException)
+            catch (Exception e) when (WriteConflicts.IsConflict(e))
             {
                 continue; // the request moved on (taken, cancelled, expired or offered again)
             }

@@ -16,7 +16,8 @@ namespace HaloBestie.Application.Pairing;
 
 /// <summary>
 /// <c>POST /api/client/pairing-requests</c> — "Mulai Curhat". Guests get 403
-/// <c>registration-required</c>, suspended clients 403 <c>suspended</c>; a client with a searching
+/// <c>registration-required</c>, suspended clients 403 <c>suspended</c>, clients without a trial
+/// session or credit 403 <c>payment-required</c>; a client with a searching
 /// request or an active session gets 409 <c>already-searching</c> / <c>already-in-session</c>, also
 /// when it taps twice at once (the unique index on the searching client decides). The request is
 /// offered at once to every available mitra, in the same transaction that creates it.
@@ -53,6 +54,7 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
             var note = string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim();
 
             await EnsureFreeAsync(session, client.Id, cancellationToken);
+            ClientDecisions.EnsureCanPay(client);
 
             var now = clock.GetUtcNow();
             var requested = PairingDecisions.Request(Guid.CreateVersion7(), client.Id, topic, note, TimeSpan.FromSeconds(settings.PairingTimeoutSeconds), now);

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain.Mitras;
 using JasperFx;
@@ -62,7 +63,7 @@ public sealed class PresenceTransitions(IDocumentStore store, IPresenceStore pre
                 await session.SaveChangesAsync(ct);
                 return true;
             }
-            catch (ConcurrencyException) when (attempt < 3)
+            catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 3)
             {
                 // Someone else changed the stream (perhaps the same transition): decide again on fresh state.
             }

@@ -52,7 +52,7 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
                 {
                     await session.SaveChangesAsync(cancellationToken);
                 }
-                catch (ConcurrencyException) when (attempt < 5)
+                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 5)
                 {
                     continue;
                 }

@@ -1,6 +1,7 @@
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain;
+using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Sessions;
 using JasperFx;
@@ -31,12 +32,15 @@ public sealed class SessionLifecycle(IDocumentStore store, SessionNotifications 
             stream.AppendOne(ended);
             var mitraStream = await session.Events.FetchForWriting<Mitra>(current.MitraId, ct);
             mitraStream.AppendOne(new MitraSessionEnded(current.MitraId, sessionId, ended.At));
+            if (SessionDecisions.ReturnsCredit(current, ended))
+                (await session.Events.FetchForWriting<Client>(current.ClientId, ct))
+                    .AppendOne(new CreditReturned(current.ClientId, sessionId, current.PaidWith!, "ended-by-staff-within-5-minutes", ended.At));
             alsoRecord?.Invoke(session);
             try
             {
                 await session.SaveChangesAsync(ct);
             }
-            catch (ConcurrencyException) when (attempt < 5)
+            catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 5)
             {
                 continue;
             }
@@ -79,7 +83,7 @@ public sealed class SessionLifecycle(IDocumentStore store, SessionNotifications 
             {
                 await session.SaveChangesAsync(ct);
             }
-            catch (ConcurrencyException)
+            catch (Exception e) when (WriteConflicts.IsConflict(e))
             {
                 continue; // another instance, or the parties themselves, got there first; the next tick decides again
             }

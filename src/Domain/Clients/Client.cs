@@ -19,8 +19,13 @@ public sealed record Client(
     string? SuspensionReason,
     DateTimeOffset CreatedAt,
     DateTimeOffset? RegisteredAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    int TrialSessionsLeft = 0,
+    int Credits = 0,
+    bool TrialGranted = false)
 {
+    public bool HasSessionToSpend => TrialSessionsLeft + Credits > 0;
+
     public const string AnonymousProvider = "anonymous";
 
     /// <summary>What a mitra sees when display names are hidden: stable per client, reveals nothing.</summary>
@@ -48,6 +53,18 @@ public sealed record Client(
     public Client Apply(ClientSuspended e) => this with { Status = ClientStatus.Suspended, SuspensionReason = e.Reason, UpdatedAt = e.At };
 
     public Client Apply(ClientReinstated e) => this with { Status = ClientStatus.Active, SuspensionReason = null, UpdatedAt = e.At };
+
+    public Client Apply(TrialGranted e) => this with { TrialSessionsLeft = TrialSessionsLeft + e.Sessions, TrialGranted = true };
+
+    public Client Apply(CreditsPurchased e) => this with { Credits = Credits + e.Sessions };
+
+    public Client Apply(CreditConsumed e) => e.Kind == CreditKinds.Trial
+        ? this with { TrialSessionsLeft = TrialSessionsLeft - 1 }
+        : this with { Credits = Credits - 1 };
+
+    public Client Apply(CreditReturned e) => e.Kind == CreditKinds.Trial
+        ? this with { TrialSessionsLeft = TrialSessionsLeft + 1 }
+        : this with { Credits = Credits + 1 };
 }
 
 public static class ClientAlias

@@ -28,4 +28,24 @@ public static class ClientDecisions
 
     public static IReadOnlyList<object> Reinstate(Client client, string reason, Guid byStaffId, DateTimeOffset now) =>
         client.Status == ClientStatus.Active ? [] : [new ClientReinstated(client.Id, reason, byStaffId, now)];
+
+    /// <summary>The trial, once per client, when it is registered and the trial is enabled (trialSessions &gt; 0).</summary>
+    public static IReadOnlyList<object> GrantTrial(Client client, int trialSessions, DateTimeOffset now) =>
+        client.IsRegistered && !client.TrialGranted && trialSessions > 0 ? [new TrialGranted(client.Id, trialSessions, now)] : [];
+
+    /// <summary>A session starts: a trial session first, else a paid credit; 403 <c>payment-required</c> with neither.</summary>
+    public static CreditConsumed Consume(Client client, Guid sessionId, DateTimeOffset now)
+    {
+        if (client.TrialSessionsLeft > 0)
+            return new CreditConsumed(client.Id, sessionId, CreditKinds.Trial, now);
+        if (client.Credits > 0)
+            return new CreditConsumed(client.Id, sessionId, CreditKinds.Paid, now);
+        throw new DomainException(ProblemNames.PaymentRequired, "No trial session or credit left: buy a package first.");
+    }
+
+    public static void EnsureCanPay(Client client)
+    {
+        if (!client.HasSessionToSpend)
+            throw new DomainException(ProblemNames.PaymentRequired, "No trial session or credit left: buy a package first.");
+    }
 }

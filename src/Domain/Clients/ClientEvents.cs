@@ -11,3 +11,19 @@ public sealed record ClientDisplayNameSet(Guid ClientId, string DisplayName, Dat
 public sealed record ClientSuspended(Guid ClientId, string Reason, Guid ByStaffId, DateTimeOffset At);
 
 public sealed record ClientReinstated(Guid ClientId, string Reason, Guid ByStaffId, DateTimeOffset At);
+
+/// <summary>The free sessions a client receives once, when it first becomes registered (setting trialSessions).</summary>
+public sealed record TrialGranted(Guid ClientId, int Sessions, DateTimeOffset At);
+
+public sealed record CreditsPurchased(Guid ClientId, Guid PaymentId, int Sessions, DateTimeOffset At);
+
+/// <summary><paramref name="Kind"/>: <see cref="CreditKinds"/>.</summary>
+public sealed record CreditConsumed(Guid ClientId, Guid SessionId, string Kind, DateTimeOffset At);
+
+public sealed record CreditReturned(Guid ClientId, Guid SessionId, string Kind, string Reason, DateTimeOffset At);
+
+public static class CreditKinds
+{
+    public const string Trial = "trial";
+    public const string Paid = "paid";
+}

@@ -21,4 +21,5 @@ public static class PairingReasons
     public const string NoBestie = "no-bestie";
     public const string CancelledByClient = "cancelled-by-client";
     public const string ClientSuspended = "client-suspended";
+    public const string PaymentRequired = "payment-required";
 }

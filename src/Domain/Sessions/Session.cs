@@ -1,7 +1,10 @@
 namespace HaloBestie.Domain.Sessions;
 
-/// <summary>Started by the accept that matched <paramref name="RequestId"/>; lasts until <paramref name="EndsAt"/> at most.</summary>
-public sealed record SessionStarted(Guid SessionId, Guid RequestId, Guid ClientId, Guid MitraId, DateTimeOffset EndsAt, DateTimeOffset At);
+/// <summary>
+/// Started by the accept that matched <paramref name="RequestId"/>; lasts until <paramref name="EndsAt"/> at most.
+/// <paramref name="PaidWith"/>: the kind of credit the client spent on it (trial or paid).
+/// </summary>
+public sealed record SessionStarted(Guid SessionId, Guid RequestId, Guid ClientId, Guid MitraId, DateTimeOffset EndsAt, DateTimeOffset At, string? PaidWith = null);
 
 public sealed record SessionRerouted(Guid SessionId, Guid FromMitraId, Guid ToMitraId, string Reason, bool Forced, Guid ByStaffId, DateTimeOffset At);
 
@@ -49,8 +52,12 @@ public sealed record Session(
     DateTimeOffset? EndedAt,
     string? EndedBy,
     string? EndReason,
-    int Reroutes)
+    int Reroutes,
+    string? PaidWith = null)
 {
+    /// <summary>A session ended by staff this soon after its start gives the client its credit back (PRODUCT.md §6).</summary>
+    public static readonly TimeSpan CreditReturnWindow = TimeSpan.FromMinutes(5);
+
     public static readonly TimeSpan WarningBeforeEnd = TimeSpan.FromMinutes(5);
 
     public Guid? ActiveClientId => Status == SessionStatus.Active ? ClientId : null;
@@ -61,7 +68,7 @@ public sealed record Session(
     public double? DurationMinutes => EndedAt is { } end ? (end - StartedAt).TotalMinutes : null;
 
     public static Session Create(SessionStarted e) =>
-        new(e.SessionId, e.RequestId, e.ClientId, e.MitraId, SessionStatus.Active, e.At, e.EndsAt, null, null, null, null, 0);
+        new(e.SessionId, e.RequestId, e.ClientId, e.MitraId, SessionStatus.Active, e.At, e.EndsAt, null, null, null, null, 0, e.PaidWith);
 
     public Session Apply(SessionRerouted e) => this with { MitraId = e.ToMitraId, Reroutes = Reroutes + 1 };
 

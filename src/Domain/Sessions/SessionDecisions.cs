@@ -3,8 +3,15 @@ namespace HaloBestie.Domain.Sessions;
 /// <summary>The session rules as pure functions: an ended session accepts nothing more (409 <c>session-ended</c>).</summary>
 public static class SessionDecisions
 {
-    public static SessionStarted Start(Guid sessionId, Guid requestId, Guid clientId, Guid mitraId, TimeSpan duration, DateTimeOffset now) =>
-        new(sessionId, requestId, clientId, mitraId, now + duration, now);
+    public static SessionStarted Start(Guid sessionId, Guid requestId, Guid clientId, Guid mitraId, TimeSpan duration, string paidWith, DateTimeOffset now) =>
+        new(sessionId, requestId, clientId, mitraId, now + duration, now, paidWith);
+
+    /// <summary>
+    /// The credit comes back when staff end the session within its first 5 minutes (a reroute
+    /// that could not be made, say): the client did not get the conversation it paid for.
+    /// </summary>
+    public static bool ReturnsCredit(Session session, SessionEnded ended) =>
+        ended.EndedBy == SessionActors.Staff && session.PaidWith is not null && ended.At - session.StartedAt < Session.CreditReturnWindow;
 
     public static SessionEnded End(Session session, string endedBy, Guid? actorId, string reason, DateTimeOffset now)
     {

@@ -2,6 +2,8 @@ using HaloBestie.Application.Audit;
 using HaloBestie.Application.Clients;
 using HaloBestie.Application.Mitras;
 using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Payments;
+using HaloBestie.Domain.Payments;
 using HaloBestie.Application.Sessions;
 using HaloBestie.Domain.Pairing;
 using HaloBestie.Domain.Sessions;
@@ -79,6 +81,11 @@ public static class MartenSetup
             .Index(r => r.ExpiresAt)
             .Index(r => r.ClientId)
             .Index(r => r.RequestedAt);
+
+        options.Projections.Add<PaymentProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<Payment>().Index(p => p.ClientId).Index(p => p.CreatedAt);
+        options.Schema.For<SessionPackage>();
+        options.Schema.For<PaymentWebhook>().Index(w => w.ReceivedAt);
 
         options.Projections.Add<SessionProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Session>()

@@ -42,6 +42,7 @@ public static class ProblemCatalog
         [UnsupportedMediaType] = (StatusCodes.Status415UnsupportedMediaType, "The request body must be JSON."),
         [TooManyRequests] = (StatusCodes.Status429TooManyRequests, "Too many requests."),
         [ServiceUnavailable] = (StatusCodes.Status503ServiceUnavailable, "A backing service is unavailable; retry shortly."),
+        [Application.Payments.PaymentProblems.ProviderUnavailable] = (StatusCodes.Status503ServiceUnavailable, "Payments are unavailable right now; retry shortly."),
         [Internal] = (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
     };
 

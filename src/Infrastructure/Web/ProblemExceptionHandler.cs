@@ -61,6 +61,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Named(ProblemCatalog.UnsupportedMediaType, "Send the body as application/json."),
         BadHttpRequestException b => Named(ProblemNames.Validation, BadRequestDetail(b)),
         ConcurrencyException or ExistingStreamIdCollisionException => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
+        _ when Application.Common.WriteConflicts.IsConflict(exception) => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
         _ when IsUniqueViolation(exception) => Named(ProblemNames.Conflict, "The value is already used by another record."),
         _ when IsUnavailable(exception) => Named(ProblemCatalog.ServiceUnavailable, "A backing service is unavailable; retry shortly."),
         _ => Named(ProblemCatalog.Internal, "An unexpected error occurred; it has been logged."),

@@ -9,7 +9,7 @@ public class SessionDecisionsTests
     private static readonly Guid MitraB = Guid.CreateVersion7();
 
     private static Session Active() =>
-        Session.Create(SessionDecisions.Start(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), MitraA, TimeSpan.FromMinutes(60), Now));
+        Session.Create(SessionDecisions.Start(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), MitraA, TimeSpan.FromMinutes(60), "trial", Now));
 
     [Fact]
     public void The_timer_warns_five_minutes_before_the_end_then_ends_once()

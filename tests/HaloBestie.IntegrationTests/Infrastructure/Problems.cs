@@ -29,8 +29,9 @@ public static class Problems
         var errors = root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object
             ? e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToArray())
             : new Dictionary<string, string[]>();
-        return new Problem(status, type.StartsWith(TypeBase, StringComparison.Ordinal) ? type[TypeBase.Length..] : type, errors);
+        var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+        return new Problem(status, type.StartsWith(TypeBase, StringComparison.Ordinal) ? type[TypeBase.Length..] : type, errors, detail);
     }
 }
 
-public sealed record Problem(int Status, string Name, IReadOnlyDictionary<string, string[]> Errors);
+public sealed record Problem(int Status, string Name, IReadOnlyDictionary<string, string[]> Errors, string? Detail = null);

@@ -82,7 +82,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             catch (Exception e)
             {
                 var problem = await ProblemOf(() => Task.FromException(e));
-                return (m.MitraId, problem.Status, Problem: problem.Name);
+                return (m.MitraId, problem.Status, Problem: problem.Name == "already-taken" ? problem.Name : problem.Name + ": " + problem.Detail);
             }
         }));
 

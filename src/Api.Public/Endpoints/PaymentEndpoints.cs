@@ -1,0 +1,59 @@
+using HaloBestie.Application.Payments;
+using HaloBestie.Infrastructure.Identity;
+using Mediator;
+
+namespace HaloBestie.Api.Public.Endpoints;
+
+/// <summary>Packages, checkout and entitlements for the client app; the Xendit webhook.</summary>
+public static class PaymentEndpoints
+{
+    public static void MapClientPaymentEndpoints(this IEndpointRouteBuilder api)
+    {
+        var client = api.MapGroup("/api/client").WithTags("Client payments")
+            .RequireAuthorization(FirebasePolicies.Firebase)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        client.MapGet("/entitlements", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetMyEntitlements(), ct)))
+            .WithName("GetMyEntitlements")
+            .WithSummary("Trial sessions left and paid credits.");
+
+        client.MapGet("/packages", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListPackages(), ct)))
+            .WithName("ListPackages")
+            .WithSummary("Purchasable session packages, prices in IDR.");
+
+        client.MapPost("/payments", async (StartPayment command, IMediator mediator, CancellationToken ct) =>
+            {
+                var started = await mediator.Send(command, ct);
+                return TypedResults.Created($"/api/client/payments/{started.PaymentId}", started);
+            })
+            .WithName("StartPayment")
+            .WithSummary("Create a Xendit invoice for a package; open invoiceUrl to pay. 503 payment-provider-unavailable when Xendit cannot be reached.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        client.MapGet("/payments/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetMyPayment(id), ct)))
+            .WithName("GetMyPayment")
+            .WithSummary("Payment status: pending, paid, expired or failed.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    public static void MapPaymentWebhookEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/api/shared/payments/xendit/callback", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                var body = await reader.ReadToEndAsync(ct);
+                return TypedResults.Ok(await mediator.Send(new ApplyXenditCallback(request.Headers["x-callback-token"].FirstOrDefault(), body), ct));
+            })
+            .WithTags("Shared")
+            .WithName("XenditCallback")
+            .WithSummary("Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AllowAnonymous();
+    }
+}

@@ -1,0 +1,104 @@
+using HaloBestie.Application.Common;
+using System.Text.Json;
+using HaloBestie.Application.Realtime;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Clients;
+using HaloBestie.Domain.Payments;
+using JasperFx;
+using Marten;
+using Mediator;
+using Microsoft.Extensions.Logging;
+
+namespace HaloBestie.Application.Payments;
+
+/// <summary>A Xendit callback as it reached us, kept for audit (bad-token callbacks are not stored).</summary>
+public sealed record PaymentWebhook(Guid Id, DateTimeOffset ReceivedAt, string? ExternalId, string? InvoiceId, string? Status, long? Amount, string Outcome, string Body);
+
+/// <summary>
+/// <c>POST /api/shared/payments/xendit/callback</c>. The callback token is compared in constant
+/// time (401, nothing stored, otherwise). PAID/SETTLED credit the package's sessions once — the
+/// payment stream's version makes a replayed or concurrent duplicate credit nothing more — and
+/// only for the invoiced amount; EXPIRED marks the payment expired; an unknown external_id is
+/// acknowledged and logged. Every accepted callback is stored with its outcome.
+/// </summary>
+public sealed partial record ApplyXenditCallback(string? CallbackToken, string Body) : ICommand<ApplyXenditCallback.Result>
+{
+    public sealed record Result(string Outcome);
+
+    public sealed partial class Handler(IDocumentStore store, IPaymentProvider provider, IRealtime realtime, TimeProvider clock, ILogger<ApplyXenditCallback> logger)
+        : ICommandHandler<ApplyXenditCallback, Result>
+    {
+        public async ValueTask<Result> Handle(ApplyXenditCallback command, CancellationToken cancellationToken)
+        {
+            if (!provider.IsValidCallbackToken(command.CallbackToken))
+                throw new DomainException(ProblemNames.Unauthorized, "The x-callback-token header is missing or wrong.");
+
+            var (externalId, invoiceId, status, amount) = Parse(command.Body);
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var session = store.LightweightSession();
+                var now = clock.GetUtcNow();
+                string outcome;
+                Payment? paid = null;
+                if (!Guid.TryParse(externalId, out var paymentId) || await session.Events.FetchForWriting<Payment>(paymentId, cancellationToken) is not { Aggregate: { } payment } stream)
+                {
+                    outcome = "unknown-payment";
+                    LogUnknown(logger, externalId ?? "(none)", status ?? "(none)");
+                }
+                else
+                {
+                    var (events, decided) = PaymentDecisions.Callback(payment, status ?? "", amount ?? -1, now);
+                    outcome = decided;
+                    stream.AppendMany(events);
+                    if (events.OfType<PaymentPaid>().Any())
+                    {
+                        (await session.Events.FetchForWriting<Client>(payment.ClientId, cancellationToken))
+                            .AppendOne(new CreditsPurchased(payment.ClientId, payment.Id, payment.Sessions, now));
+                        paid = payment;
+                    }
+                    if (decided == PaymentDecisions.AmountMismatch)
+                        LogMismatch(logger, payment.Id, payment.AmountIdr, amount ?? -1);
+                }
+
+                session.Store(new PaymentWebhook(Guid.CreateVersion7(), now, externalId, invoiceId, status, amount, outcome, command.Body));
+                try
+                {
+                    await session.SaveChangesAsync(cancellationToken);
+                }
+                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 5)
+                {
+                    continue; // a concurrent duplicate moved the payment: decide again (it will be already-applied)
+                }
+
+                if (paid is not null)
+                    await realtime.PublishAsync(Recipient.Client(paid.ClientId), "payment.paid",
+                        new { paymentId = paid.Id, sessions = paid.Sessions, amountIdr = paid.AmountIdr }, cancellationToken);
+                return new Result(outcome);
+            }
+        }
+
+        private static (string? ExternalId, string? InvoiceId, string? Status, long? Amount) Parse(string body)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(body);
+                var root = json.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                    throw new DomainException(ProblemNames.Validation, "The callback body must be a JSON object.");
+                string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                long? Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+                return (Text("external_id"), Text("id"), Text("status"), Number("paid_amount") ?? Number("amount"));
+            }
+            catch (JsonException)
+            {
+                throw new DomainException(ProblemNames.Validation, "The callback body is not valid JSON.");
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Xendit callback for unknown payment {ExternalId} (status {Status}) acknowledged")]
+        private static partial void LogUnknown(ILogger logger, string externalId, string status);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Xendit callback for payment {PaymentId} with amount {Amount} instead of {Expected}: not credited")]
+        private static partial void LogMismatch(ILogger logger, Guid paymentId, long expected, long amount);
+    }
+}

@@ -1,0 +1,21 @@
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using Marten;
+using Mediator;
+
+namespace HaloBestie.Application.Payments;
+
+/// <summary><c>GET /api/client/entitlements</c>: what the client can still spend on sessions.</summary>
+public sealed record GetMyEntitlements : IQuery<GetMyEntitlements.Result>
+{
+    public sealed record Result(int TrialSessionsLeft, int Credits);
+
+    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<GetMyEntitlements, Result>
+    {
+        public async ValueTask<Result> Handle(GetMyEntitlements query, CancellationToken cancellationToken)
+        {
+            var client = await session.RequireClientAsync(caller, cancellationToken);
+            return new Result(client.TrialSessionsLeft, client.Credits);
+        }
+    }
+}
