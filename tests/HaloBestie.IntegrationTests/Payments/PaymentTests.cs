@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using HaloBestie.Clients.Internal;
+using HaloBestie.Clients.Public;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using static HaloBestie.IntegrationTests.Infrastructure.Problems;
+using PaymentStatus = HaloBestie.Clients.Public.PaymentStatus;
+using Payment = HaloBestie.Domain.Payments.Payment;
+using PaymentWebhook = HaloBestie.Application.Payments.PaymentWebhook;
+
+namespace HaloBestie.IntegrationTests.Payments;
+
+public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixture>, IAsyncLifetime
+{
+    private const string SecretKey = "xnd_development_test_key";
+    private const string CallbackToken = "callback-token-for-tests";
+    private FakeXendit _xendit = null!;
+    private WebApplicationFactory<Api.Public.Program> _public = null!;
+
+    public async Task InitializeAsync()
+    {
+        _xendit = await FakeXendit.StartAsync();
+        _public = hosts.Public.WithWebHostBuilder(b => b
+            .UseSetting("Xendit:BaseUrl", _xendit.Url)
+            .UseSetting("Xendit:SecretKey", SecretKey)
+            .UseSetting("Xendit:CallbackToken", CallbackToken));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _public.DisposeAsync();
+        await _xendit.DisposeAsync();
+    }
+
+    private async Task<PackageRef> NewPackageAsync(int sessions = 5, long price = 250_000)
+    {
+        var created = await (await hosts.AdminAsync()).CreatePackageAsync(new CreatePackage { Name = $"Paket {sessions} sesi {Guid.NewGuid():N}"[..30], Sessions = sessions, PriceIdr = price });
+        return new PackageRef(created.Id, sessions, price);
+    }
+
+    private sealed record PackageRef(Guid Id, int Sessions, long Price);
+
+    private async Task<(PublicApiClient App, string Token, Guid ClientId)> ClientAsync()
+    {
+        var (_, token, id) = await hosts.NewRegisteredClientAsync();
+        return (HostsFixture.PublicOn(_public, token), token, id);
+    }
+
+    private async Task<HttpResponseMessage> CallbackAsync(string? token, object body)
+    {
+        using var http = _public.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/shared/payments/xendit/callback")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
+        if (token is not null)
+            request.Headers.Add("x-callback-token", token);
+        return await http.SendAsync(request);
+    }
+
+    private static object Paid(Guid paymentId, long amount, string status = "PAID") =>
+        new { id = "inv_x", external_id = paymentId.ToString(), status, amount, paid_amount = amount, currency = "IDR" };
+
+    [Fact]
+    public async Task Checkout_creates_a_xendit_invoice_and_a_pending_payment()
+    {
+        var package = await NewPackageAsync();
+        var (app, _, _) = await ClientAsync();
+
+        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+
+        started.InvoiceUrl.Should().StartWith("https://checkout-staging.xendit.co/web/");
+        var (authorization, body) = _xendit.Requests.Last();
+        authorization.Should().Be("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretKey + ":")));
+        body.GetProperty("external_id").GetString().Should().Be(started.PaymentId.ToString());
+        body.GetProperty("amount").GetInt64().Should().Be(package.Price);
+        body.GetProperty("currency").GetString().Should().Be("IDR");
+        var payment = await app.GetMyPaymentAsync(started.PaymentId);
+        payment.Status.Should().Be(PaymentStatus.Pending);
+        payment.Sessions.Should().Be(package.Sessions);
+
+        var (stranger, _, _) = await ClientAsync();
+        (await ProblemOf(() => stranger.GetMyPaymentAsync(started.PaymentId))).Status.Should().Be(404);
+    }
+
+    [Theory]
+    [InlineData(FakeXendit.Mode.BadRequest)]
+    [InlineData(FakeXendit.Mode.Unauthorized)]
+    [InlineData(FakeXendit.Mode.ServerError)]
+    [InlineData(FakeXendit.Mode.Slow)]
+    public async Task A_xendit_failure_answers_503_and_stores_no_payment(FakeXendit.Mode mode)
+    {
+        var package = await NewPackageAsync();
+        var (app, _, clientId) = await ClientAsync();
+        _xendit.Behaviour = mode;
+        try
+        {
+            var problem = await ProblemOf(() => app.StartPaymentAsync(new StartPayment { PackageId = package.Id }));
+
+            problem.Should().BeEquivalentTo(new { Status = 503, Name = "payment-provider-unavailable" }, o => o.ExcludingMissingMembers());
+            await using var session = hosts.Service<IDocumentStore>().QuerySession();
+            (await session.Query<Payment>().CountAsync(p => p.ClientId == clientId)).Should().Be(0);
+        }
+        finally
+        {
+            _xendit.Behaviour = FakeXendit.Mode.Ok;
+        }
+    }
+
+    [Fact]
+    public async Task Without_xendit_settings_checkout_answers_503()
+    {
+        var package = await NewPackageAsync();
+        var (_, token, _) = await hosts.NewRegisteredClientAsync();
+
+        var problem = await ProblemOf(() => hosts.PublicAs(token).StartPaymentAsync(new StartPayment { PackageId = package.Id }));
+
+        problem.Status.Should().Be(503);
+    }
+
+    [Fact]
+    public async Task A_paid_callback_credits_once_even_sent_twenty_times_at_once()
+    {
+        var package = await NewPackageAsync(sessions: 5);
+        var (app, token, _) = await ClientAsync();
+        var before = await app.GetMyEntitlementsAsync();
+        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        await using var stream = await EventStreamReader.OpenAsync(_public.CreateClient(), "/api/client/events", token);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CallbackAsync(CallbackToken, Paid(started.PaymentId, package.Price))));
+
+        answers.Should().OnlyContain(a => a.StatusCode == HttpStatusCode.OK);
+        var bodies = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
+        bodies.Count(b => b.Contains("\"credited\"")).Should().Be(1);
+        bodies.Where(b => !b.Contains("\"credited\"")).Should().OnlyContain(b => b.Contains("already-applied"));
+        var after = await app.GetMyEntitlementsAsync();
+        after.Credits.Should().Be(before.Credits + 5);
+        (await app.GetMyPaymentAsync(started.PaymentId)).Status.Should().Be(PaymentStatus.Paid);
+        (await stream.NextOfTypeAsync("payment.paid")).Data.Should().Contain(started.PaymentId.ToString());
+
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        (await session.Query<PaymentWebhook>().CountAsync(w => w.ExternalId == started.PaymentId.ToString())).Should().Be(20, "every callback is kept for audit");
+    }
+
+    [Fact]
+    public async Task A_callback_with_a_wrong_or_missing_token_is_401_and_changes_nothing()
+    {
+        var package = await NewPackageAsync();
+        var (app, _, _) = await ClientAsync();
+        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+
+        (await CallbackAsync("not-the-token", Paid(started.PaymentId, package.Price))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await CallbackAsync(null, Paid(started.PaymentId, package.Price))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        (await app.GetMyPaymentAsync(started.PaymentId)).Status.Should().Be(PaymentStatus.Pending);
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        (await session.Query<PaymentWebhook>().CountAsync(w => w.ExternalId == started.PaymentId.ToString())).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_wrong_amount_credits_nothing_expired_marks_expired_and_unknown_ids_are_acknowledged()
+    {
+        var package = await NewPackageAsync(sessions: 3, price: 150_000);
+        var (app, _, _) = await ClientAsync();
+        var credits = (await app.GetMyEntitlementsAsync()).Credits;
+        var first = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        var second = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+
+        var wrong = await CallbackAsync(CallbackToken, Paid(first.PaymentId, 1_000));
+        (await wrong.Content.ReadAsStringAsync()).Should().Contain("amount-mismatch");
+        (await app.GetMyPaymentAsync(first.PaymentId)).Status.Should().Be(PaymentStatus.Pending);
+
+        (await CallbackAsync(CallbackToken, new { id = "inv_y", external_id = second.PaymentId.ToString(), status = "EXPIRED", amount = package.Price })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await app.GetMyPaymentAsync(second.PaymentId)).Status.Should().Be(PaymentStatus.Expired);
+
+        var unknown = await CallbackAsync(CallbackToken, Paid(Guid.NewGuid(), 10_000));
+        unknown.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await unknown.Content.ReadAsStringAsync()).Should().Contain("unknown-payment");
+        (await app.GetMyEntitlementsAsync()).Credits.Should().Be(credits);
+    }
+
+    [Fact]
+    public async Task Packages_are_admin_managed_and_clients_see_only_active_ones()
+    {
+        var admin = await hosts.AdminAsync();
+        var package = await NewPackageAsync(sessions: 1, price: 60_000);
+        var (app, _, _) = await ClientAsync();
+        (await app.ListPackagesAsync()).Should().Contain(p => p.Id == package.Id && p.PriceIdr == 60_000);
+
+        await admin.UpdatePackageAsync(package.Id, new UpdatePackageBody { Name = "Satu sesi", Sessions = 1, PriceIdr = 60_000, IsActive = false });
+        (await app.ListPackagesAsync()).Should().NotContain(p => p.Id == package.Id);
+        (await ProblemOf(() => app.StartPaymentAsync(new StartPayment { PackageId = package.Id }))).Status.Should().Be(404);
+
+        (await ProblemOf(() => admin.CreatePackageAsync(new CreatePackage { Name = "x", Sessions = 0, PriceIdr = 5 }))).Errors.Keys.Should().BeEquivalentTo("sessions", "priceIdr");
+        var (op, _) = await hosts.NewStaffAsync();
+        (await ProblemOf(() => op.ListAllPackagesAsync())).Status.Should().Be(403);
+    }
+}
