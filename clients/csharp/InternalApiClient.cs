@@ -5111,8 +5111,8 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("activeSessions")]
         public int ActiveSessions { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("todayFigures")]
-        public DashboardFiguresToday TodayFigures { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonPropertyName("today")]
+        public DashboardFiguresTodayFigures Today { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("at")]
         public System.DateTimeOffset At { get; set; } = default!;
@@ -5120,7 +5120,7 @@ namespace HaloBestie.Clients.Internal
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class DashboardFiguresToday
+    public partial class DashboardFiguresTodayFigures
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("date")]

@@ -4130,7 +4130,7 @@ export class DashboardFigures implements IDashboardFigures {
     mitrasAtCapacity?: number;
     clientsSearching?: number;
     activeSessions?: number;
-    todayFigures?: DashboardFiguresToday;
+    today?: DashboardFiguresTodayFigures;
     at?: Date;
 
     constructor(data?: IDashboardFigures) {
@@ -4149,7 +4149,7 @@ export class DashboardFigures implements IDashboardFigures {
             this.mitrasAtCapacity = _data["mitrasAtCapacity"];
             this.clientsSearching = _data["clientsSearching"];
             this.activeSessions = _data["activeSessions"];
-            this.todayFigures = _data["todayFigures"] ? DashboardFiguresToday.fromJS(_data["todayFigures"]) : undefined as any;
+            this.today = _data["today"] ? DashboardFiguresTodayFigures.fromJS(_data["today"]) : undefined as any;
             this.at = _data["at"] ? new Date(_data["at"].toString()) : undefined as any;
         }
     }
@@ -4168,7 +4168,7 @@ export class DashboardFigures implements IDashboardFigures {
         data["mitrasAtCapacity"] = this.mitrasAtCapacity;
         data["clientsSearching"] = this.clientsSearching;
         data["activeSessions"] = this.activeSessions;
-        data["todayFigures"] = this.todayFigures ? this.todayFigures.toJSON() : undefined as any;
+        data["today"] = this.today ? this.today.toJSON() : undefined as any;
         data["at"] = this.at ? this.at.toISOString() : undefined as any;
         return data;
     }
@@ -4180,11 +4180,11 @@ export interface IDashboardFigures {
     mitrasAtCapacity?: number;
     clientsSearching?: number;
     activeSessions?: number;
-    todayFigures?: DashboardFiguresToday;
+    today?: DashboardFiguresTodayFigures;
     at?: Date;
 }
 
-export class DashboardFiguresToday implements IDashboardFiguresToday {
+export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigures {
     date?: Date;
     pairingRequests?: number;
     matched?: number;
@@ -4196,7 +4196,7 @@ export class DashboardFiguresToday implements IDashboardFiguresToday {
     sessionsEnded?: number;
     averageSessionMinutes?: number | undefined;
 
-    constructor(data?: IDashboardFiguresToday) {
+    constructor(data?: IDashboardFiguresTodayFigures) {
         if (data) {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
@@ -4220,9 +4220,9 @@ export class DashboardFiguresToday implements IDashboardFiguresToday {
         }
     }
 
-    static fromJS(data: any): DashboardFiguresToday {
+    static fromJS(data: any): DashboardFiguresTodayFigures {
         data = typeof data === 'object' ? data : {};
-        let result = new DashboardFiguresToday();
+        let result = new DashboardFiguresTodayFigures();
         result.init(data);
         return result;
     }
@@ -4243,7 +4243,7 @@ export class DashboardFiguresToday implements IDashboardFiguresToday {
     }
 }
 
-export interface IDashboardFiguresToday {
+export interface IDashboardFiguresTodayFigures {
     date?: Date;
     pairingRequests?: number;
     matched?: number;

@@ -57,7 +57,7 @@ public static class PairingEndpoints
         requests.MapPost("/{id:guid}/accept", async (Guid id, IMediator mediator, CancellationToken ct) =>
             {
                 var accepted = await mediator.Send(new AcceptPairingRequest(id), ct);
-                return TypedResults.Created($"/api/mitra/sessions/{accepted.SessionId}", accepted);
+                return TypedResults.Created("/api/mitra/sessions/active", accepted);
             })
             .WithName("AcceptPairingRequest")
             .WithSummary("Take the request; the first accept wins and starts the session.")

@@ -13,14 +13,14 @@ public sealed record DashboardFigures(
     int MitrasAtCapacity,
     int ClientsSearching,
     int ActiveSessions,
-    DashboardFigures.Today TodayFigures,
+    DashboardFigures.TodayFigures Today,
     DateTimeOffset At)
 {
     /// <summary>
     /// Requests made today and how they ended (<c>matchRate</c> = matched / requests); waits from
     /// request to match of today's matched requests; sessions ended today and their average length.
     /// </summary>
-    public sealed record Today(
+    public sealed record TodayFigures(
         DateOnly Date,
         int PairingRequests,
         int Matched,
@@ -49,7 +49,7 @@ public sealed record DashboardFigures(
         var matched = requests.Count(r => r.Status == PairingStatus.Matched);
         var ended = await session.Query<Session>().Where(s => s.EndedAt >= startOfDay).ToListAsync(ct);
 
-        var today = new Today(
+        var today = new TodayFigures(
             DateOnly.FromDateTime(localNow.DateTime),
             requests.Count,
             matched,

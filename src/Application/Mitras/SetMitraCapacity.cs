@@ -1,6 +1,7 @@
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Pairing;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
 using Marten;
@@ -18,7 +19,7 @@ public sealed record SetMitraCapacity(Guid MitraId, int? MaxCustomers) : IComman
         public Validator() => RuleFor(x => x.MaxCustomers).InclusiveBetween(1, 20).When(x => x.MaxCustomers is not null);
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<SetMitraCapacity, MitraDetails>
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, PairingTimers pairing, TimeProvider clock) : ICommandHandler<SetMitraCapacity, MitraDetails>
     {
         public async ValueTask<MitraDetails> Handle(SetMitraCapacity command, CancellationToken cancellationToken)
         {
@@ -31,6 +32,7 @@ public sealed record SetMitraCapacity(Guid MitraId, int? MaxCustomers) : IComman
                 stream.AppendMany(events);
                 session.Audit(staff.Actor, "mitra.capacity-set", "mitra", mitra.Id, now, command.MaxCustomers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default");
                 await session.SaveChangesAsync(cancellationToken);
+                await pairing.OfferOpenRequestsToAsync(mitra.Id, cancellationToken); // more room: offered what still searches
             }
             return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
         }

@@ -1,6 +1,7 @@
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Pairing;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
@@ -29,7 +30,7 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
         }
     }
 
-    public sealed class Handler(IDocumentStore store, ICurrentStaff staff, SessionNotifications notify, TimeProvider clock) : ICommandHandler<RerouteSession, Session>
+    public sealed class Handler(IDocumentStore store, ICurrentStaff staff, SessionNotifications notify, PairingTimers pairing, TimeProvider clock) : ICommandHandler<RerouteSession, Session>
     {
         public async ValueTask<Session> Handle(RerouteSession command, CancellationToken cancellationToken)
         {
@@ -59,6 +60,7 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
 
                 var result = current.Apply(rerouted);
                 await notify.ReroutedAsync(session, result, current.MitraId, to, cancellationToken);
+                await pairing.OfferOpenRequestsToAsync(current.MitraId, cancellationToken); // the old mitra has a place free
                 return result;
             }
         }

@@ -52,15 +52,15 @@ public class DashboardTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         figures.MitrasAvailable.Should().Be(2);
         figures.ClientsSearching.Should().Be(Count<PairingRequested>() - Count<PairingAccepted>() - Count<PairingCancelled>() - Count<PairingExpired>()).And.Be(1);
         figures.ActiveSessions.Should().Be(Count<SessionStarted>() - Count<SessionEnded>()).And.Be(1);
-        figures.TodayFigures.PairingRequests.Should().Be(Count<PairingRequested>()).And.Be(5);
-        figures.TodayFigures.Matched.Should().Be(Count<PairingAccepted>()).And.Be(2);
-        figures.TodayFigures.Cancelled.Should().Be(Count<PairingCancelled>()).And.Be(1);
-        figures.TodayFigures.Expired.Should().Be(Count<PairingExpired>()).And.Be(1);
-        figures.TodayFigures.MatchRate.Should().BeApproximately(2.0 / 5, 0.0001);
-        figures.TodayFigures.MedianWaitSeconds.Should().BeApproximately(HaloBestie.Application.Dashboard.DashboardFigures.Percentile(waits, 0.5)!.Value, 0.011);
-        figures.TodayFigures.P90WaitSeconds.Should().BeApproximately(HaloBestie.Application.Dashboard.DashboardFigures.Percentile(waits, 0.9)!.Value, 0.011);
-        figures.TodayFigures.SessionsEnded.Should().Be(Count<SessionEnded>()).And.Be(1);
-        figures.TodayFigures.AverageSessionMinutes.Should().BeApproximately(Math.Round(lengths.Average(), 2), 0.011);
+        figures.Today.PairingRequests.Should().Be(Count<PairingRequested>()).And.Be(5);
+        figures.Today.Matched.Should().Be(Count<PairingAccepted>()).And.Be(2);
+        figures.Today.Cancelled.Should().Be(Count<PairingCancelled>()).And.Be(1);
+        figures.Today.Expired.Should().Be(Count<PairingExpired>()).And.Be(1);
+        figures.Today.MatchRate.Should().BeApproximately(2.0 / 5, 0.0001);
+        figures.Today.MedianWaitSeconds.Should().BeApproximately(HaloBestie.Application.Dashboard.DashboardFigures.Percentile(waits, 0.5)!.Value, 0.011);
+        figures.Today.P90WaitSeconds.Should().BeApproximately(HaloBestie.Application.Dashboard.DashboardFigures.Percentile(waits, 0.9)!.Value, 0.011);
+        figures.Today.SessionsEnded.Should().Be(Count<SessionEnded>()).And.Be(1);
+        figures.Today.AverageSessionMinutes.Should().BeApproximately(Math.Round(lengths.Average(), 2), 0.011);
     }
 
     [Fact]

@@ -137,6 +137,22 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task Raising_a_full_mitras_capacity_offers_it_what_is_still_searching()
+    {
+        var (mitra, token, mitraId) = await hosts.NewOnlineMitraAsync();
+        var admin = await hosts.AdminAsync();
+        await admin.SetMitraCapacityAsync(mitraId, new SetMitraCapacityBody { MaxCustomers = 1 });
+        await MatchedAsync(mitra);
+        var (waiting, _, _) = await hosts.NewRegisteredClientAsync();
+        var request = await waiting.RequestPairingAsync(new RequestPairing());
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+
+        await admin.SetMitraCapacityAsync(mitraId, new SetMitraCapacityBody { MaxCustomers = 2 });
+
+        (await stream.NextOfTypeAsync("pairing.offered")).Data.Should().Contain(request.Id.ToString());
+    }
+
+    [Fact]
     public async Task After_random_operations_every_session_projection_equals_a_replay_of_its_stream()
     {
         var random = new Random(20261126);
