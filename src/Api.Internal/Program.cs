@@ -12,6 +12,18 @@ public sealed class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        try
+        {
+            return await RunAsync(args);
+        }
+        catch (StartupRefusedException e)
+        {
+            return StartupRefusedException.Report(e);
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddHaloBestieCore(
             "Halo Bestie internal API",
@@ -22,7 +34,7 @@ public sealed class Program
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
-        builder.Services.AddStaffAuthentication(builder.Configuration);
+        builder.Services.AddStaffAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHostedService<BootstrapAdminService>();
 
         var app = builder.Build();

@@ -13,6 +13,18 @@ public sealed class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        try
+        {
+            return await RunAsync(args);
+        }
+        catch (StartupRefusedException e)
+        {
+            return StartupRefusedException.Report(e);
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddHaloBestieCore(
             "Halo Bestie public API",

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -60,6 +61,9 @@ public static class HostSetup
         });
 
         services.AddSingleton(TimeProvider.System);
+        // SIGTERM: stop taking requests, tell event streams to reconnect, let in-flight work finish
+        // within the grace period (Shutdown:GraceSeconds, default 10).
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:GraceSeconds", 10)));
         services.AddHaloBestieMarten(builder.Configuration, builder.Environment);
         services.AddHaloBestieValkey(builder.Configuration);
         services.AddValidatorsFromAssemblyContaining<RegisterMitra>(ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -39,10 +39,10 @@ public static class FirebaseAuthentication
     {
         var projectId = configuration["Firebase:ProjectId"];
         if (string.IsNullOrWhiteSpace(projectId))
-            throw new InvalidOperationException("Firebase:ProjectId must be set (environment variable Firebase__ProjectId).");
+            throw new StartupRefusedException("Firebase:ProjectId must be set (environment variable Firebase__ProjectId).");
         var emulator = !string.IsNullOrWhiteSpace(configuration[EmulatorVariable]);
         if (emulator && !environment.IsDevelopment() && !environment.IsEnvironment("Test"))
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 $"{EmulatorVariable} is set in the {environment.EnvironmentName} environment: tokens would be accepted without a signature. Unset it (it is for Development and Test only).");
 
         var keysUrl = new Uri(configuration["Firebase:KeysUrl"] ?? DefaultKeysUrl);

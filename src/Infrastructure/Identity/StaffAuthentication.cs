@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -32,7 +33,7 @@ public sealed record StaffTokenOptions(byte[] SigningKey, TimeSpan Lifetime)
     {
         var key = configuration["ControlCenter:TokenSigningKey"];
         if (string.IsNullOrWhiteSpace(key) || Encoding.UTF8.GetByteCount(key) < MinKeyBytes)
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 $"ControlCenter:TokenSigningKey must be set to a secret of at least {MinKeyBytes} bytes (environment variable ControlCenter__TokenSigningKey).");
         var minutes = configuration.GetValue("ControlCenter:TokenLifetimeMinutes", 30);
         return new StaffTokenOptions(Encoding.UTF8.GetBytes(key), TimeSpan.FromMinutes(minutes));
@@ -45,9 +46,14 @@ public static class StaffAuthentication
     /// Staff bearer tokens (HS256, short-lived). Each authenticated request re-reads the account,
     /// so deactivation and role changes apply at once rather than when the token expires.
     /// </summary>
-    public static IServiceCollection AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public const string DevelopmentAdminPassword = "halobestie-dev-admin";
+
+    public static IServiceCollection AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var options = StaffTokenOptions.From(configuration);
+        if (environment.IsProduction() && configuration["ControlCenter:BootstrapAdmin:Password"] == DevelopmentAdminPassword)
+            throw new StartupRefusedException(
+                "ControlCenter:BootstrapAdmin:Password is the development default. Set ControlCenter__BootstrapAdmin__Password to a secret of your own (or remove it once staff exist).");
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {

@@ -41,6 +41,7 @@ public sealed partial class XenditPaymentProvider(HttpClient http, XenditOptions
     {
         var options = XenditOptions.From(configuration);
         services.AddSingleton(options);
+        services.AddHostedService<PaymentsConfigurationCheck>();
         services.AddHttpClient<IPaymentProvider, XenditPaymentProvider>(c =>
             {
                 c.BaseAddress = options.BaseUrl;

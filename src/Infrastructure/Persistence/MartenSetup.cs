@@ -36,7 +36,7 @@ public static class MartenSetup
     {
         var connectionString = configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException("ConnectionStrings:Postgres is not set. Set the environment variable ConnectionStrings__Postgres, or start the system with scripts/run.");
+            throw new StartupRefusedException("ConnectionStrings:Postgres is not set. Set the environment variable ConnectionStrings__Postgres, or start the system with scripts/run.");
 
         var schema = configuration["Marten:Schema"] ?? "halobestie";
         var autoCreate = environment.IsDevelopment() || environment.IsEnvironment("Test");

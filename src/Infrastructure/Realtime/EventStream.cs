@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using HaloBestie.Application.Realtime;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace HaloBestie.Infrastructure.Realtime;
@@ -12,14 +13,20 @@ namespace HaloBestie.Infrastructure.Realtime;
 /// <c>id:</c>, <c>event:</c> and <c>data:</c>; a comment at least every 15 s; after a reconnect with
 /// <c>Last-Event-ID</c>, every event of the last 5 minutes after that id, in order, before new ones.
 /// </summary>
-public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock)
+/// <remarks>
+/// When the host stops (SIGTERM), every open stream is sent a short <c>retry:</c> and a comment
+/// saying so, then closed, so apps reconnect at once — to another instance — and resume with
+/// Last-Event-ID without losing an event.
+/// </remarks>
+public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock, IHostApplicationLifetime lifetime)
 {
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private const int Batch = 100;
 
     public async Task ServeAsync(HttpContext context, Recipient recipient)
     {
-        var ct = context.RequestAborted;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var ct = stopping.Token;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache, no-store";
@@ -68,6 +75,11 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
                     await WriteAsync(response, ": keep-alive\n\n", ct);
                 }
             }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // This instance is shutting down: tell the app to come back (elsewhere) right away.
+            await WriteAsync(context.Response, "retry: 500\n: server shutting down, reconnect\n\n", CancellationToken.None);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

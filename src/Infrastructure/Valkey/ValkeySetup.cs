@@ -24,7 +24,7 @@ public static class ValkeySetup
     {
         var connectionString = configuration.GetConnectionString("Valkey");
         if (string.IsNullOrWhiteSpace(connectionString))
-            throw new InvalidOperationException("ConnectionStrings:Valkey is not set. Set the environment variable ConnectionStrings__Valkey, or start the system with scripts/run.");
+            throw new StartupRefusedException("ConnectionStrings:Valkey is not set. Set the environment variable ConnectionStrings__Valkey, or start the system with scripts/run.");
 
         var keys = new ValkeyKeys(configuration["Valkey:KeyPrefix"] ?? "hb:");
         services.AddSingleton(keys);

@@ -18,6 +18,9 @@ public sealed class EventStreamReader : IAsyncDisposable
         _reader = reader;
     }
 
+    /// <summary>The server said it is shutting down (a comment line) before ending the stream.</summary>
+    public bool ToldToReconnect { get; private set; }
+
     public static async Task<EventStreamReader> OpenAsync(HttpClient http, string path, string token, string? lastEventId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -53,7 +56,10 @@ public sealed class EventStreamReader : IAsyncDisposable
                 continue;
             }
             if (line.StartsWith(':'))
+            {
+                ToldToReconnect |= line.Contains("reconnect", StringComparison.Ordinal);
                 continue;
+            }
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             var field = colon < 0 ? line : line[..colon];
             var value = colon < 0 ? "" : line[(colon + 1)..].TrimStart(' ');
@@ -97,6 +103,10 @@ public sealed class EventStreamReader : IAsyncDisposable
         catch (OperationCanceledException) when (!_cts.IsCancellationRequested)
         {
             throw new TimeoutException($"No line within {timeout}.");
+        }
+        catch (IOException)
+        {
+            return null; // the connection closed: to an SSE client, the end of the stream
         }
     }
 
