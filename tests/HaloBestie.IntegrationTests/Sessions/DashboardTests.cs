@@ -42,10 +42,10 @@ public class DashboardTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
         var events = await session.Events.QueryAllRawEvents().ToListAsync();
         int Count<T>() => events.Count(e => e.Data is T);
-        var requested = events.Where(e => e.Data is PairingRequested).ToDictionary(e => e.StreamId, e => e.Timestamp);
-        var waits = events.Where(e => e.Data is PairingAccepted).Select(e => (e.Timestamp - requested[e.StreamId]).TotalSeconds).Order().ToList();
-        var started = events.Where(e => e.Data is SessionStarted).ToDictionary(e => e.StreamId, e => e.Timestamp);
-        var lengths = events.Where(e => e.Data is SessionEnded).Select(e => (e.Timestamp - started[e.StreamId]).TotalMinutes).ToList();
+        var requested = events.Select(e => e.Data).OfType<PairingRequested>().ToDictionary(e => e.RequestId, e => e.At);
+        var waits = events.Select(e => e.Data).OfType<PairingAccepted>().Select(e => (e.At - requested[e.RequestId]).TotalSeconds).Order().ToList();
+        var started = events.Select(e => e.Data).OfType<SessionStarted>().ToDictionary(e => e.SessionId, e => e.At);
+        var lengths = events.Select(e => e.Data).OfType<SessionEnded>().Select(e => (e.At - started[e.SessionId]).TotalMinutes).ToList();
 
         figures.MitrasOnline.Should().Be(Count<MitraWentOnline>() - Count<MitraWentOffline>()).And.Be(3);
         figures.MitrasAtCapacity.Should().Be(1);
