@@ -18,7 +18,7 @@ namespace HaloBestie.Infrastructure.Realtime;
 /// saying so, then closed, so apps reconnect at once — to another instance — and resume with
 /// Last-Event-ID without losing an event.
 /// </remarks>
-public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock, IHostApplicationLifetime lifetime)
+public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock, IHostApplicationLifetime lifetime, OpenStreams open)
 {
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private const int Batch = 100;
@@ -45,6 +45,7 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
 
         // Subscribe before reading the stream: nothing published from here on can be missed.
         await subscriber.SubscribeAsync(channel, onMessage);
+        open.Opened();
         try
         {
             var key = ValkeyRealtime.StreamKey(recipient);
@@ -87,6 +88,7 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
         }
         finally
         {
+            open.Closed();
             await subscriber.UnsubscribeAsync(channel, onMessage);
         }
     }
