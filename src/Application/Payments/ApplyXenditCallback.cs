@@ -86,7 +86,9 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                 if (root.ValueKind != JsonValueKind.Object)
                     throw new DomainException(ProblemNames.Validation, "The callback body must be a JSON object.");
                 string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-                long? Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+                // Xendit's SDKs type amounts as numbers that may carry a fraction (250000.0): whole rupiah only.
+                long? Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+                    && v.TryGetDecimal(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue ? (long)d : null;
                 return (Text("external_id"), Text("id"), Text("status"), Number("paid_amount") ?? Number("amount"));
             }
             catch (JsonException)

@@ -184,6 +184,25 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
+    public async Task An_amount_written_with_a_fraction_of_zero_is_the_same_amount()
+    {
+        var package = await NewPackageAsync(sessions: 2, price: 120_000);
+        var (app, _, _) = await ClientAsync();
+        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        using var http = _public.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/shared/payments/xendit/callback")
+        {
+            Content = new StringContent($"{{\"external_id\":\"{started.PaymentId}\",\"status\":\"PAID\",\"paid_amount\":120000.0}}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-callback-token", CallbackToken);
+
+        var answer = await http.SendAsync(request);
+
+        (await answer.Content.ReadAsStringAsync()).Should().Contain("credited");
+        (await app.GetMyPaymentAsync(started.PaymentId)).Status.Should().Be(PaymentStatus.Paid);
+    }
+
+    [Fact]
     public async Task Packages_are_admin_managed_and_clients_see_only_active_ones()
     {
         var admin = await hosts.AdminAsync();
