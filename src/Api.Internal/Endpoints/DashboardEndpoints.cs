@@ -25,9 +25,11 @@ public static class DashboardEndpoints
             .WithSummary("Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.");
 
         // Server-sent events: the same figures as event "dashboard", sent when they change, checked once a second.
-        dashboard.MapGet("/events", async (HttpContext context, IMediator mediator, IOptions<JsonOptions> json) =>
+        dashboard.MapGet("/events", async (HttpContext context, IMediator mediator, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime) =>
             {
-                var ct = context.RequestAborted;
+                // Ends when the screen closes or this host stops (the screen then reconnects elsewhere).
+                using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+                var ct = ended.Token;
                 context.Response.ContentType = "text/event-stream";
                 context.Response.Headers.CacheControl = "no-cache, no-store";
                 string? last = null;
@@ -56,7 +58,7 @@ public static class DashboardEndpoints
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    // The screen was closed.
+                    // The screen was closed, or the host is stopping.
                 }
             })
             .WithName("DashboardEvents")

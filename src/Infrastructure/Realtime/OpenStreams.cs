@@ -4,8 +4,11 @@ namespace HaloBestie.Infrastructure.Realtime;
 
 /// <summary>
 /// Counts open event streams so that shutdown can wait for each to tell its app to reconnect.
-/// Hosted services stop before the web server does, so <see cref="StopAsync"/> holds the server
-/// open until every stream has written its goodbye (or the grace period runs out).
+/// The streams react to ApplicationStopping, which fires before any hosted service stops; this
+/// service's <see cref="StopAsync"/> then keeps the host's shutdown from completing (and the
+/// process from exiting) until every stream has written its goodbye, or the grace period ends.
+/// Kestrel drains in-flight requests on its own as well; this makes the wait explicit and
+/// independent of the order in which hosted services stop.
 /// </summary>
 public sealed class OpenStreams : IHostedService
 {
