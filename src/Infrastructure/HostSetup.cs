@@ -119,6 +119,12 @@ public static class HostSetup
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // No resource has the empty GUID as its id (ids are version-7 GUIDs); Marten refuses it as a
+        // stream id, so answer 404 here rather than let it reach a handler.
+        app.Use((context, next) =>
+            context.Request.RouteValues.TryGetValue("id", out var id) && id is string text && Guid.TryParse(text, out var guid) && guid == Guid.Empty
+                ? Results.Problem(ProblemExceptionHandler.Named(Domain.ProblemNames.NotFound, "No resource has the empty GUID as its id.")).ExecuteAsync(context)
+                : next(context));
         // No server URLs in the document: it is committed, and the clients take their base address from HttpClient.
         app.UseOpenApi(o => o.PostProcess = (document, _) => document.Servers.Clear());
         app.UseSwaggerUi();
