@@ -63,6 +63,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ConcurrencyException or ExistingStreamIdCollisionException => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
         _ when Application.Common.WriteConflicts.IsConflict(exception) => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
         _ when IsUniqueViolation(exception) => Named(ProblemNames.Conflict, "The value is already used by another record."),
+        // PostgreSQL cannot hold U+0000 in text or JSON: bad input, refused whole (nothing was written).
+        _ when Chain(exception).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+            => Named(ProblemNames.Validation, "The request contains a character that cannot be stored (U+0000)."),
         _ when IsUnavailable(exception) => Named(ProblemCatalog.ServiceUnavailable, "A backing service is unavailable; retry shortly."),
         _ => Named(ProblemCatalog.Internal, "An unexpected error occurred; it has been logged."),
     };
