@@ -177,7 +177,10 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
 
         var presence = hosts.Public.Services.GetRequiredService<IPresenceStore>();
         (await Eventually(() => presence.IsOnlineAsync(silentId), TimeSpan.FromSeconds(8))).Should().BeTrue("the sweeper restores what the stream says is online");
-        hosts.Clock!.Advance(TimeSpan.FromSeconds(91));
+        // The talker keeps heartbeating (every 60 s of fake time), the silent one does not.
+        hosts.Clock!.Advance(TimeSpan.FromSeconds(60));
+        await talker.RecordHeartbeatAsync();
+        hosts.Clock.Advance(TimeSpan.FromSeconds(31));
         await talker.RecordHeartbeatAsync();
 
         (await Eventually(async () => !(await silent.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
@@ -195,8 +198,9 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
         var (staff, _) = await hosts.NewStaffAsync();
         var from = hosts.Clock!.GetUtcNow();
 
+        // Online stretches stay under the 90 s heartbeat timeout, so the sweeper never races the test.
         await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
-        hosts.Clock.Advance(TimeSpan.FromMinutes(10));
+        hosts.Clock.Advance(TimeSpan.FromSeconds(60));
         await app.SetMitraStatusAsync(new SetMitraStatus { Online = false });
         hosts.Clock.Advance(TimeSpan.FromMinutes(5));
         await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
@@ -206,8 +210,8 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
         var logs = await staff.GetMitraOnlineLogsAsync(mitraId, from.AddMinutes(-1), hosts.Clock.GetUtcNow().AddMinutes(1));
 
         logs.TimeZone.Should().Be("Asia/Jakarta");
-        logs.Periods.Select(p => (p.Reason, p.Seconds)).Should().Equal(("app-closed", 30L), ("manual", 600L));
-        logs.DailyTotals.Sum(d => d.Seconds).Should().Be(630);
+        logs.Periods.Select(p => (p.Reason, p.Seconds)).Should().Equal(("app-closed", 30L), ("manual", 60L));
+        logs.DailyTotals.Sum(d => d.Seconds).Should().Be(90);
         (await ProblemOf(() => staff.GetMitraOnlineLogsAsync(Guid.NewGuid(), null, null))).Status.Should().Be(404);
     }
 }
