@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace HaloBestie.Application.Common;
 
-/// <summary>One structured log line per use case: its name, outcome and duration. Never the message body.</summary>
+/// <summary>
+/// One structured log line per use case: its name, outcome and duration, never the message body.
+/// Successes are Debug (heartbeats and dashboard refreshes would otherwise write a line each,
+/// many times a second); refusals are Information.
+/// </summary>
 public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
@@ -36,7 +40,7 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{UseCase} handled in {ElapsedMs:0.0} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{UseCase} handled in {ElapsedMs:0.0} ms")]
     private static partial void LogHandled(ILogger logger, string useCase, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{UseCase} refused ({Problem}) in {ElapsedMs:0.0} ms")]

@@ -60,8 +60,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Named(ProblemCatalog.PayloadTooLarge, "The request body is too large."),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Named(ProblemCatalog.UnsupportedMediaType, "Send the body as application/json."),
         BadHttpRequestException b => Named(ProblemNames.Validation, BadRequestDetail(b)),
-        ConcurrencyException or ExistingStreamIdCollisionException => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
-        _ when Application.Common.WriteConflicts.IsConflict(exception) => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
+        _ when exception is ExistingStreamIdCollisionException || Application.Common.WriteConflicts.IsConflict(exception)
+            => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
         _ when IsUniqueViolation(exception) => Named(ProblemNames.Conflict, "The value is already used by another record."),
         // PostgreSQL cannot hold U+0000 in text or JSON: bad input, refused whole (nothing was written).
         _ when Chain(exception).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
