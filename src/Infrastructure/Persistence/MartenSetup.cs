@@ -29,8 +29,8 @@ public static class MartenSetup
     /// <summary>
     /// One PostgreSQL pool for the process (Marten and the readiness check share it), every
     /// table in the schema named by <c>Marten:Schema</c> (tests give each class its own).
-    /// Tables are created on first use only in Development and Test; elsewhere they come from
-    /// the <c>apply-schema</c> command (see docs/operations.md).
+    /// Tables are created automatically (all of them, at start-up) only in Development and Test;
+    /// elsewhere they come from the <c>apply-schema</c> command (see docs/operations.md).
     /// </summary>
     public static IServiceCollection AddHaloBestieMarten(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -45,6 +45,8 @@ public static class MartenSetup
         services.AddMarten(options => Configure(options, schema, autoCreate ? AutoCreate.CreateOrUpdate : AutoCreate.None))
             .UseNpgsqlDataSource()
             .UseLightweightSessions();
+        if (autoCreate)
+            services.AddHostedService<SchemaOnStartup>();
         return services;
     }
 

@@ -6,6 +6,7 @@ using Marten.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackExchange.Redis;
@@ -16,9 +17,10 @@ namespace HaloBestie.Infrastructure.Web;
 /// The one place where failures become answers (ADR 0011): validation → 400 <c>validation</c>
 /// with per-field errors, rule violations → their API.md name, optimistic-concurrency and
 /// uniqueness races → 409 <c>conflict</c>, a backing service down → 503, anything else → 500
-/// without details.
+/// without details — except in Development and Test, where a 500 also carries the exception
+/// (type and message) so a mobile developer or a failing CI run shows the cause at once.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IHostEnvironment environment, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -41,6 +43,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             else
             {
                 LogUnexpected(logger, exception);
+                if (environment.IsDevelopment() || environment.IsEnvironment("Test"))
+                    problem.Extensions["exception"] = $"{exception.GetType().FullName}: {exception.Message}";
             }
         }
 
