@@ -1,14 +1,15 @@
-using JasperFx;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace HaloBestie.Infrastructure.Persistence;
 
 /// <summary>
 /// <c>dotnet HaloBestie.Api.Internal.dll apply-schema</c>: creates or updates every table,
 /// index and function Marten needs, then exits. Safe to run again (it only applies what is
-/// missing). Production hosts never change the schema on their own.
+/// missing) and from several instances at once (they take turns, see
+/// <see cref="SchemaApplier"/>). Production hosts never change the schema on their own.
 /// </summary>
 public static class SchemaCommand
 {
@@ -19,8 +20,7 @@ public static class SchemaCommand
         if (args.Length == 0 || args[0] != Verb)
             return false;
 
-        var store = app.Services.GetRequiredService<IDocumentStore>();
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
+        await SchemaApplier.ApplyAsync(app.Services.GetRequiredService<IDocumentStore>(), app.Services.GetRequiredService<NpgsqlDataSource>(), CancellationToken.None);
         await Console.Out.WriteLineAsync("Schema applied.");
         return true;
     }
