@@ -1,0 +1,43 @@
+using HaloBestie.Benchmarks.Harness;
+
+namespace HaloBestie.Benchmarks.Figures;
+
+/// <summary>
+/// <c>POST /api/mitra/heartbeat</c> through the public host with RS256 verification of each
+/// mitra's own token, driven by wrk, beside <c>POST /bench/trivial</c> (same host, same tokens,
+/// token verified by the same scheme and policy, then 204). Runs alternate trivial, heartbeat,
+/// trivial, heartbeat; the better of each pair counts.
+/// </summary>
+public static class HeartbeatThroughput
+{
+    public static async Task RunAsync(BenchSystem system, IReadOnlyList<BenchMitra> mitras, Sizes sizes, Report report)
+    {
+        var tokens = mitras.Select(m => m.Token).ToArray();
+        var url = system.Public!.BaseUrl;
+        var threads = Math.Min(2, sizes.WrkConnections);
+
+        // Warm both paths (JIT, token cache, connection pools) before measuring.
+        await Wrk.RunAsync(url + "/bench/trivial", "POST", tokens, TimeSpan.FromSeconds(1), sizes.WrkConnections, threads, system.WorkDir);
+        await Wrk.RunAsync(url + "/api/mitra/heartbeat", "POST", tokens, TimeSpan.FromSeconds(1), sizes.WrkConnections, threads, system.WorkDir);
+
+        Wrk.Result? bestTrivial = null, bestHeartbeat = null;
+        for (var round = 0; round < 2; round++)
+        {
+            var trivial = await Wrk.RunAsync(url + "/bench/trivial", "POST", tokens, sizes.HeartbeatDuration, sizes.WrkConnections, threads, system.WorkDir);
+            var heartbeat = await Wrk.RunAsync(url + "/api/mitra/heartbeat", "POST", tokens, sizes.HeartbeatDuration, sizes.WrkConnections, threads, system.WorkDir);
+            if (trivial.Non2xx + heartbeat.Non2xx > 0)
+                throw new InvalidOperationException($"Refused requests during the run:\n{trivial.Output}\n{heartbeat.Output}");
+            if (bestTrivial is null || trivial.RequestsPerSecond > bestTrivial.RequestsPerSecond) bestTrivial = trivial;
+            if (bestHeartbeat is null || heartbeat.RequestsPerSecond > bestHeartbeat.RequestsPerSecond) bestHeartbeat = heartbeat;
+        }
+
+        var ratio = bestHeartbeat!.RequestsPerSecond / bestTrivial!.RequestsPerSecond;
+        report.Add(new Row(
+            $"heartbeats/s, full public host, RS256 tokens of {tokens.Length} mitras",
+            $"{Report.F(bestHeartbeat.RequestsPerSecond, "0")}/s",
+            $"{Report.F(bestTrivial.RequestsPerSecond, "0")}/s (trivial authenticated endpoint)",
+            "≥ 10000/s and ≥ 0.6× baseline",
+            bestHeartbeat.RequestsPerSecond >= 10_000 && ratio >= 0.6,
+            $"ratio {Report.F(ratio, "0.00")}; wrk -t{threads} -c{sizes.WrkConnections} -d{sizes.HeartbeatDuration.TotalSeconds}s, every answer 204"));
+    }
+}

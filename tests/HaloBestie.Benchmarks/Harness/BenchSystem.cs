@@ -1,0 +1,170 @@
+using System.Net.Http.Headers;
+using HaloBestie.Clients.Internal;
+using Pub = HaloBestie.Clients.Public;
+
+namespace HaloBestie.Benchmarks.Harness;
+
+/// <summary>A mitra signed in with a real RS256 token, and its generated API client.</summary>
+public sealed record BenchMitra(Guid Id, string Token, Pub.PublicApiClient Api);
+
+/// <summary>A registered client (trial session granted) and its generated API client.</summary>
+public sealed record BenchClient(Guid Id, string Token, Pub.PublicApiClient Api);
+
+/// <summary>
+/// The real system as production runs it: both hosts as separate <c>dotnet</c> processes in the
+/// <c>Production</c> environment (schema from <c>apply-schema</c>, real RS256 token verification
+/// against a local key server), over the PostgreSQL and Valkey named by
+/// <c>ConnectionStrings__Postgres</c> / <c>ConnectionStrings__Valkey</c>, in a schema and key
+/// prefix of their own.
+/// </summary>
+public sealed class BenchSystem : IAsyncDisposable
+{
+    private const string AdminEmail = "bench-admin@halobestie.local";
+    private const string AdminPassword = "bench-admin-password-0123456789";
+
+    /// <summary>Connections are shared by every generated client, as one mobile fleet's would not be; the pool is unbounded.</summary>
+    public static readonly SocketsHttpHandler Handler = new()
+    {
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        MaxConnectionsPerServer = int.MaxValue,
+    };
+
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+    private int _phone;
+
+    private BenchSystem(KeyServer keys, string workDir)
+    {
+        Keys = keys;
+        WorkDir = workDir;
+    }
+
+    public KeyServer Keys { get; }
+
+    public string WorkDir { get; }
+
+    public string Postgres { get; } = System.Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
+        ?? throw new InvalidOperationException("Set ConnectionStrings__Postgres (scripts/bench does).");
+
+    public string Valkey { get; } = System.Environment.GetEnvironmentVariable("ConnectionStrings__Valkey")
+        ?? throw new InvalidOperationException("Set ConnectionStrings__Valkey (scripts/bench does).");
+
+    public string Schema => "bench_" + _suffix;
+
+    public HostProcess? Public { get; private set; }
+
+    public HostProcess? Internal { get; private set; }
+
+    public InternalApiClient Admin { get; private set; } = null!;
+
+    /// <summary>The admin's bearer token, for calls made outside the generated client.</summary>
+    public string AdminToken { get; private set; } = null!;
+
+    public static async Task<BenchSystem> PrepareAsync(string workDir)
+    {
+        Directory.CreateDirectory(workDir);
+        var system = new BenchSystem(await KeyServer.StartAsync(), workDir);
+        await using var schema = HostProcess.Start(Repo.InternalHostDll, system.Environment(), Path.Combine(workDir, "apply-schema.log"), "apply-schema");
+        if (await schema.WaitForExitAsync(TimeSpan.FromMinutes(2)) != 0)
+            throw new InvalidOperationException("apply-schema failed; see " + Path.Combine(workDir, "apply-schema.log"));
+        return system;
+    }
+
+    /// <summary>The production settings of both hosts (docs/operations.md), pointed at this run's schema and key server.</summary>
+    public Dictionary<string, string?> Environment(bool withProbe = false)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Postgres"] = Postgres,
+            ["ConnectionStrings__Valkey"] = Valkey,
+            ["Marten__Schema"] = Schema,
+            ["Valkey__KeyPrefix"] = $"bench:{_suffix}:",
+            ["Firebase__ProjectId"] = KeyServer.ProjectId,
+            ["Firebase__KeysUrl"] = Keys.KeysUrl,
+            ["FIREBASE_AUTH_EMULATOR_HOST"] = null,
+            ["ControlCenter__TokenSigningKey"] = "bench-signing-key-0123456789abcdef0123456789",
+            ["ControlCenter__BootstrapAdmin__Email"] = AdminEmail,
+            ["ControlCenter__BootstrapAdmin__Password"] = AdminPassword,
+            ["Xendit__SecretKey"] = "xnd_development_bench",
+            ["Xendit__CallbackToken"] = "bench-callback-token",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_STARTUP_HOOKS"] = null,
+            ["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = null,
+        };
+        if (withProbe)
+        {
+            env["DOTNET_STARTUP_HOOKS"] = Repo.ProbeDll;
+            env["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = "HaloBestie.Benchmarks.Probe";
+        }
+        return env;
+    }
+
+    /// <summary>Starts both hosts (the public one with the trivial-endpoint probe) and signs the admin in.</summary>
+    public async Task StartHostsAsync()
+    {
+        Internal = HostProcess.Start(Repo.InternalHostDll, Environment(), Path.Combine(WorkDir, "internal.log"));
+        Public = HostProcess.Start(Repo.PublicHostDll, Environment(withProbe: true), Path.Combine(WorkDir, "public.log"));
+        await Internal.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await Public.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        // The bootstrap admin is created in the background just after start-up.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var login = await new InternalApiClient(Http(Internal.BaseUrl)).LogInAsync(new LogIn { Email = AdminEmail, Password = AdminPassword });
+                AdminToken = login.AccessToken;
+                Admin = new InternalApiClient(Http(Internal.BaseUrl, login.AccessToken));
+                return;
+            }
+            catch (ApiException) when (attempt < 100)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public static HttpClient Http(string baseUrl, string? bearer = null)
+    {
+        var http = new HttpClient(Handler, disposeHandler: false) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (bearer is not null)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return http;
+    }
+
+    public Pub.PublicApiClient PublicAs(string token) => new(Http(Public!.BaseUrl, token));
+
+    /// <summary>Registers, signs in and puts online <paramref name="count"/> mitras, a few at a time.</summary>
+    public async Task<IReadOnlyList<BenchMitra>> OnlineMitrasAsync(int count)
+    {
+        var mitras = new BenchMitra[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var phone = $"+62812{Interlocked.Increment(ref _phone) + 10_000_000}";
+            var registered = await Admin.RegisterMitraAsync(new RegisterMitra { FullName = "Mitra " + phone, PhoneNumber = phone, Alias = "Kak " + phone[^4..] }, ct);
+            var token = Keys.Token("mitra-" + Guid.NewGuid().ToString("N"), "phone", phone: phone);
+            var api = PublicAs(token);
+            await api.SignInMitraAsync(ct);
+            await api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = true }, ct);
+            mitras[i] = new BenchMitra(registered.Id, token, api);
+        });
+        return mitras;
+    }
+
+    /// <summary>A registered client (Google sign-in) with a display name; it holds the trial session.</summary>
+    public async Task<BenchClient> NewClientAsync()
+    {
+        var token = Keys.Token("client-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com");
+        var api = PublicAs(token);
+        var session = await api.StartClientSessionAsync();
+        await api.SetDisplayNameAsync(new Pub.SetDisplayName { DisplayName = "Bench Client" });
+        return new BenchClient(session.Client.Id, token, api);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Public is not null) await Public.DisposeAsync();
+        if (Internal is not null) await Internal.DisposeAsync();
+        await Keys.DisposeAsync();
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace HaloBestie.Benchmarks.Harness;
+
+/// <summary>
+/// One program started as its own process (<c>dotnet the.dll</c>), as in production: its output
+/// goes to a log file; it is stopped with SIGTERM, as an orchestrator does.
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private HostProcess(Process process, StreamWriter log, string baseUrl, long startedAt)
+    {
+        _process = process;
+        _log = log;
+        BaseUrl = baseUrl;
+        StartedAt = startedAt;
+    }
+
+    public string BaseUrl { get; }
+
+    /// <summary>Stopwatch timestamp just before the process was started.</summary>
+    public long StartedAt { get; }
+
+    public int Pid => _process.Id;
+
+    public static HostProcess Start(string dll, IReadOnlyDictionary<string, string?> environment, string logFile, params string[] args)
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
+        start.Environment["Urls"] = baseUrl;
+
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var startedAt = Stopwatch.GetTimestamp();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new HostProcess(process, log, baseUrl, startedAt);
+    }
+
+    /// <summary>Polls <c>/health/ready</c> every 5 ms; returns the time from process start to the first 200.</summary>
+    public async Task<TimeSpan> WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"{Path.GetFileName(_process.StartInfo.ArgumentList[0])} exited with {_process.ExitCode} before it was ready; see its log.");
+            try
+            {
+                using var response = await http.GetAsync(BaseUrl + "/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return Stopwatch.GetElapsedTime(StartedAt);
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // busy starting
+            }
+            await Task.Delay(5);
+        }
+        throw new TimeoutException($"{BaseUrl} was not ready within {timeout}.");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Resident set size now and at its peak (VmRSS, VmHWM of /proc/pid/status), in bytes.</summary>
+    public (long Current, long Peak) Memory()
+    {
+        long Read(string field) =>
+            File.ReadLines($"/proc/{Pid}/status")
+                .Where(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+                .Select(l => long.Parse(l[(field.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024)
+                .First();
+        return (Read("VmRSS"), Read("VmHWM"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, 15); // SIGTERM: the host's graceful shutdown
+            try
+            {
+                await WaitForExitAsync(TimeSpan.FromSeconds(15));
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+        await _log.DisposeAsync();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+
+namespace HaloBestie.Benchmarks.Harness;
+
+/// <summary>One row of the table of docs/performance.md.</summary>
+public sealed record Row(string Figure, string Measured, string Baseline, string Target, bool? Met, string Notes = "");
+
+public sealed class Report
+{
+    private readonly List<Row> _rows = [];
+
+    public IReadOnlyList<Row> Rows => _rows;
+
+    public void Add(Row row)
+    {
+        _rows.Add(row);
+        Console.WriteLine($"[bench] {row.Figure}: {row.Measured} (baseline {row.Baseline}; target {row.Target}) {Verdict(row.Met)}");
+    }
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| figure | measured | baseline (same run) | target | met | notes |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var r in _rows)
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Figure} | {r.Measured} | {r.Baseline} | {r.Target} | {Verdict(r.Met)} | {r.Notes} |");
+        return text.ToString();
+    }
+
+    private static string Verdict(bool? met) => met switch { true => "yes", false => "NO", null => "n/a" };
+
+    public static string F(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture);
+}
+
+/// <summary>How big each figure is: the sizes, or tiny ones for the smoke test.</summary>
+public sealed record Sizes(
+    int HeartbeatMitras,
+    TimeSpan HeartbeatDuration,
+    int WrkConnections,
+    int PairingStreams,
+    int PairingRounds,
+    int AcceptCallers,
+    int AcceptRounds,
+    int HistoryEvents,
+    int StartupRuns,
+    int MemoryStreams,
+    TimeSpan MemoryDuration)
+{
+    public static Sizes Full { get; } = new(200, TimeSpan.FromSeconds(10), 64, 200, 100, 100, 10, 1000, 5, 2000, TimeSpan.FromSeconds(60));
+
+    public static Sizes Tiny { get; } = new(4, TimeSpan.FromSeconds(1), 4, 4, 3, 4, 2, 10, 1, 8, TimeSpan.FromSeconds(1));
+
+    public bool IsTiny => this == Tiny;
+}

@@ -1,0 +1,85 @@
+using HaloBestie.Benchmarks.Figures;
+using HaloBestie.Benchmarks.Harness;
+
+namespace HaloBestie.Benchmarks;
+
+/// <summary>
+/// Measures every figure of docs/performance.md against the real system and prints the table.
+///
+///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,memory] [--out FILE]
+///
+/// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
+/// all three. --tiny runs every figure at a toy size (the smoke test): its figures mean nothing.
+/// </summary>
+public static class Program
+{
+    public static readonly string[] AllFigures = ["startup", "heartbeats", "pairing", "accept", "history", "memory"];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var sizes = args.Contains("--tiny") ? Sizes.Tiny : Sizes.Full;
+        var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? AllFigures;
+        var unknown = only.Except(AllFigures).ToArray();
+        if (unknown.Length > 0)
+        {
+            await Console.Error.WriteLineAsync($"Unknown figure(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", AllFigures)}.");
+            return 64;
+        }
+        if (!Wrk.Installed())
+        {
+            await Console.Error.WriteLineAsync("wrk is not installed: apt-get install wrk (scripts/bench does).");
+            return 69;
+        }
+
+        var workDir = Path.Combine(Path.GetTempPath(), "halobestie-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        Console.WriteLine($"[bench] {(sizes.IsTiny ? "tiny (smoke)" : "full")} run of {string.Join(", ", only)}; {Environment.ProcessorCount} cores; logs in {workDir}");
+        var report = await RunAsync(sizes, only, workDir);
+
+        var table = report.ToMarkdown();
+        Console.WriteLine();
+        Console.WriteLine(table);
+        if (Option(args, "--out") is { } output)
+            await File.WriteAllTextAsync(output, table);
+        return 0;
+    }
+
+    public static async Task<Report> RunAsync(Sizes sizes, IReadOnlyCollection<string> only, string workDir)
+    {
+        var report = new Report();
+        await using var system = await BenchSystem.PrepareAsync(workDir);
+
+        // Cold starts first, on a quiet machine.
+        if (only.Contains("startup"))
+            await StartupTime.RunAsync(system, sizes, report);
+
+        await system.StartHostsAsync();
+        var mitras = await system.OnlineMitrasAsync(Math.Max(Math.Max(sizes.HeartbeatMitras, sizes.PairingStreams), Math.Max(sizes.AcceptCallers, 2)));
+
+        if (only.Contains("heartbeats"))
+            await HeartbeatThroughput.RunAsync(system, mitras, sizes, report);
+
+        if (only.Contains("pairing") || only.Contains("accept"))
+        {
+            // One stream per mitra: every request is offered to all of them.
+            await using var streams = await EventStreams.OpenAsync(system.Public!.BaseUrl, mitras.Select(m => m.Token), TimeSpan.FromSeconds(60));
+            if (only.Contains("pairing"))
+                await PairingLatency.RunAsync(system, streams, mitras.Count, sizes, report);
+            if (only.Contains("accept"))
+                await AcceptRace.RunAsync(system, streams, mitras, sizes, report);
+        }
+
+        if (only.Contains("history"))
+            await HistoryReplay.RunAsync(system, mitras, sizes, report);
+
+        if (only.Contains("memory"))
+            await MemoryUnderLoad.RunAsync(system, mitras, sizes, report);
+
+        return report;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
