@@ -1,5 +1,6 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Presence;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
@@ -15,9 +16,11 @@ namespace HaloBestie.Application.Pairing;
 /// <summary>
 /// <c>POST /api/mitra/pairing-requests/{id}/accept</c> — first come, first served. One transaction
 /// appends the accept to the request's stream, the taken session to the mitra's stream, the spent
-/// credit to the client's stream, and starts the session's stream, each at the version it was read at. Of concurrent accepts exactly one
-/// commits; the others find, on a fresh read, the request taken (409 <c>already-taken</c>) or the
-/// mitra full (409 <c>capacity-full</c>). An offline mitra gets 403.
+/// credit to the client's stream, and starts the session's stream, each at the version it was read
+/// at. Concurrent accepts of one request pass <see cref="AcceptGate"/>: one decides, the others wait
+/// for it and then find the request taken (409 <c>already-taken</c>), or try again if it was not
+/// taken. A mitra accepting several requests at once is kept within capacity by the version check
+/// on its stream (409 <c>capacity-full</c>). An offline mitra gets 403.
 /// </summary>
 public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairingRequest.Result>
 {
@@ -25,15 +28,29 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
 
     public sealed record Result(Guid SessionId);
 
-    public sealed class Handler(IDocumentStore store, IQuerySession reader, IFirebaseCaller caller, PairingNotifications notify, TimeProvider clock)
+    public sealed class Handler(IDocumentStore store, IQuerySession reader, IFirebaseCaller caller, MitraIdentities identities, PairingNotifications notify, TimeProvider clock)
         : ICommandHandler<AcceptPairingRequest, Result>
     {
         public async ValueTask<Result> Handle(AcceptPairingRequest command, CancellationToken cancellationToken)
         {
-            var mitraId = (await reader.RequireMitraAsync(caller, cancellationToken)).Id;
+            // Who the caller is comes from memory (the binding never changes); whether it is active
+            // is read from its stream below, by the accept that decides.
+            var mitraId = await identities.MitraIdOfAsync(caller, reader, cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
                 await using var session = store.LightweightSession();
+                await session.BeginTransactionAsync(cancellationToken);
+                if (!await AcceptGate.EnterOrWaitAsync(session, command.RequestId, cancellationToken))
+                {
+                    // Another accept of this request decided while we waited: read what it did.
+                    var decided = await session.LoadAsync<PairingRequest>(command.RequestId, cancellationToken)
+                        ?? throw new NotFoundException("Pairing request", command.RequestId);
+                    PairingDecisions.Accept(decided, mitraId, Guid.Empty, clock.GetUtcNow()); // taken or closed: 409 here
+                    if (attempt >= MaxAttempts)
+                        throw new DomainException(ProblemNames.Conflict, "Many mitras are accepting this request at once; try again.");
+                    continue; // the other accept did not take it (its mitra was full or offline): try again
+                }
+
                 var requestStream = await session.Events.FetchForWriting<PairingRequest>(command.RequestId, cancellationToken);
                 var request = requestStream.Aggregate ?? throw new NotFoundException("Pairing request", command.RequestId);
                 var mitraStream = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
@@ -41,6 +58,8 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 var settings = await session.LoadSettingsAsync(cancellationToken);
                 var now = clock.GetUtcNow();
 
+                if (!mitra.IsActive)
+                    throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
                 if (!mitra.IsOnline)
                     throw new DomainException(ProblemNames.Forbidden, "Go online before accepting requests.");
                 var sessionId = Guid.CreateVersion7();

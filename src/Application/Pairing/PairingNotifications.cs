@@ -47,13 +47,12 @@ public sealed class PairingNotifications(IRealtime realtime)
     public async Task OfferAsync(IQuerySession session, PairingRequest request, IEnumerable<Guid> mitraIds, CancellationToken ct)
     {
         var data = await OfferOfAsync(session, request, ct);
-        await Task.WhenAll(mitraIds.Select(id => realtime.PublishAsync(Recipient.Mitra(id), Offered, data, ct)));
+        await realtime.PublishToAllAsync(mitraIds.Select(Recipient.Mitra), Offered, data, ct);
     }
 
     /// <summary>Tells every offered mitra (but <paramref name="except"/>) that the request is closed.</summary>
     public Task CloseAsync(PairingRequest request, string reason, Guid? except, CancellationToken ct) =>
-        Task.WhenAll(request.OfferedTo.Where(id => id != except)
-            .Select(id => realtime.PublishAsync(Recipient.Mitra(id), Closed, new { requestId = request.Id, reason }, ct)));
+        realtime.PublishToAllAsync(request.OfferedTo.Where(id => id != except).Select(Recipient.Mitra), Closed, new { requestId = request.Id, reason }, ct);
 
     public async Task MatchedAsync(IQuerySession session, PairingRequest request, Mitra mitra, Guid sessionId, CancellationToken ct)
     {

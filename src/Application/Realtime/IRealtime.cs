@@ -22,6 +22,12 @@ public interface IRealtime
 {
     Task PublishAsync(Recipient recipient, string eventName, object data, CancellationToken ct = default);
 
+    /// <summary>
+    /// The same event to many recipients at once (a pairing offered to every available mitra):
+    /// serialised once and sent in one batch, so fan-out costs one round trip, not one per recipient.
+    /// </summary>
+    Task PublishToAllAsync(IEnumerable<Recipient> recipients, string eventName, object data, CancellationToken ct = default);
+
     /// <summary>Ends every open stream of the recipient, after what was published before this call.</summary>
     Task CloseStreamsAsync(Recipient recipient, CancellationToken ct = default);
 }

@@ -14,7 +14,7 @@ namespace HaloBestie.Infrastructure.Realtime;
 /// read the stream after the last id they sent, so an event is delivered once and in order,
 /// whichever instance published it and however many wake-ups arrive.
 /// </summary>
-public sealed class ValkeyRealtime(IDatabase db, IConnectionMultiplexer valkey, IOptions<JsonOptions> json) : IRealtime
+public sealed class ValkeyRealtime(IConnectionMultiplexer valkey, ValkeyKeys keys, IOptions<JsonOptions> json) : IRealtime
 {
     /// <summary>Events kept per recipient: far more than 5 minutes' worth for any mitra or client.</summary>
     public const int MaxKeptEvents = 2000;
@@ -27,14 +27,29 @@ public sealed class ValkeyRealtime(IDatabase db, IConnectionMultiplexer valkey, 
 
     public static RedisChannel Channel(Recipient r) => RedisChannel.Literal($"rt:{(r.Kind == RecipientKind.Mitra ? 'm' : 'c')}:{r.Id}");
 
-    public async Task PublishAsync(Recipient recipient, string eventName, object data, CancellationToken ct = default)
+    public Task PublishAsync(Recipient recipient, string eventName, object data, CancellationToken ct = default) =>
+        PublishToAllAsync([recipient], eventName, data, ct);
+
+    public async Task PublishToAllAsync(IEnumerable<Recipient> recipients, string eventName, object data, CancellationToken ct = default)
     {
-        var key = StreamKey(recipient);
         var payload = JsonSerializer.Serialize(data, data.GetType(), json.Value.SerializerOptions);
-        await db.StreamAddAsync(key, [new NameValueEntry("type", eventName), new NameValueEntry("data", payload)],
-            maxLength: MaxKeptEvents, useApproximateMaxLength: true);
-        await db.KeyExpireAsync(key, TimeSpan.FromHours(1), CommandFlags.FireAndForget);
-        await valkey.GetSubscriber().PublishAsync(Channel(recipient), WakeMessage);
+        NameValueEntry[] entry = [new("type", eventName), new("data", payload)];
+        // One batch on the shared connection: per recipient the event is appended before the
+        // wake-up is published (commands of a batch are sent in order), and all of it leaves in
+        // one write instead of two round trips per recipient. The batch is made on the plain
+        // database, keys prefixed here: a key-prefixed batch would prefix the channels as well,
+        // on top of the multiplexer's channel prefix.
+        var batch = valkey.GetDatabase().CreateBatch();
+        var sent = new List<Task>();
+        foreach (var recipient in recipients)
+        {
+            var key = StreamKey(recipient).Prepend(keys.Prefix);
+            sent.Add(batch.StreamAddAsync(key, entry, maxLength: MaxKeptEvents, useApproximateMaxLength: true));
+            _ = batch.KeyExpireAsync(key, TimeSpan.FromHours(1), flags: CommandFlags.FireAndForget);
+            sent.Add(batch.PublishAsync(Channel(recipient), WakeMessage));
+        }
+        batch.Execute();
+        await Task.WhenAll(sent);
     }
 
     public Task CloseStreamsAsync(Recipient recipient, CancellationToken ct = default) =>

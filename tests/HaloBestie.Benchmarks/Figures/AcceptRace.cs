@@ -17,6 +17,8 @@ public static class AcceptRace
     {
         var callers = mitras.Take(sizes.AcceptCallers).ToArray();
         var rounds = new List<double>();
+        var firstAnswers = new List<double>();
+        var winnerAnswers = new List<double>();
         var winnersPerRound = new List<int>();
         for (var round = 0; round < sizes.AcceptRounds + 1; round++)
         {
@@ -51,6 +53,8 @@ public static class AcceptRace
             if (round > 0) // the first round warms the path
             {
                 rounds.Add(Stats.Ms(releasedAt, results.Max(r => r.At)));
+                firstAnswers.Add(Stats.Ms(releasedAt, results.Min(r => r.At)));
+                winnerAnswers.AddRange(winners.Select(w => Stats.Ms(releasedAt, w.At)));
                 winnersPerRound.Add(winners.Length);
             }
             if (winners.Length == 1)
@@ -64,6 +68,6 @@ public static class AcceptRace
             "—",
             "≤ 250 ms, exactly one winner",
             worst <= 250 && winnersPerRound.All(w => w == 1),
-            $"winners per round: {string.Join(" ", winnersPerRound)}; the others 409"));
+            $"winners per round: {string.Join(" ", winnersPerRound)}; the others 409; first answer median {Report.F(Stats.Median(firstAnswers), "0")} ms; the winner's answer median {Report.F(Stats.Median(winnerAnswers), "0")} ms"));
     }
 }
