@@ -1,16 +1,24 @@
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Settings;
 using Marten;
 
 namespace HaloBestie.Application.Pairing;
 
 public static class AvailableMitras
 {
-    /// <summary>Every mitra online, active and below capacity now (PRODUCT.md §2).</summary>
-    public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, CancellationToken ct)
+    /// <summary>
+    /// Every mitra online, active and below capacity now (PRODUCT.md §2). Reads only the three
+    /// figures the rule needs, not whole profiles: this runs on every pairing request, over every
+    /// online mitra.
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, CancellationToken ct, PlatformSettings? settings = null)
     {
-        var settings = await session.LoadSettingsAsync(ct);
-        var online = await session.Query<Mitra>().Where(m => m.IsOnline && m.IsActive).ToListAsync(ct);
-        return online.Where(m => m.IsAvailableUnder(settings.MaxCustomersPerMitra)).Select(m => m.Id).ToList();
+        settings ??= await session.LoadSettingsAsync(ct);
+        var online = await session.Query<Mitra>()
+            .Where(m => m.IsOnline && m.IsActive)
+            .Select(m => new { m.Id, m.ActiveSessions, m.MaxCustomersOverride })
+            .ToListAsync(ct);
+        return online.Where(m => Mitra.HasRoom(m.ActiveSessions, m.MaxCustomersOverride, settings.MaxCustomersPerMitra)).Select(m => m.Id).ToList();
     }
 }

@@ -3,6 +3,7 @@ using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Settings;
 using Marten;
 
 namespace HaloBestie.Application.Pairing;
@@ -44,11 +45,16 @@ public sealed class PairingNotifications(IRealtime realtime)
         return new MitraShown(mitra.Id, settings.Anonymity.MitraNameForClient(mitra), mitra.Bio);
     }
 
-    public async Task OfferAsync(IQuerySession session, PairingRequest request, IEnumerable<Guid> mitraIds, CancellationToken ct)
-    {
-        var data = await OfferOfAsync(session, request, ct);
-        await realtime.PublishToAllAsync(mitraIds.Select(Recipient.Mitra), Offered, data, ct);
-    }
+    public async Task OfferAsync(IQuerySession session, PairingRequest request, IEnumerable<Guid> mitraIds, CancellationToken ct) =>
+        await OfferAsync(request, await ClientShownAsync(session, request.ClientId, ct), mitraIds, ct);
+
+    /// <summary>Offers the request to the mitras when the caller already has the client and settings at hand.</summary>
+    public Task OfferAsync(PairingRequest request, Client client, PlatformSettings settings, IEnumerable<Guid> mitraIds, CancellationToken ct) =>
+        OfferAsync(request, new ClientShown(settings.Anonymity.ClientNameForMitra(client)), mitraIds, ct);
+
+    private Task OfferAsync(PairingRequest request, ClientShown client, IEnumerable<Guid> mitraIds, CancellationToken ct) =>
+        realtime.PublishToAllAsync(mitraIds.Select(Recipient.Mitra), Offered,
+            new OfferedData(request.Id, client, request.Topic, request.Note, request.ExpiresAt), ct);
 
     /// <summary>Tells every offered mitra (but <paramref name="except"/>) that the request is closed.</summary>
     public Task CloseAsync(PairingRequest request, string reason, Guid? except, CancellationToken ct) =>

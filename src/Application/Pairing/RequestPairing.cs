@@ -59,7 +59,7 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
             var now = clock.GetUtcNow();
             var requested = PairingDecisions.Request(Guid.CreateVersion7(), client.Id, topic, note, TimeSpan.FromSeconds(settings.PairingTimeoutSeconds), now);
             var request = PairingRequest.Create(requested);
-            var available = await session.AvailableMitraIdsAsync(cancellationToken);
+            var available = await session.AvailableMitraIdsAsync(cancellationToken, settings);
             var offered = PairingDecisions.Offer(request, available, now);
             session.Events.StartStream<PairingRequest>(request.Id, [requested, .. offered]);
             try
@@ -75,7 +75,7 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
             }
 
             if (offered.Count > 0)
-                await notify.OfferAsync(session, request, available, cancellationToken);
+                await notify.OfferAsync(request, client, settings, available, cancellationToken);
             return new Result(request.Id, request.Status, request.ExpiresAt);
         }
 

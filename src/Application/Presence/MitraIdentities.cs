@@ -16,6 +16,9 @@ public sealed class MitraIdentities
     private const int MaxEntries = 100_000;
     private readonly ConcurrentDictionary<string, Guid> _byUid = new(StringComparer.Ordinal);
 
+    /// <summary>The mitra id of a Firebase UID already seen by this instance; no I/O.</summary>
+    public bool TryGetKnown(string uid, out Guid mitraId) => _byUid.TryGetValue(uid, out mitraId);
+
     public async ValueTask<Guid> MitraIdOfAsync(IFirebaseCaller caller, IQuerySession session, CancellationToken ct)
     {
         var uid = caller.Uid;

@@ -15,15 +15,21 @@ namespace HaloBestie.Application.Presence;
 /// </summary>
 public sealed record RecordHeartbeat : ICommand
 {
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, MitraIdentities identities, IPresenceStore presence, TimeProvider clock)
+    public sealed class Handler(IDocumentStore store, IFirebaseCaller caller, MitraIdentities identities, IPresenceStore presence, TimeProvider clock)
         : ICommandHandler<RecordHeartbeat>
     {
         public async ValueTask<Unit> Handle(RecordHeartbeat command, CancellationToken cancellationToken)
         {
-            var mitraId = await identities.MitraIdOfAsync(caller, session, cancellationToken);
+            // The common case touches nothing but Valkey: no PostgreSQL session is even created.
+            if (!identities.TryGetKnown(caller.Uid, out var mitraId))
+            {
+                await using var lookup = store.QuerySession();
+                mitraId = await identities.MitraIdOfAsync(caller, lookup, cancellationToken);
+            }
             if (await presence.HeartbeatAsync(mitraId, clock.GetUtcNow()))
                 return Unit.Value;
 
+            await using var session = store.QuerySession();
             var mitra = await session.RequireMitraAsync(caller, cancellationToken);
             if (mitra.IsOnline && (await presence.RestoreMissingAsync([mitra.Id], clock.GetUtcNow())).Count == 1)
                 return Unit.Value;

@@ -46,7 +46,11 @@ public sealed record Mitra(
     public Mitra Apply(MitraSessionEnded e) => this with { ActiveSessions = Math.Max(0, ActiveSessions - 1) };
 
     /// <summary>PRODUCT.md §2: online, active and below capacity.</summary>
-    public bool IsAvailableUnder(int maxCustomersPerMitra) => IsOnline && IsActive && ActiveSessions < CapacityUnder(maxCustomersPerMitra);
+    public bool IsAvailableUnder(int maxCustomersPerMitra) => IsOnline && IsActive && HasRoom(ActiveSessions, MaxCustomersOverride, maxCustomersPerMitra);
+
+    /// <summary>Below capacity: the rule of <see cref="IsAvailableUnder"/> on the two figures it needs (for queries that read only those).</summary>
+    public static bool HasRoom(int activeSessions, int? maxCustomersOverride, int maxCustomersPerMitra) =>
+        activeSessions < (maxCustomersOverride ?? maxCustomersPerMitra);
 
     public Mitra Apply(MitraActivated e) => this with { IsActive = true, UpdatedAt = e.At };
 

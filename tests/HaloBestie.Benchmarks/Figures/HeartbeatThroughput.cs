@@ -20,11 +20,15 @@ public static class HeartbeatThroughput
         await Wrk.RunAsync(url + "/bench/trivial", "POST", tokens, TimeSpan.FromSeconds(1), sizes.WrkConnections, threads, system.WorkDir);
         await Wrk.RunAsync(url + "/api/mitra/heartbeat", "POST", tokens, TimeSpan.FromSeconds(1), sizes.WrkConnections, threads, system.WorkDir);
 
+        var valkeyPid = await system.ValkeyPidAsync();
         Wrk.Result? bestTrivial = null, bestHeartbeat = null;
+        (double Host, double Valkey) trivialCpu = default, heartbeatCpu = default;
         for (var round = 0; round < 2; round++)
         {
-            var trivial = await Wrk.RunAsync(url + "/bench/trivial", "POST", tokens, sizes.HeartbeatDuration, sizes.WrkConnections, threads, system.WorkDir);
-            var heartbeat = await Wrk.RunAsync(url + "/api/mitra/heartbeat", "POST", tokens, sizes.HeartbeatDuration, sizes.WrkConnections, threads, system.WorkDir);
+            var (trivial, tCpu) = await MeasuredAsync(system, valkeyPid, () => Wrk.RunAsync(url + "/bench/trivial", "POST", tokens, sizes.HeartbeatDuration, sizes.WrkConnections, threads, system.WorkDir));
+            var (heartbeat, hCpu) = await MeasuredAsync(system, valkeyPid, () => Wrk.RunAsync(url + "/api/mitra/heartbeat", "POST", tokens, sizes.HeartbeatDuration, sizes.WrkConnections, threads, system.WorkDir));
+            if (bestTrivial is null || trivial.RequestsPerSecond > bestTrivial.RequestsPerSecond) trivialCpu = tCpu;
+            if (bestHeartbeat is null || heartbeat.RequestsPerSecond > bestHeartbeat.RequestsPerSecond) heartbeatCpu = hCpu;
             if (trivial.Non2xx + heartbeat.Non2xx > 0)
                 throw new InvalidOperationException($"Refused requests during the run:\n{trivial.Output}\n{heartbeat.Output}");
             if (bestTrivial is null || trivial.RequestsPerSecond > bestTrivial.RequestsPerSecond) bestTrivial = trivial;
@@ -38,6 +42,18 @@ public static class HeartbeatThroughput
             $"{Report.F(bestTrivial.RequestsPerSecond, "0")}/s (trivial authenticated endpoint)",
             "≥ 10000/s and ≥ 0.6× baseline",
             bestHeartbeat.RequestsPerSecond >= 10_000 && ratio >= 0.6,
-            $"ratio {Report.F(ratio, "0.00")}; wrk -t{threads} -c{sizes.WrkConnections} -d{sizes.HeartbeatDuration.TotalSeconds}s, every answer 204"));
+            $"ratio {Report.F(ratio, "0.00")}; wrk -t{threads} -c{sizes.WrkConnections} -d{sizes.HeartbeatDuration.TotalSeconds}s, every answer 204; " +
+            $"CPU per request: host {Report.F(heartbeatCpu.Host, "0")} µs vs {Report.F(trivialCpu.Host, "0")} µs, Valkey {Report.F(heartbeatCpu.Valkey, "0")} µs vs {Report.F(trivialCpu.Valkey, "0")} µs"));
+    }
+
+    /// <summary>The run, and the CPU the public host and Valkey spent per request during it, in µs.</summary>
+    private static async Task<(Wrk.Result Result, (double Host, double Valkey) Cpu)> MeasuredAsync(BenchSystem system, int valkeyPid, Func<Task<Wrk.Result>> run)
+    {
+        var host0 = HostProcess.CpuTime(system.Public!.Pid);
+        var valkey0 = HostProcess.CpuTime(valkeyPid);
+        var result = await run();
+        var host = (HostProcess.CpuTime(system.Public.Pid) - host0).TotalMicroseconds / result.Requests;
+        var valkey = (HostProcess.CpuTime(valkeyPid) - valkey0).TotalMicroseconds / result.Requests;
+        return (result, (host, valkey));
     }
 }

@@ -132,6 +132,16 @@ public sealed class BenchSystem : IAsyncDisposable
         return http;
     }
 
+    /// <summary>The Valkey server's process id (from INFO), to read its CPU time.</summary>
+    public async Task<int> ValkeyPidAsync()
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(Valkey);
+        options.AllowAdmin = true; // INFO
+        await using var valkey = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+        var info = await valkey.GetServer(valkey.GetEndPoints()[0]).InfoAsync("server");
+        return int.Parse(info.SelectMany(g => g).First(p => p.Key == "process_id").Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public Pub.PublicApiClient PublicAs(string token) => new(Http(Public!.BaseUrl, token));
 
     /// <summary>Registers, signs in and puts online <paramref name="count"/> mitras, a few at a time.</summary>

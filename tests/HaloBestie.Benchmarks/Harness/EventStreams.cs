@@ -7,13 +7,15 @@ namespace HaloBestie.Benchmarks.Harness;
 
 /// <summary>
 /// Many open <c>GET /api/mitra/events</c> streams, each read line by line as a mobile app would;
-/// every <c>pairing.offered</c> is recorded with the moment it arrived (Stopwatch timestamp).
+/// every <c>pairing.offered</c> and <c>pairing.closed</c> is recorded with the moment it arrived
+/// (Stopwatch timestamp).
 /// </summary>
 public sealed class EventStreams : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _readers = [];
     private readonly ConcurrentDictionary<Guid, ConcurrentBag<long>> _offered = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentBag<long>> _closed = new();
     private int _connected;
 
     public int Connected => Volatile.Read(ref _connected);
@@ -45,10 +47,15 @@ public sealed class EventStreams : IAsyncDisposable
     public IReadOnlyCollection<long> OfferedAt(Guid requestId) =>
         _offered.TryGetValue(requestId, out var bag) ? bag : [];
 
-    public async Task<bool> WaitForOffersAsync(Guid requestId, int streams, TimeSpan timeout)
+    public Task<bool> WaitForOffersAsync(Guid requestId, int streams, TimeSpan timeout) => WaitForAsync(_offered, requestId, streams, timeout);
+
+    /// <summary>Until <c>pairing.closed</c> of the request has reached that many streams.</summary>
+    public Task<bool> WaitForClosedAsync(Guid requestId, int streams, TimeSpan timeout) => WaitForAsync(_closed, requestId, streams, timeout);
+
+    private static async Task<bool> WaitForAsync(ConcurrentDictionary<Guid, ConcurrentBag<long>> events, Guid requestId, int streams, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (OfferedAt(requestId).Count < streams)
+        while ((events.TryGetValue(requestId, out var bag) ? bag.Count : 0) < streams)
         {
             if (Stopwatch.GetTimestamp() > deadline)
                 return false;
@@ -76,12 +83,12 @@ public sealed class EventStreams : IAsyncDisposable
                 {
                     eventName = line[7..];
                 }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName == "pairing.offered")
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName is "pairing.offered" or "pairing.closed")
                 {
                     var at = Stopwatch.GetTimestamp();
                     using var data = JsonDocument.Parse(line[6..]);
                     var id = data.RootElement.GetProperty("requestId").GetGuid();
-                    _offered.GetOrAdd(id, _ => []).Add(at);
+                    (eventName == "pairing.offered" ? _offered : _closed).GetOrAdd(id, _ => []).Add(at);
                 }
                 else if (line.Length == 0)
                 {

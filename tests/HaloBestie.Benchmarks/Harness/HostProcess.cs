@@ -94,6 +94,15 @@ public sealed partial class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>CPU time (user + system) a process has used so far, read from /proc (any process, not only ours).</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+    }
+
     /// <summary>Resident set size now and at its peak (VmRSS, VmHWM of /proc/pid/status), in bytes.</summary>
     public (long Current, long Peak) Memory()
     {
