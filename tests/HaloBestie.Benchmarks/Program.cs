@@ -46,7 +46,7 @@ public static class Program
     public static async Task<Report> RunAsync(Sizes sizes, IReadOnlyCollection<string> only, string workDir)
     {
         var report = new Report();
-        await using var system = await BenchSystem.PrepareAsync(workDir);
+        await using var system = await BenchSystem.PrepareAsync(workDir, publish: !sizes.IsTiny);
 
         // Cold starts first, on a quiet machine.
         if (only.Contains("startup"))

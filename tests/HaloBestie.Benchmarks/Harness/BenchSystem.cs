@@ -50,6 +50,11 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public string Schema => "bench_" + _suffix;
 
+    /// <summary>The programs run: published ReadyToRun for linux-x64 as in production, or (tiny runs) the build outputs.</summary>
+    public string PublicDll { get; private set; } = Repo.PublicHostDll;
+
+    public string InternalDll { get; private set; } = Repo.InternalHostDll;
+
     public HostProcess? Public { get; private set; }
 
     public HostProcess? Internal { get; private set; }
@@ -59,14 +64,36 @@ public sealed class BenchSystem : IAsyncDisposable
     /// <summary>The admin's bearer token, for calls made outside the generated client.</summary>
     public string AdminToken { get; private set; } = null!;
 
-    public static async Task<BenchSystem> PrepareAsync(string workDir)
+    public static async Task<BenchSystem> PrepareAsync(string workDir, bool publish)
     {
         Directory.CreateDirectory(workDir);
         var system = new BenchSystem(await KeyServer.StartAsync(), workDir);
-        await using var schema = HostProcess.Start(Repo.InternalHostDll, system.Environment(), Path.Combine(workDir, "apply-schema.log"), "apply-schema");
+        if (publish)
+        {
+            system.PublicDll = await PublishAsync("src/Api.Public", "HaloBestie.Api.Public", workDir);
+            system.InternalDll = await PublishAsync("src/Api.Internal", "HaloBestie.Api.Internal", workDir);
+        }
+        await using var schema = HostProcess.Start(system.InternalDll, system.Environment(), Path.Combine(workDir, "apply-schema.log"), "apply-schema");
         if (await schema.WaitForExitAsync(TimeSpan.FromMinutes(2)) != 0)
             throw new InvalidOperationException("apply-schema failed; see " + Path.Combine(workDir, "apply-schema.log"));
         return system;
+    }
+
+    /// <summary><c>dotnet publish -c Release -r linux-x64</c>: what a deployment runs (ReadyToRun, see the host projects).</summary>
+    private static async Task<string> PublishAsync(string project, string assembly, string workDir)
+    {
+        var output = Path.Combine(workDir, "publish", assembly);
+        Console.WriteLine($"[bench] publishing {project} (Release, linux-x64, ReadyToRun)");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "publish", Path.Combine(Repo.Root, project), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-nologo", "-v", "quiet" })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"dotnet publish {project} failed:\n{await stdout}{await stderr}");
+        return Path.Combine(output, assembly + ".dll");
     }
 
     /// <summary>The production settings of both hosts (docs/operations.md), pointed at this run's schema and key server.</summary>
@@ -102,8 +129,8 @@ public sealed class BenchSystem : IAsyncDisposable
     /// <summary>Starts both hosts (the public one with the trivial-endpoint probe) and signs the admin in.</summary>
     public async Task StartHostsAsync()
     {
-        Internal = HostProcess.Start(Repo.InternalHostDll, Environment(), Path.Combine(WorkDir, "internal.log"));
-        Public = HostProcess.Start(Repo.PublicHostDll, Environment(withProbe: true), Path.Combine(WorkDir, "public.log"));
+        Internal = HostProcess.Start(InternalDll, Environment(), Path.Combine(WorkDir, "internal.log"));
+        Public = HostProcess.Start(PublicDll, Environment(withProbe: true), Path.Combine(WorkDir, "public.log"));
         await Internal.WaitReadyAsync(TimeSpan.FromSeconds(60));
         await Public.WaitReadyAsync(TimeSpan.FromSeconds(60));
 
