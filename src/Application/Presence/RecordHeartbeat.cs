@@ -22,11 +22,18 @@ public sealed record RecordHeartbeat : ICommand
         {
             var mitraId = await identities.MitraIdOfAsync(caller, session, cancellationToken);
             if (await presence.HeartbeatAsync(mitraId, clock.GetUtcNow()))
+            {
+                ProductMetrics.Heartbeat("recorded");
                 return Unit.Value;
+            }
 
             var mitra = await session.RequireMitraAsync(caller, cancellationToken);
             if (mitra.IsOnline && (await presence.RestoreMissingAsync([mitra.Id], clock.GetUtcNow())).Count == 1)
+            {
+                ProductMetrics.Heartbeat("restored");
                 return Unit.Value;
+            }
+            ProductMetrics.Heartbeat("refused");
             throw new DomainException(ProblemNames.Conflict, "The mitra is offline; go online again with PUT /api/mitra/status.");
         }
     }
