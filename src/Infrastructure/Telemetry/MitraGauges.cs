@@ -3,6 +3,7 @@ using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Application.Presence;
 using Marten;
+using Microsoft.Extensions.Hosting;
 
 namespace HaloBestie.Infrastructure.Telemetry;
 
@@ -13,6 +14,9 @@ namespace HaloBestie.Infrastructure.Telemetry;
 /// <see cref="RefreshAfter"/> however often it asks; a figure that could not be read for
 /// <see cref="DropAfter"/> is left out rather than reported stale. They are deployment-wide
 /// figures, so every instance reports the same value: aggregate them with max, not sum.
+/// Nothing is read before the host has started or once it is stopping: in Development and Test
+/// the tables are created at start-up, and a query before that would race to create them.
+/// (A meter provider collects every meter of its name in the process, other hosts' included.)
 /// </summary>
 public sealed class MitraGauges
 {
@@ -25,11 +29,14 @@ public sealed class MitraGauges
     private readonly object _gate = new();
     private Snapshot? _snapshot;
     private Task? _refreshing;
+    private volatile bool _serving;
 
-    public MitraGauges(IMeterFactory meters, IPresenceStore presence, IDocumentStore store)
+    public MitraGauges(IMeterFactory meters, IPresenceStore presence, IDocumentStore store, IHostApplicationLifetime lifetime)
     {
         _presence = presence;
         _store = store;
+        lifetime.ApplicationStarted.Register(() => _serving = true);
+        lifetime.ApplicationStopping.Register(() => _serving = false);
         var meter = meters.Create(ProductMetrics.MeterName);
         meter.CreateObservableGauge("halobestie.mitras.online", () => Read(s => s.Online), "{mitra}",
             "Mitras online now (heartbeating), deployment-wide.");
@@ -41,6 +48,8 @@ public sealed class MitraGauges
 
     private IEnumerable<Measurement<long>> Read(Func<Snapshot, long> pick)
     {
+        if (!_serving)
+            return [];
         Task? refresh = null;
         lock (_gate)
         {
