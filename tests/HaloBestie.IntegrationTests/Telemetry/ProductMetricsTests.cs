@@ -43,7 +43,13 @@ public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         // The server notices the closed stream a moment after the app closes it.
         for (var i = 0; i < 50 && !measured.Any(m => m.Instrument == "halobestie.realtime.open_streams" && m.Value == -1); i++)
             await Task.Delay(100);
-        listener.RecordObservableInstruments();
+        // The gauges refresh at most every 10 s, and another test's collector may have read them
+        // before this mitra went online: collect until the figure includes it.
+        for (var i = 0; i < 60 && !measured.Any(m => m.Instrument == "halobestie.mitras.online" && m.Value >= 1); i++)
+        {
+            listener.RecordObservableInstruments();
+            await Task.Delay(200);
+        }
 
         var all = measured.ToList();
         all.Where(m => m.Instrument == "halobestie.presence.heartbeats" && Equals(m.Tags["result"], "recorded")).Sum(m => m.Value)
@@ -54,10 +60,8 @@ public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         all.Should().Contain(m => m.Instrument == "halobestie.pairing.wait_to_match" && m.Value >= 0);
         all.Should().Contain(m => m.Instrument == "halobestie.realtime.open_streams" && m.Value == 1)
             .And.Contain(m => m.Instrument == "halobestie.realtime.open_streams" && m.Value == -1);
-        all.Should().ContainSingle(m => m.Instrument == "halobestie.mitras.online").Which.Value
-            .Should().BeGreaterThanOrEqualTo(1, "the mitra heartbeats in this fixture's Valkey prefix");
-        all.Should().ContainSingle(m => m.Instrument == "halobestie.mitras.available").Which.Value
-            .Should().BeGreaterThanOrEqualTo(0);
+        all.Should().Contain(m => m.Instrument == "halobestie.mitras.online" && m.Value >= 1, "the mitra is online in this fixture's Valkey prefix");
+        all.Should().Contain(m => m.Instrument == "halobestie.mitras.available" && m.Value >= 1, "the mitra is below its capacity of 3");
     }
 
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
