@@ -5,6 +5,7 @@ using HaloBestie.Application.Mitras;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Payments;
 using HaloBestie.Infrastructure.Persistence;
+using HaloBestie.Infrastructure.Telemetry;
 using HaloBestie.Infrastructure.Valkey;
 using HaloBestie.Infrastructure.Web;
 using Microsoft.AspNetCore.Builder;
@@ -66,6 +67,7 @@ public static class HostSetup
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:GraceSeconds", 10)));
         services.AddHaloBestieMarten(builder.Configuration, builder.Environment);
         services.AddHaloBestieValkey(builder.Configuration);
+        builder.AddHaloBestieTelemetry();
         services.AddValidatorsFromAssemblyContaining<RegisterMitra>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHaloBestieHealthChecks();
         services.AddHttpContextAccessor();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using HaloBestie.Application.Dashboard;
@@ -35,6 +36,8 @@ public static class DashboardEndpoints
                 string? last = null;
                 var quietSince = DateTime.UtcNow;
                 await Write(context, "retry: 3000\n: connected\n\n", ct);
+                // Not a span per second under a request that lasts hours (ADR 0018).
+                Activity.Current = null;
                 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
                 try
                 {

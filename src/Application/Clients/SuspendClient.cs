@@ -38,15 +38,20 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
             stream.AppendMany(events);
             var searching = await session.Query<PairingRequest>()
                 .FirstOrDefaultAsync(r => r.ClientId == client.Id && r.Status == PairingStatus.Searching, cancellationToken);
+            PairingCancelled? cancelled = null;
             if (searching is not null)
             {
                 var requestStream = await session.Events.FetchForWriting<PairingRequest>(searching.Id, cancellationToken);
-                requestStream.AppendOne(PairingDecisions.Cancel(requestStream.Aggregate!, PairingReasons.ClientSuspended, now));
+                cancelled = PairingDecisions.Cancel(requestStream.Aggregate!, PairingReasons.ClientSuspended, now);
+                requestStream.AppendOne(cancelled);
             }
             session.Audit(staff.Actor, "client.suspended", "client", client.Id, now, command.Reason.Trim());
             await session.SaveChangesAsync(cancellationToken);
             if (searching is not null)
+            {
+                ProductMetrics.PairingEnded(searching, cancelled!);
                 await notify.CloseAsync(searching, "cancelled", null, cancellationToken);
+            }
             return ClientDetails.From(events.OfType<ClientSuspended>().Aggregate(client, (c, e) => c.Apply(e)));
         }
     }

@@ -70,15 +70,18 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 {
                     // Spent since the request was made: the request closes; nobody gets a session.
                     // (Or a concurrent accept just won and spent it: then the retry answers already-taken.)
-                    requestStream.AppendOne(PairingDecisions.Cancel(request, PairingReasons.PaymentRequired, now));
+                    var cancelled = PairingDecisions.Cancel(request, PairingReasons.PaymentRequired, now);
+                    requestStream.AppendOne(cancelled);
                     try
                     {
                         await session.SaveChangesAsync(cancellationToken);
                     }
                     catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
                     {
+                        ProductMetrics.AcceptConflict();
                         continue;
                     }
+                    ProductMetrics.PairingEnded(request, cancelled);
                     await notify.CloseAsync(request, "cancelled", null, cancellationToken);
                     throw new DomainException(ProblemNames.RequestClosed, "The client can no longer pay for a session; the request is closed.");
                 }
@@ -95,9 +98,11 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 }
                 catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
                 {
+                    ProductMetrics.AcceptConflict();
                     continue; // someone else moved one of the streams: decide again on what is there now
                 }
 
+                ProductMetrics.PairingEnded(request, accepted);
                 await notify.MatchedAsync(session, request.Apply(accepted), mitra, sessionId, cancellationToken);
                 return new Result(sessionId);
             }

@@ -26,6 +26,7 @@ public sealed record CancelPairingRequest(Guid RequestId) : ICommand
             var cancelled = PairingDecisions.Cancel(request, PairingReasons.CancelledByClient, clock.GetUtcNow());
             stream.AppendOne(cancelled);
             await session.SaveChangesAsync(cancellationToken);
+            ProductMetrics.PairingEnded(request, cancelled);
             await notify.CloseAsync(request, "cancelled", null, cancellationToken);
             return Unit.Value;
         }

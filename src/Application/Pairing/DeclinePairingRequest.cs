@@ -41,8 +41,11 @@ public sealed record DeclinePairingRequest(Guid RequestId) : ICommand
                     continue;
                 }
 
-                if (events.OfType<PairingExpired>().Any())
+                if (events.OfType<PairingExpired>().FirstOrDefault() is { } expired)
+                {
+                    ProductMetrics.PairingEnded(request, expired);
                     await notify.ExpiredAsync(events.Aggregate(request, Apply), cancellationToken);
+                }
                 return Unit.Value;
             }
         }

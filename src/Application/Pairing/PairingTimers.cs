@@ -47,7 +47,10 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
                 continue; // another instance (or an accept) got there first
             }
             expired++;
-            await notify.ExpiredAsync(stream.Aggregate!.Apply((PairingExpired)events[0]), ct);
+            var request = stream.Aggregate!;
+            ProductMetrics.PairingEnded(request, events[0]);
+            ProductMetrics.TimerFired("pairing-expiry", request.ExpiresAt, clock.GetUtcNow());
+            await notify.ExpiredAsync(request.Apply((PairingExpired)events[0]), ct);
         }
         return expired;
     }

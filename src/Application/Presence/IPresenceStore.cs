@@ -38,4 +38,7 @@ public interface IPresenceStore
     Task<IReadOnlyList<Guid>> RestoreMissingAsync(IReadOnlyCollection<Guid> onlineInStore, DateTimeOffset now);
 
     Task<bool> IsOnlineAsync(Guid mitraId);
+
+    /// <summary>How many mitras are in the online set (one cheap count; the metrics read it).</summary>
+    Task<long> CountOnlineAsync();
 }

@@ -27,12 +27,19 @@ public sealed record RecordHeartbeat : ICommand
                 mitraId = await identities.MitraIdOfAsync(caller, lookup, cancellationToken);
             }
             if (await presence.HeartbeatAsync(mitraId, clock.GetUtcNow()))
+            {
+                ProductMetrics.Heartbeat("recorded");
                 return Unit.Value;
+            }
 
             await using var session = store.QuerySession();
             var mitra = await session.RequireMitraAsync(caller, cancellationToken);
             if (mitra.IsOnline && (await presence.RestoreMissingAsync([mitra.Id], clock.GetUtcNow())).Count == 1)
+            {
+                ProductMetrics.Heartbeat("restored");
                 return Unit.Value;
+            }
+            ProductMetrics.Heartbeat("refused");
             throw new DomainException(ProblemNames.Conflict, "The mitra is offline; go online again with PUT /api/mitra/status.");
         }
     }

@@ -89,10 +89,15 @@ public sealed class SessionLifecycle(IDocumentStore store, SessionNotifications 
             }
 
             changed++;
+            var firedAt = clock.GetUtcNow();
             if (events.OfType<SessionEndingSoon>().Any())
+            {
+                ProductMetrics.TimerFired("session-warning", current.WarnAt, firedAt);
                 await notify.EndingSoonAsync(current, ct);
+            }
             if (ended is not null)
             {
+                ProductMetrics.TimerFired("session-end", current.EndsAt, firedAt);
                 await notify.EndedAsync(current.Apply(ended), ended.EndedBy, ended.Reason, ct);
                 await pairing.OfferOpenRequestsToAsync(current.MitraId, ct);
             }

@@ -45,6 +45,8 @@ public static class MartenSetup
         services.AddMarten(options => Configure(options, schema, autoCreate ? AutoCreate.CreateOrUpdate : AutoCreate.None))
             .UseNpgsqlDataSource()
             .UseLightweightSessions();
+        services.ConfigureMarten((sp, options) => options.Logger(sp.GetRequiredService<MartenLogs>()));
+        services.AddSingleton<MartenLogs>();
         if (autoCreate)
             services.AddHostedService<SchemaOnStartup>();
         return services;

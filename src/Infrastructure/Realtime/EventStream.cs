@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
@@ -51,6 +52,9 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
             var key = ValkeyRealtime.StreamKey(recipient);
             var last = await StartAfterAsync(key, context.Request.Headers["Last-Event-ID"].ToString());
             await WriteAsync(response, "retry: 3000\n: connected\n\n", ct);
+            // A stream lives for minutes or hours: its reads are not traced one by one under the
+            // request's span (their client spans start no trace of their own, ADR 0018).
+            Activity.Current = null;
 
             while (!ct.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Common;
 using Microsoft.Extensions.Hosting;
 
 namespace HaloBestie.Infrastructure.Realtime;
@@ -20,6 +21,7 @@ public sealed class OpenStreams : IHostedService
 
     public void Opened()
     {
+        ProductMetrics.StreamOpened();
         lock (_gate)
         {
             if (_open++ == 0)
@@ -29,6 +31,7 @@ public sealed class OpenStreams : IHostedService
 
     public void Closed()
     {
+        ProductMetrics.StreamClosed();
         lock (_gate)
         {
             if (--_open == 0)

@@ -84,6 +84,8 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
 
     public async Task<bool> IsOnlineAsync(Guid mitraId) => await db.SortedSetScoreAsync(Online, mitraId.ToString()) is not null;
 
+    public Task<long> CountOnlineAsync() => db.SortedSetLengthAsync(Online);
+
     private static List<Guid> Ids(RedisResult result) =>
         result.IsNull ? [] : ((RedisResult[])result!).Select(r => Guid.Parse(r.ToString()!)).ToList();
 }

@@ -86,6 +86,17 @@ public class ProductionStartupTests
         errors.Should().Contain("ControlCenter__BootstrapAdmin__Password");
     }
 
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("all")]
+    public async Task The_public_host_refuses_a_trace_sample_ratio_outside_0_to_1(string ratio)
+    {
+        var (code, errors) = await StartAsync(typeof(Api.Public.Program), new() { ["Telemetry__TraceSampleRatio"] = ratio });
+
+        code.Should().Be(78);
+        errors.Should().StartWith("Refusing to start: Telemetry:TraceSampleRatio").And.Contain("Telemetry__TraceSampleRatio");
+    }
+
     [Fact]
     public async Task A_host_refuses_to_sell_packages_without_xendit_secrets()
     {

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using HaloBestie.Domain.Pairing;
+
+namespace HaloBestie.Application.Common;
+
+/// <summary>
+/// The product's own metrics (meter <c>HaloBestie</c>), recorded where each thing happens, after
+/// it committed. Names and tags: docs/operations.md#telemetry; alerts on them: docs/deployment.md.
+/// The gauges of mitras online and available live with their readers in Infrastructure/Telemetry.
+/// Recording costs nothing measurable while no listener is attached.
+/// </summary>
+public static class ProductMetrics
+{
+    public const string MeterName = "HaloBestie";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> PairingRequests = Meter.CreateCounter<long>(
+        "halobestie.pairing.requests", "{request}",
+        "Pairing requests that ended, by outcome (accepted, cancelled, expired) and reason.");
+
+    private static readonly Histogram<double> WaitToMatch = Meter.CreateHistogram(
+        "halobestie.pairing.wait_to_match", "s",
+        "Seconds from a pairing request to the accept that matched it.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300] });
+
+    private static readonly Counter<long> AcceptConflicts = Meter.CreateCounter<long>(
+        "halobestie.pairing.accept_conflicts", "{conflict}",
+        "Accepts that lost a write race at commit (another accept, an expiry, a cancel, or a change to the mitra or client) and decided again.");
+
+    private static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>(
+        "halobestie.presence.heartbeats", "{heartbeat}",
+        "Mitra heartbeats, by result: recorded, restored (Valkey had lost the mitra), refused (the mitra is offline).");
+
+    private static readonly UpDownCounter<long> OpenEventStreams = Meter.CreateUpDownCounter<long>(
+        "halobestie.realtime.open_streams", "{stream}",
+        "App event streams (/api/client/events, /api/mitra/events) open on this instance.");
+
+    private static readonly Histogram<double> TimerLag = Meter.CreateHistogram(
+        "halobestie.timers.lag", "s",
+        "How late a durable timer fired: from its deadline to the commit of its transition, by timer (pairing-expiry, session-warning, session-end).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60, 300] });
+
+    /// <summary>A pairing request ended with <paramref name="ended"/> (<see cref="PairingAccepted"/>, <see cref="PairingCancelled"/> or <see cref="PairingExpired"/>).</summary>
+    public static void PairingEnded(PairingRequest request, object ended)
+    {
+        switch (ended)
+        {
+            case PairingAccepted accepted:
+                PairingRequests.Add(1, new KeyValuePair<string, object?>("outcome", "accepted"));
+                WaitToMatch.Record(Math.Max(0, (accepted.At - request.RequestedAt).TotalSeconds));
+                break;
+            case PairingCancelled cancelled:
+                PairingRequests.Add(1, new("outcome", "cancelled"), new("reason", cancelled.Reason));
+                break;
+            case PairingExpired expired:
+                PairingRequests.Add(1, new("outcome", "expired"), new("reason", expired.Reason));
+                break;
+            default:
+                throw new UnreachableException($"{ended.GetType().Name} does not end a pairing request.");
+        }
+    }
+
+    public static void AcceptConflict() => AcceptConflicts.Add(1);
+
+    public static void Heartbeat(string result) => Heartbeats.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public static void StreamOpened() => OpenEventStreams.Add(1);
+
+    public static void StreamClosed() => OpenEventStreams.Add(-1);
+
+    /// <param name="timer"><c>pairing-expiry</c>, <c>session-warning</c> or <c>session-end</c>.</param>
+    public static void TimerFired(string timer, DateTimeOffset due, DateTimeOffset firedAt) =>
+        TimerLag.Record(Math.Max(0, (firedAt - due).TotalSeconds), new KeyValuePair<string, object?>("timer", timer));
+}
