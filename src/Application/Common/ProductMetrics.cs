@@ -27,7 +27,7 @@ public static class ProductMetrics
 
     private static readonly Counter<long> AcceptConflicts = Meter.CreateCounter<long>(
         "halobestie.pairing.accept_conflicts", "{conflict}",
-        "Accepts that lost a write race at commit (another accept, an expiry, a cancel, or a change to the mitra or client) and decided again.");
+        "Accepts that lost a race: waited at the gate while another accept of the same request decided, or lost a write race at commit (an expiry, a cancel, a change to the mitra or client) and decided again.");
 
     private static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>(
         "halobestie.presence.heartbeats", "{heartbeat}",

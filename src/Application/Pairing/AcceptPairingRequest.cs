@@ -43,6 +43,7 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 if (!await AcceptGate.EnterOrWaitAsync(session, command.RequestId, cancellationToken))
                 {
                     // Another accept of this request decided while we waited: read what it did.
+                    ProductMetrics.AcceptConflict();
                     var decided = await session.LoadAsync<PairingRequest>(command.RequestId, cancellationToken)
                         ?? throw new NotFoundException("Pairing request", command.RequestId);
                     PairingDecisions.Accept(decided, mitraId, Guid.Empty, clock.GetUtcNow()); // taken or closed: 409 here
