@@ -6,10 +6,12 @@ namespace HaloBestie.Benchmarks;
 /// <summary>
 /// Measures every figure of docs/performance.md against the real system and prints the table.
 ///
-///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,memory] [--out FILE]
+///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,memory] [--no-publish] [--out FILE]
 ///
 /// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
 /// all three. --tiny runs every figure at a toy size (the smoke test): its figures mean nothing.
+/// --no-publish runs the Release build outputs instead of publishing (quicker while iterating;
+/// start-up is slower without ReadyToRun).
 /// </summary>
 public static class Program
 {
@@ -33,7 +35,7 @@ public static class Program
 
         var workDir = Path.Combine(Path.GetTempPath(), "halobestie-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
         Console.WriteLine($"[bench] {(sizes.IsTiny ? "tiny (smoke)" : "full")} run of {string.Join(", ", only)}; {Environment.ProcessorCount} cores; logs in {workDir}");
-        var report = await RunAsync(sizes, only, workDir);
+        var report = await RunAsync(sizes, only, workDir, publish: !sizes.IsTiny && !args.Contains("--no-publish"));
 
         var table = report.ToMarkdown();
         Console.WriteLine();
@@ -43,10 +45,10 @@ public static class Program
         return 0;
     }
 
-    public static async Task<Report> RunAsync(Sizes sizes, IReadOnlyCollection<string> only, string workDir)
+    public static async Task<Report> RunAsync(Sizes sizes, IReadOnlyCollection<string> only, string workDir, bool publish)
     {
         var report = new Report();
-        await using var system = await BenchSystem.PrepareAsync(workDir, publish: !sizes.IsTiny);
+        await using var system = await BenchSystem.PrepareAsync(workDir, publish);
 
         // Cold starts first, on a quiet machine.
         if (only.Contains("startup"))
