@@ -2,6 +2,7 @@ using System.Text.Json;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure.Valkey;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -12,9 +13,11 @@ namespace HaloBestie.Infrastructure.Realtime;
 /// keeps its recent events in order, with ids Valkey assigns, and a pub/sub channel of the same
 /// name that only wakes up the instances serving that recipient's open streams. Readers always
 /// read the stream after the last id they sent, so an event is delivered once and in order,
-/// whichever instance published it and however many wake-ups arrive.
+/// whichever instance published it and however many wake-ups arrive. Publishing happens after
+/// the change has committed and is best effort: with Valkey down the change still stands, the
+/// event is logged as not delivered, and apps read the state from the query routes.
 /// </summary>
-public sealed class ValkeyRealtime(IConnectionMultiplexer valkey, ValkeyKeys keys, IOptions<JsonOptions> json) : IRealtime
+public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, ValkeyKeys keys, IOptions<JsonOptions> json, ILogger<ValkeyRealtime> logger) : IRealtime
 {
     /// <summary>Events kept per recipient: far more than 5 minutes' worth for any mitra or client.</summary>
     public const int MaxKeptEvents = 2000;
@@ -39,18 +42,31 @@ public sealed class ValkeyRealtime(IConnectionMultiplexer valkey, ValkeyKeys key
         // one write instead of two round trips per recipient. The batch is made on the plain
         // database, keys prefixed here: a key-prefixed batch would prefix the channels as well,
         // on top of the multiplexer's channel prefix.
-        var batch = valkey.GetDatabase().CreateBatch();
         var sent = new List<Task>();
-        foreach (var recipient in recipients)
+        try
         {
-            var key = StreamKey(recipient).Prepend(keys.Prefix);
-            sent.Add(batch.StreamAddAsync(key, entry, maxLength: MaxKeptEvents, useApproximateMaxLength: true));
-            _ = batch.KeyExpireAsync(key, TimeSpan.FromHours(1), flags: CommandFlags.FireAndForget);
-            sent.Add(batch.PublishAsync(Channel(recipient), WakeMessage));
+            var batch = valkey.GetDatabase().CreateBatch();
+            foreach (var recipient in recipients)
+            {
+                var key = StreamKey(recipient).Prepend(keys.Prefix);
+                sent.Add(batch.StreamAddAsync(key, entry, maxLength: MaxKeptEvents, useApproximateMaxLength: true));
+                _ = batch.KeyExpireAsync(key, TimeSpan.FromHours(1), flags: CommandFlags.FireAndForget);
+                sent.Add(batch.PublishAsync(Channel(recipient), WakeMessage));
+            }
+            batch.Execute();
+            await Task.WhenAll(sent);
         }
-        batch.Execute();
-        await Task.WhenAll(sent);
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            // Events are published after the change they describe has committed: failing the
+            // request now would report a failure for a change that stuck. The apps read the same
+            // state from the query routes when they reconnect (docs/realtime.md).
+            LogNotDelivered(logger, eventName, sent.Count / 2, e.Message);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventName} to {Recipients} recipient(s) not delivered, Valkey unavailable: {Reason}")]
+    private static partial void LogNotDelivered(ILogger logger, string eventName, int recipients, string reason);
 
     public Task CloseStreamsAsync(Recipient recipient, CancellationToken ct = default) =>
         valkey.GetSubscriber().PublishAsync(Channel(recipient), CloseMessage);

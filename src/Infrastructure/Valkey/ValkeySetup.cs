@@ -34,6 +34,9 @@ public static class ValkeySetup
             options.AbortOnConnectFail = false;
             options.ClientName ??= "halobestie";
             options.ChannelPrefix = RedisChannel.Literal(keys.Prefix);
+            // While Valkey is unreachable, commands fail at once (the request answers 503 with
+            // Retry-After) instead of queueing until a timeout; the multiplexer keeps reconnecting.
+            options.BacklogPolicy = BacklogPolicy.FailFast;
             return ConnectionMultiplexer.Connect(options);
         });
         services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase().WithKeyPrefix(keys.Prefix));

@@ -42,11 +42,14 @@ public class HostsFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _servers = await TestServers.Instance;
+        _servers = await ServersAsync();
         Public = Configure(new WebApplicationFactory<Api.Public.Program>());
         Internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
         await WaitForBootstrapAdminAsync();
     }
+
+    /// <summary>The PostgreSQL and Valkey the hosts use: the shared pair, unless a fixture brings its own.</summary>
+    protected virtual Task<TestServers> ServersAsync() => TestServers.Instance;
 
     /// <summary>When set, the public hosts read time from it (the sweeper included); the internal host keeps real time.</summary>
     public FakeTimeProvider? Clock { get; protected init; }
@@ -61,7 +64,7 @@ public class HostsFixture : IAsyncLifetime
         return host;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var host in _extraHosts)
             await host.DisposeAsync();

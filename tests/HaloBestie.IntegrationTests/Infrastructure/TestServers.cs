@@ -14,6 +14,9 @@ public sealed class TestServers
 {
     private static readonly Lazy<Task<TestServers>> Shared = new(StartAsync);
 
+    /// <summary>Servers given by connection strings (a fault test's own servers, say).</summary>
+    public static TestServers Of(string postgres, string valkey) => new(postgres, valkey);
+
     private TestServers(string postgres, string valkey)
     {
         Postgres = postgres;
@@ -66,7 +69,8 @@ public sealed class TestServers
         return new TestServers(postgres, valkey);
     }
 
-    private static async Task<string> Services(params string[] args)
+    /// <summary>Runs scripts/lib/services.sh with the arguments; returns what it printed.</summary>
+    public static async Task<string> Services(params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(RepositoryRoot, "scripts", "lib", "services.sh"));
