@@ -7,6 +7,7 @@ namespace HaloBestie.Benchmarks;
 /// Measures every figure of docs/performance.md against the real system and prints the table.
 ///
 ///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,memory] [--no-publish] [--out FILE]
+///   HaloBestie.Benchmarks soak [--minutes 10] [--no-publish]      (scripts/soak; issue 9's soak and consistency check)
 ///
 /// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
 /// all three. --tiny runs every figure at a toy size (the smoke test): its figures mean nothing.
@@ -19,6 +20,13 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.FirstOrDefault() == "soak")
+        {
+            var minutes = double.Parse(Option(args, "--minutes") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
+            var soakDir = Path.Combine(Path.GetTempPath(), "halobestie-soak-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+            return await Soak.SoakRun.RunAsync(TimeSpan.FromMinutes(minutes), soakDir, publish: !args.Contains("--no-publish"));
+        }
+
         var sizes = args.Contains("--tiny") ? Sizes.Tiny : Sizes.Full;
         var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? AllFigures;
         var unknown = only.Except(AllFigures).ToArray();
