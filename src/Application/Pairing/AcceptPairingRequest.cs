@@ -46,7 +46,7 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                     ProductMetrics.AcceptConflict();
                     var decided = await session.LoadAsync<PairingRequest>(command.RequestId, cancellationToken)
                         ?? throw new NotFoundException("Pairing request", command.RequestId);
-                    PairingDecisions.Accept(decided, mitraId, Guid.Empty, clock.GetUtcNow()); // taken or closed: 409 here
+                    PairingDecisions.EnsureOpen(decided, clock.GetUtcNow()); // taken or closed: 409 here
                     if (attempt >= MaxAttempts)
                         throw new DomainException(ProblemNames.Conflict, "Many mitras are accepting this request at once; try again.");
                     continue; // the other accept did not take it (its mitra was full or offline): try again

@@ -56,7 +56,8 @@ public static class PairingDecisions
             ? [new PairingExpired(request.Id, PairingReasons.Timeout, now)]
             : [];
 
-    private static void EnsureOpen(PairingRequest request, DateTimeOffset now)
+    /// <summary>Searching and not past its deadline; else 409 <c>already-taken</c> or <c>request-closed</c>.</summary>
+    public static void EnsureOpen(PairingRequest request, DateTimeOffset now)
     {
         switch (request.Status)
         {
