@@ -251,7 +251,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         var where = $"{row.Key} as {caller}: expected {expected}, got {status} {name}".TrimEnd();
         if (response.Headers.Contains("Access-Control-Allow-Origin"))
             return where + " with Access-Control-Allow-Origin (CORS is not configured on either host)";
-        if (!response.Headers.TryGetValues("X-Content-Type-Options", out var nosniff) || !nosniff.Contains("nosniff"))
+        if (!Has(response, "X-Content-Type-Options", "nosniff") || !Has(response, "X-Frame-Options", "DENY") || !Has(response, "Referrer-Policy", "no-referrer"))
             return where + " without the security headers";
         var pass = expected switch
         {
@@ -265,6 +265,9 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         };
         return pass ? null : where + (text.Length > 0 ? $": {text[..Math.Min(text.Length, 300)]}" : "");
     }
+
+    private static bool Has(HttpResponseMessage response, string header, string value) =>
+        response.Headers.TryGetValues(header, out var values) && values.Contains(value);
 
     private static async Task<HttpResponseMessage> SendAsync<T>(WebApplicationFactory<T> host, string method, string path, string? token, string? body) where T : class
     {
