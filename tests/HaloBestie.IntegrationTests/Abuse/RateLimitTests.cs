@@ -5,6 +5,10 @@ using System.Text.Json;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using HaloBestie.Infrastructure;
+using HaloBestie.Infrastructure.Web;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HaloBestie.IntegrationTests.Abuse;
 
@@ -134,6 +138,18 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
 
         (await CallbackAsync(proxy, forwardedFor: "192.0.2.51")).StatusCode.Should().Be(HttpStatusCode.Unauthorized,
             "the proxy's own address is not the partition once forwarded headers are honoured");
+    }
+
+    [Theory]
+    [InlineData("RateLimits:SignIn:PermitLimit", "0")]
+    [InlineData("RateLimits:XenditWebhook:WindowSeconds", "-5")]
+    public void A_figure_below_1_refuses_to_start(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create<string, string?>(key, value)]).Build();
+
+        var register = () => new ServiceCollection().AddHaloBestieRateLimits(configuration);
+
+        register.Should().Throw<StartupRefusedException>().WithMessage($"*{key.Replace(":", "__", StringComparison.Ordinal)}*");
     }
 
     private static async Task ShouldBeRateLimitedAsync(HttpResponseMessage response)
