@@ -62,10 +62,10 @@ public static class RateLimits
     /// <summary>The Xendit invoice webhook, per remote IP address.</summary>
     public const string XenditWebhook = "XenditWebhook";
 
-    /// <summary>The defaults of docs/operations.md#rate-limits; per instance.</summary>
     // Longer keys (a body can carry 64 KiB) are cut: they are not valid emails anyway.
     private const int MaxKeyLength = 256;
 
+    /// <summary>The defaults of docs/operations.md#rate-limits; per instance.</summary>
     public static readonly IReadOnlyDictionary<string, RateLimit> Defaults = new Dictionary<string, RateLimit>
     {
         [SignIn] = new(10, 60),
