@@ -46,6 +46,7 @@ public sealed class Program
         app.UseHaloBestieDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: limits per Firebase UID need the verified token
 
         app.MapHealthEndpoints();
         app.MapClientEndpoints();

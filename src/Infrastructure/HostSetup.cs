@@ -74,6 +74,7 @@ public static class HostSetup
         services.AddStaffServices(builder.Configuration);
         services.AddScoped<IFirebaseCaller, FirebaseCaller>();
         XenditPaymentProvider.AddXendit(services, builder.Configuration);
+        services.AddHaloBestieRateLimits(builder.Configuration);
 
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -1,5 +1,6 @@
 using HaloBestie.Application.Staff;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Internal.Endpoints;
@@ -13,8 +14,10 @@ public static class StaffAuthEndpoints
         auth.MapPost("/login", async (LogIn command, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(command, ct)))
             .WithName("LogIn")
+            .WithRateLimit(RateLimits.StaffLogin)
+            .WithRateLimitByBody<LogIn>(RateLimits.StaffLoginEmail, login => login.Email is { } email ? StaffRules.NormalizeEmail(email) : null)
             .WithSummary("Email and password → short-lived staff access token.")
-            .WithDescription("401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes.")
+            .WithDescription("401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status423Locked)

@@ -2,6 +2,7 @@ using HaloBestie.Application.Clients;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Public.Endpoints;
@@ -19,12 +20,14 @@ public static class ClientEndpoints
         client.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new StartClientSession(), ct)))
             .WithName("StartClientSession")
+            .WithRateLimit(RateLimits.SignIn)
             .WithSummary("Sign in; creates the client on first call.")
             .WithDescription("needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.");
 
         client.MapPost("/auth/register", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new RegisterClient(), ct)))
             .WithName("RegisterClient")
+            .WithRateLimit(RateLimits.SignIn)
             .WithSummary("Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).")
             .ProducesProblem(StatusCodes.Status409Conflict);
 

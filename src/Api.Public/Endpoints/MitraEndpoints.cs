@@ -3,6 +3,7 @@ using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Public.Endpoints;
@@ -20,6 +21,7 @@ public static class MitraEndpoints
         mitra.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SignInMitra(), ct)))
             .WithName("SignInMitra")
+            .WithRateLimit(RateLimits.SignIn)
             .WithSummary("Sign in with a Firebase phone token whose number is an active mitra's.")
             .WithDescription("403 not-a-mitra: the number is no mitra's, or the mitra is bound to another Firebase account. 403 mitra-inactive: the account is deactivated.");
 

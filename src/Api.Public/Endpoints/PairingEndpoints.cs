@@ -1,5 +1,6 @@
 using HaloBestie.Application.Pairing;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Public.Endpoints;
@@ -20,8 +21,9 @@ public static class PairingEndpoints
                 return TypedResults.Created($"/api/client/pairing-requests/{created.Id}", created);
             })
             .WithName("RequestPairing")
+            .WithRateLimit(RateLimits.PairingRequests)
             .WithSummary("Mulai Curhat: blast a request to every available mitra. Topic from GET /api/shared/config; note ≤ 500 characters.")
-            .WithDescription("403 registration-required (guest), suspended; 409 already-searching, already-in-session.")
+            .WithDescription("403 registration-required (guest), suspended; 409 already-searching, already-in-session; 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 

@@ -1,5 +1,6 @@
 using HaloBestie.Application.Payments;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Public.Endpoints;
@@ -52,6 +53,7 @@ public static class PaymentEndpoints
             })
             .WithTags("Shared")
             .WithName("XenditCallback")
+            .WithRateLimit(RateLimits.XenditWebhook)
             .WithSummary("Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AllowAnonymous();

@@ -42,6 +42,10 @@ public static class ProductMetrics
         "How late a durable timer fired: from its deadline to the commit of its transition, by timer (pairing-expiry, session-warning, session-end).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60, 300] });
 
+    private static readonly Counter<long> RateLimitRefusals = Meter.CreateCounter<long>(
+        "halobestie.rate_limits.refused", "{request}",
+        "Requests refused with 429 by a rate limit, by limit (SignIn, StaffLogin, StaffLoginEmail, PairingRequests, XenditWebhook).");
+
     /// <summary>A pairing request ended with <paramref name="ended"/> (<see cref="PairingAccepted"/>, <see cref="PairingCancelled"/> or <see cref="PairingExpired"/>).</summary>
     public static void PairingEnded(PairingRequest request, object ended)
     {
@@ -61,6 +65,9 @@ public static class ProductMetrics
                 throw new UnreachableException($"{ended.GetType().Name} does not end a pairing request.");
         }
     }
+
+    /// <param name="limit">The rate limit's configuration name, e.g. <c>SignIn</c>.</param>
+    public static void RateLimited(string limit) => RateLimitRefusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public static void AcceptConflict() => AcceptConflicts.Add(1);
 

@@ -12,7 +12,7 @@ public static class ProblemCatalog
     public const string MethodNotAllowed = "method-not-allowed";
     public const string PayloadTooLarge = "payload-too-large";
     public const string UnsupportedMediaType = "unsupported-media-type";
-    public const string TooManyRequests = "too-many-requests";
+    public const string RateLimited = "rate-limited";
     public const string ServiceUnavailable = "service-unavailable";
     public const string Internal = "internal";
 
@@ -40,7 +40,7 @@ public static class ProblemCatalog
         [MethodNotAllowed] = (StatusCodes.Status405MethodNotAllowed, "The method is not allowed on this route."),
         [PayloadTooLarge] = (StatusCodes.Status413PayloadTooLarge, "The request body is too large."),
         [UnsupportedMediaType] = (StatusCodes.Status415UnsupportedMediaType, "The request body must be JSON."),
-        [TooManyRequests] = (StatusCodes.Status429TooManyRequests, "Too many requests."),
+        [RateLimited] = (StatusCodes.Status429TooManyRequests, "Too many requests; retry after the seconds in Retry-After."),
         [ServiceUnavailable] = (StatusCodes.Status503ServiceUnavailable, "A backing service is unavailable; retry shortly."),
         [Application.Payments.PaymentProblems.ProviderUnavailable] = (StatusCodes.Status503ServiceUnavailable, "Payments are unavailable right now; retry shortly."),
         [Internal] = (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
@@ -57,7 +57,7 @@ public static class ProblemCatalog
         [413] = PayloadTooLarge,
         [415] = UnsupportedMediaType,
         [423] = ProblemNames.LockedOut,
-        [429] = TooManyRequests,
+        [429] = RateLimited,
         [503] = ServiceUnavailable,
     };
 

@@ -115,6 +115,15 @@ public sealed class BenchSystem : IAsyncDisposable
             ["Xendit__SecretKey"] = "xnd_development_bench",
             ["Xendit__CallbackToken"] = "bench-callback-token",
             ["Logging__LogLevel__Default"] = "Warning",
+            // The rate limits (docs/operations.md#rate-limits) would throttle the driver, not measure the
+            // hosts: it sends every request from one loopback address, polls the admin login while the
+            // bootstrap admin is created, signs in 200 mitras within seconds and sends about 100 pairing
+            // requests from one client in a few seconds. Raised far out of reach, as in the integration tests.
+            ["RateLimits__SignIn__PermitLimit"] = "1000000",
+            ["RateLimits__StaffLogin__PermitLimit"] = "1000000",
+            ["RateLimits__StaffLoginEmail__PermitLimit"] = "1000000",
+            ["RateLimits__PairingRequests__PermitLimit"] = "1000000",
+            ["RateLimits__XenditWebhook__PermitLimit"] = "1000000",
             ["DOTNET_STARTUP_HOOKS"] = null,
             ["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = null,
         };

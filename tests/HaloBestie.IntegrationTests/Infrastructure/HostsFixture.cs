@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Marten;
 using Npgsql;
 
 namespace HaloBestie.IntegrationTests.Infrastructure;
@@ -27,7 +27,7 @@ public class HostsFixture : IAsyncLifetime
 
     public const string AdminEmail = "admin@halobestie.test";
     public const string AdminPassword = "test-admin-password";
-    private const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
+    public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
 
     private readonly string _schema = "t_" + Guid.NewGuid().ToString("N")[..16];
     private TestServers _servers = null!;
@@ -50,6 +50,23 @@ public class HostsFixture : IAsyncLifetime
 
     /// <summary>The PostgreSQL and Valkey the hosts use: the shared pair, unless a fixture brings its own.</summary>
     protected virtual Task<TestServers> ServersAsync() => TestServers.Instance;
+
+    /// <summary>
+    /// Rate-limit settings of every host of the fixture. The tests sign in, log in and request
+    /// pairings many times a second from one in-process caller (one address, often one Firebase
+    /// UID), so the limits are raised far out of reach; <c>Abuse/RateLimitTests</c> lowers them.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, string> RateLimitSettings => RateLimitsOf(permitLimit: 1_000_000, windowSeconds: 1);
+
+    /// <summary>Every rate limit of the hosts (docs/operations.md#rate-limits) set to the same figures.</summary>
+    public static IReadOnlyDictionary<string, string> RateLimitsOf(int permitLimit, int windowSeconds) =>
+        HaloBestie.Infrastructure.Web.RateLimits.Defaults.Keys
+            .SelectMany(name => new[]
+            {
+                KeyValuePair.Create($"RateLimits:{name}:PermitLimit", permitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                KeyValuePair.Create($"RateLimits:{name}:WindowSeconds", windowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            })
+            .ToDictionary();
 
     /// <summary>When set, the public hosts read time from it (the sweeper included); the internal host keeps real time.</summary>
     public FakeTimeProvider? Clock { get; protected init; }
@@ -151,36 +168,43 @@ public class HostsFixture : IAsyncLifetime
     }
 
     private WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
-        factory.WithWebHostBuilder(b => b
-            .ConfigureTestServices(services =>
-            {
-                if (Clock is not null && typeof(T) == typeof(Api.Public.Program))
-                    services.AddSingleton<TimeProvider>(Clock);
-            })
-            .UseEnvironment("Test")
-            .UseSetting("ConnectionStrings:Postgres", _servers.Postgres)
-            .UseSetting("ConnectionStrings:Valkey", _servers.Valkey)
-            .UseSetting("Marten:Schema", _schema)
-            .UseSetting("Valkey:KeyPrefix", KeyPrefix)
-            .UseSetting("ControlCenter:TokenSigningKey", SigningKey)
-            .UseSetting("Firebase:ProjectId", FirebaseTokens.ProjectId)
-            .UseSetting("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
-            .UseSetting("ControlCenter:BootstrapAdmin:Email", AdminEmail)
-            .UseSetting("ControlCenter:BootstrapAdmin:Password", AdminPassword)
-            .UseSetting("Logging:LogLevel:Default", "Warning"));
+        factory.WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in RateLimitSettings)
+                b.UseSetting(key, value);
+            b.ConfigureTestServices(services =>
+                {
+                    if (Clock is not null && typeof(T) == typeof(Api.Public.Program))
+                        services.AddSingleton<TimeProvider>(Clock);
+                })
+                .UseEnvironment("Test")
+                .UseSetting("ConnectionStrings:Postgres", _servers.Postgres)
+                .UseSetting("ConnectionStrings:Valkey", _servers.Valkey)
+                .UseSetting("Marten:Schema", _schema)
+                .UseSetting("Valkey:KeyPrefix", KeyPrefix)
+                .UseSetting("ControlCenter:TokenSigningKey", SigningKey)
+                .UseSetting("Firebase:ProjectId", FirebaseTokens.ProjectId)
+                .UseSetting("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
+                .UseSetting("ControlCenter:BootstrapAdmin:Email", AdminEmail)
+                .UseSetting("ControlCenter:BootstrapAdmin:Password", AdminPassword)
+                .UseSetting("Logging:LogLevel:Default", "Warning");
+        });
 
-    // The first admin is created in the background right after start-up.
+    // The first admin is created in the background right after start-up. Looked for in the store
+    // rather than by logging in, which would spend the login rate limit while waiting.
     private async Task WaitForBootstrapAdminAsync()
     {
-        using var http = Internal.CreateClient();
+        var store = Internal.Services.GetRequiredService<IDocumentStore>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            using var response = await http.PostAsJsonAsync("/api/internal/auth/login", new { email = AdminEmail, password = AdminPassword });
-            if (response.IsSuccessStatusCode)
-                return;
+            await using (var session = store.QuerySession())
+            {
+                if (await session.Query<Domain.Staff.StaffAccount>().AnyAsync(s => s.Email == AdminEmail))
+                    return;
+            }
             if (DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"The bootstrap admin never appeared: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                throw new InvalidOperationException("The bootstrap admin never appeared.");
             await Task.Delay(100);
         }
     }

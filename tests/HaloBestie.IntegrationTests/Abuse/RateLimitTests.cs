@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using HaloBestie.Infrastructure;
+using HaloBestie.Infrastructure.Web;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HaloBestie.IntegrationTests.Abuse;
+
+/// <summary>Hosts whose every rate limit is 3 requests, refilled one per 20 minutes: the 4th request of a caller is refused.</summary>
+public sealed class RateLimitedHostsFixture : HostsFixture
+{
+    public const int Permits = 3;
+    public const int WindowSeconds = 3600;
+
+    protected override IReadOnlyDictionary<string, string> RateLimitSettings => RateLimitsOf(Permits, WindowSeconds);
+}
+
+/// <summary>
+/// Each limited route (docs/operations.md#rate-limits) refuses a caller past its limit with 429
+/// <c>rate-limited</c>, a problem body and <c>Retry-After</c> in whole seconds, and another caller
+/// is unaffected. Every test uses callers (Firebase UIDs, addresses, emails) of its own.
+/// </summary>
+public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateLimitedHostsFixture>
+{
+    // One permit every WindowSeconds / Permits: the wait a refusal announces.
+    private const int RefillSeconds = RateLimitedHostsFixture.WindowSeconds / RateLimitedHostsFixture.Permits;
+
+    [Theory]
+    [InlineData("/api/client/auth/session", "google.com")]
+    [InlineData("/api/client/auth/register", "google.com")]
+    [InlineData("/api/mitra/auth/session", "phone")]
+    public async Task Sign_in_is_limited_per_firebase_uid(string route, string provider)
+    {
+        using var http = hosts.Public.CreateClient();
+        var caller = Token(provider);
+
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await PostAsync(http, route, caller)).StatusCode.Should().NotBe(HttpStatusCode.TooManyRequests, $"request {i + 1} is within the limit");
+        await ShouldBeRateLimitedAsync(await PostAsync(http, route, caller));
+
+        (await PostAsync(http, route, Token(provider))).StatusCode.Should().NotBe(HttpStatusCode.TooManyRequests, "another Firebase UID has its own limit");
+    }
+
+    [Fact]
+    public async Task Sign_in_and_registration_share_one_limit_and_other_routes_stay_open()
+    {
+        using var http = hosts.Public.CreateClient();
+        var caller = Token("google.com");
+
+        (await PostAsync(http, "/api/client/auth/session", caller)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await PostAsync(http, "/api/client/auth/register", caller)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await PostAsync(http, "/api/client/auth/session", caller)).StatusCode.Should().Be(HttpStatusCode.OK);
+        await ShouldBeRateLimitedAsync(await PostAsync(http, "/api/client/auth/register", caller));
+
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/client/me");
+        me.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller);
+        (await http.SendAsync(me)).StatusCode.Should().Be(HttpStatusCode.OK, "only sign-in routes are limited");
+    }
+
+    [Fact]
+    public async Task Pairing_requests_are_limited_per_client()
+    {
+        using var http = hosts.Public.CreateClient();
+        var guest = Token("anonymous");
+        (await PostAsync(http, "/api/client/auth/session", guest)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // A guest is refused (403 registration-required), and every attempt counts all the same.
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await PostAsync(http, "/api/client/pairing-requests", guest, "{}")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        await ShouldBeRateLimitedAsync(await PostAsync(http, "/api/client/pairing-requests", guest, "{}"));
+
+        var other = Token("anonymous");
+        (await PostAsync(http, "/api/client/auth/session", other)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await PostAsync(http, "/api/client/pairing-requests", other, "{}")).StatusCode.Should().Be(HttpStatusCode.Forbidden, "another client has its own limit");
+    }
+
+    [Fact]
+    public async Task Staff_login_is_limited_per_address()
+    {
+        using var attacker = From(hosts.Internal, "203.0.113.10");
+        using var colleague = From(hosts.Internal, "203.0.113.11");
+
+        // A different email each time: the per-email limit is not what refuses here.
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await LogInAsync(attacker, NewEmail())).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await ShouldBeRateLimitedAsync(await LogInAsync(attacker, NewEmail()));
+
+        (await LogInAsync(colleague, NewEmail())).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "another address has its own limit");
+    }
+
+    [Fact]
+    public async Task Staff_login_is_limited_per_email_whatever_the_address()
+    {
+        var email = NewEmail();
+
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+        {
+            using var http = From(hosts.Internal, $"198.51.100.{20 + i}");
+            (await LogInAsync(http, email)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+        using var next = From(hosts.Internal, "198.51.100.30");
+        // Emails are compared trimmed and lower-cased, as the login compares them.
+        await ShouldBeRateLimitedAsync(await LogInAsync(next, "  " + email.ToUpperInvariant() + " "));
+
+        (await LogInAsync(next, NewEmail())).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "another email has its own limit");
+    }
+
+    [Fact]
+    public async Task The_xendit_webhook_is_limited_per_address()
+    {
+        using var flood = From(hosts.Public, "192.0.2.40");
+        using var xendit = From(hosts.Public, "192.0.2.41");
+
+        // No callback token is configured here: every callback answers 401, and counts.
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await CallbackAsync(flood)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await ShouldBeRateLimitedAsync(await CallbackAsync(flood));
+
+        (await CallbackAsync(xendit)).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "another address has its own limit");
+    }
+
+    [Fact]
+    public async Task Behind_a_proxy_with_forwarded_headers_enabled_each_forwarded_address_has_its_own_limit()
+    {
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true, as docs/deployment.md says to set behind the load balancer.
+        await using var behindProxy = hosts.Public.WithWebHostBuilder(b => b.UseSetting("ForwardedHeaders_Enabled", "true"));
+        using var proxy = From(behindProxy, "10.0.0.2");
+
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await CallbackAsync(proxy, forwardedFor: "192.0.2.50")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await ShouldBeRateLimitedAsync(await CallbackAsync(proxy, forwardedFor: "192.0.2.50"));
+
+        (await CallbackAsync(proxy, forwardedFor: "192.0.2.51")).StatusCode.Should().Be(HttpStatusCode.Unauthorized,
+            "the proxy's own address is not the partition once forwarded headers are honoured");
+    }
+
+    [Theory]
+    [InlineData("RateLimits:SignIn:PermitLimit", "0")]
+    [InlineData("RateLimits:XenditWebhook:WindowSeconds", "-5")]
+    public void A_figure_below_1_refuses_to_start(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create<string, string?>(key, value)]).Build();
+
+        var register = () => new ServiceCollection().AddHaloBestieRateLimits(configuration);
+
+        register.Should().Throw<StartupRefusedException>().WithMessage($"*{key.Replace(":", "__", StringComparison.Ordinal)}*");
+    }
+
+    private static async Task ShouldBeRateLimitedAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.Should().Be(HttpStatusCode.TooManyRequests, body);
+            response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+            var retryAfter = response.Headers.GetValues("Retry-After").Should().ContainSingle().Subject;
+            retryAfter.Should().MatchRegex("^[0-9]+$", "Retry-After is a whole number of seconds");
+            int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(1, RefillSeconds);
+            response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+
+            Problems.Parse(429, body).Name.Should().Be("rate-limited");
+            using var json = JsonDocument.Parse(body);
+            json.RootElement.GetProperty("status").GetInt32().Should().Be(429);
+            json.RootElement.GetProperty("title").GetString().Should().NotBeNullOrEmpty();
+            json.RootElement.GetProperty("detail").GetString().Should().Contain(retryAfter);
+            json.RootElement.TryGetProperty("traceId", out _).Should().BeTrue();
+        }
+    }
+
+    private static string Token(string provider) =>
+        FirebaseTokens.Emulator("rl-" + Guid.NewGuid().ToString("N"), provider,
+            phone: provider == "phone" ? $"+62815{Random.Shared.Next(10_000_000, 99_999_999)}" : null,
+            email: provider == "google.com" ? $"{Guid.NewGuid():N}@example.com" : null);
+
+    private static string NewEmail() => $"nobody-{Guid.NewGuid():N}@halobestie.test";
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string route, string token, string? json = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, route);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (json is not null)
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        return http.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> LogInAsync(HttpClient http, string email) =>
+        http.PostAsync("/api/internal/auth/login", new StringContent(
+            JsonSerializer.Serialize(new { email, password = "not-the-password" }), Encoding.UTF8, "application/json"));
+
+    private static Task<HttpResponseMessage> CallbackAsync(HttpClient http, string? forwardedFor = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/shared/payments/xendit/callback")
+        {
+            Content = new StringContent("{\"external_id\":\"x\",\"status\":\"PAID\"}", Encoding.UTF8, "application/json"),
+        };
+        if (forwardedFor is not null)
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return http.SendAsync(request);
+    }
+
+    // The in-process test server has no remote address of its own; give each caller one.
+    private static HttpClient From<T>(WebApplicationFactory<T> host, string address) where T : class =>
+        new(host.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Parse(address)))
+        {
+            BaseAddress = host.Server.BaseAddress,
+        };
+}
