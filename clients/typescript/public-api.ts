@@ -1470,6 +1470,13 @@ export class PublicApiClient {
             result404 = ProblemDetails.fromJS(resultData404);
             return throwException("A server side error occurred.", status, _responseText, _headers, result404);
             });
+        } else if (status === 429) {
+            return response.text().then((_responseText) => {
+            let result429: any = null;
+            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result429 = ProblemDetails.fromJS(resultData429);
+            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            });
         } else if (status === 503) {
             return response.text().then((_responseText) => {
             let result503: any = null;

@@ -31,7 +31,8 @@ public static class PaymentEndpoints
                 return TypedResults.Created($"/api/client/payments/{started.PaymentId}", started);
             })
             .WithName("StartPayment")
-            .WithSummary("Create a Xendit invoice for a package; open invoiceUrl to pay. 503 payment-provider-unavailable when Xendit cannot be reached.")
+            .WithSummary("Create a Xendit invoice for a package; open invoiceUrl to pay. 503 payment-provider-unavailable when Xendit cannot be reached; 429 rate-limited past 5 new payments in 5 minutes.")
+            .WithRateLimit(RateLimits.Payments)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -40,7 +40,7 @@ public sealed record RateLimit(int PermitLimit, int WindowSeconds)
 
 /// <summary>
 /// Rate limits on the routes a stranger can hammer (ADR 0020): sign-in, staff login, pairing
-/// requests and the Xendit webhook. Each limit is a token bucket per caller, held in the memory
+/// requests, new payments (each one creates a Xendit invoice) and the Xendit webhook. Each limit is a token bucket per caller, held in the memory
 /// of one instance, configured by <c>RateLimits:&lt;Name&gt;:PermitLimit</c> and
 /// <c>RateLimits:&lt;Name&gt;:WindowSeconds</c>. A refusal is 429 <c>rate-limited</c> with
 /// <c>Retry-After</c> in whole seconds.
@@ -59,6 +59,9 @@ public static class RateLimits
     /// <summary>New pairing requests, per Firebase UID.</summary>
     public const string PairingRequests = "PairingRequests";
 
+    /// <summary>New payments (each creates a Xendit invoice), per Firebase UID.</summary>
+    public const string Payments = "Payments";
+
     /// <summary>The Xendit invoice webhook, per remote IP address.</summary>
     public const string XenditWebhook = "XenditWebhook";
 
@@ -72,6 +75,7 @@ public static class RateLimits
         [StaffLogin] = new(20, 60),
         [StaffLoginEmail] = new(10, 300),
         [PairingRequests] = new(10, 60),
+        [Payments] = new(5, 300),
         [XenditWebhook] = new(600, 60),
     };
 
@@ -86,6 +90,7 @@ public static class RateLimits
                 context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "?");
             o.AddPolicy(SignIn, context => PerCaller(context, limits[SignIn]));
             o.AddPolicy(PairingRequests, context => PerCaller(context, limits[PairingRequests]));
+            o.AddPolicy(Payments, context => PerCaller(context, limits[Payments]));
             o.AddPolicy(StaffLogin, context => PerAddress(context, limits[StaffLogin]));
             o.AddPolicy(XenditWebhook, context => PerAddress(context, limits[XenditWebhook]));
         });

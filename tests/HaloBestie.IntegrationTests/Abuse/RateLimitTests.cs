@@ -81,6 +81,25 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
+    public async Task New_payments_are_limited_per_client()
+    {
+        using var http = hosts.Public.CreateClient();
+        var client = Token("google.com");
+        (await PostAsync(http, "/api/client/auth/session", client)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // An unknown package is refused (404), and every attempt counts all the same: no invoice
+        // flood whatever the body says.
+        var body = JsonSerializer.Serialize(new { packageId = Guid.NewGuid() });
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await PostAsync(http, "/api/client/payments", client, body)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        await ShouldBeRateLimitedAsync(await PostAsync(http, "/api/client/payments", client, body));
+
+        var other = Token("google.com");
+        (await PostAsync(http, "/api/client/auth/session", other)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await PostAsync(http, "/api/client/payments", other, body)).StatusCode.Should().Be(HttpStatusCode.NotFound, "another client has its own limit");
+    }
+
+    [Fact]
     public async Task Staff_login_is_limited_per_address()
     {
         using var attacker = From(hosts.Internal, "203.0.113.10");
