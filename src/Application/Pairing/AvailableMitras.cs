@@ -12,9 +12,12 @@ public static class AvailableMitras
     /// figures the rule needs, not whole profiles: this runs on every pairing request, over every
     /// online mitra.
     /// </summary>
-    public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, CancellationToken ct, PlatformSettings? settings = null)
+    public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, CancellationToken ct) =>
+        await session.AvailableMitraIdsAsync(await session.LoadSettingsAsync(ct), ct);
+
+    /// <summary>The same, under settings the caller has already read.</summary>
+    public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, PlatformSettings settings, CancellationToken ct)
     {
-        settings ??= await session.LoadSettingsAsync(ct);
         var online = await session.Query<Mitra>()
             .Where(m => m.IsOnline && m.IsActive)
             .Select(m => new { m.Id, m.ActiveSessions, m.MaxCustomersOverride })

@@ -59,7 +59,7 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
             var now = clock.GetUtcNow();
             var requested = PairingDecisions.Request(Guid.CreateVersion7(), client.Id, topic, note, TimeSpan.FromSeconds(settings.PairingTimeoutSeconds), now);
             var request = PairingRequest.Create(requested);
-            var available = await session.AvailableMitraIdsAsync(cancellationToken, settings);
+            var available = await session.AvailableMitraIdsAsync(settings, cancellationToken);
             var offered = PairingDecisions.Offer(request, available, now);
             session.Events.StartStream<PairingRequest>(request.Id, [requested, .. offered]);
             try

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using HaloBestie.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HaloBestie.Benchmarks.Harness;
@@ -15,7 +15,7 @@ namespace HaloBestie.Benchmarks.Harness;
 /// </summary>
 public sealed class KeyServer : IAsyncDisposable
 {
-    public const string ProjectId = "halobestie-bench";
+    public const string ProjectId = FirebaseTokens.ProjectId;
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly RsaSecurityKey _key;
     private readonly WebApplication _app;
@@ -45,26 +45,9 @@ public sealed class KeyServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A Firebase ID token valid for an hour, as Google issues them.</summary>
-    public string Token(string uid, string provider, string? phone = null, string? email = null)
-    {
-        var at = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var claims = new Dictionary<string, object>
-        {
-            ["iss"] = "https://securetoken.google.com/" + ProjectId,
-            ["aud"] = ProjectId,
-            ["sub"] = uid,
-            ["user_id"] = uid,
-            ["iat"] = at,
-            ["auth_time"] = at,
-            ["exp"] = at + 3600,
-            ["firebase"] = new Dictionary<string, object> { ["sign_in_provider"] = provider, ["identities"] = new Dictionary<string, object>() },
-        };
-        if (phone is not null) claims["phone_number"] = phone;
-        if (email is not null) claims["email"] = email;
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(
-            JsonSerializer.Serialize(claims), new SigningCredentials(_key, SecurityAlgorithms.RsaSha256));
-    }
+    /// <summary>A Firebase ID token valid for an hour, as Google issues them, signed with this server's key.</summary>
+    public string Token(string uid, string provider, string? phone = null, string? email = null) =>
+        FirebaseTokens.SignedWith(FirebaseTokens.Claims(uid, provider, phone, email), _key);
 
     public async ValueTask DisposeAsync()
     {
