@@ -21,9 +21,12 @@ public sealed record GetSessionHistory(Guid SessionId) : IQuery<IReadOnlyList<Ge
     {
         public async ValueTask<IReadOnlyList<Entry>> Handle(GetSessionHistory query, CancellationToken cancellationToken)
         {
-            var events = await session.Events.FetchStreamAsync(query.SessionId, token: cancellationToken);
-            if (events.Count == 0)
+            // Every stream shares one event table keyed by Guid: a mitra's, client's or payment's
+            // id must not open that stream here, so the session's own document is the gate.
+            if (await session.LoadAsync<Session>(query.SessionId, cancellationToken) is null)
                 throw new NotFoundException("Session", query.SessionId);
+
+            var events = await session.Events.FetchStreamAsync(query.SessionId, token: cancellationToken);
 
             session.Audit(staff.Actor, "session.history-opened", "session", query.SessionId, clock.GetUtcNow());
             await session.SaveChangesAsync(cancellationToken);

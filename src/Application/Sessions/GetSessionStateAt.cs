@@ -13,8 +13,14 @@ public sealed record GetSessionStateAt(Guid SessionId, DateTimeOffset At) : IQue
 {
     public sealed class Handler(IQuerySession session) : IQueryHandler<GetSessionStateAt, Session>
     {
-        public async ValueTask<Session> Handle(GetSessionStateAt query, CancellationToken cancellationToken) =>
-            await session.Events.AggregateStreamAsync<Session>(query.SessionId, timestamp: query.At, token: cancellationToken)
-            ?? throw new DomainException(ProblemNames.NotFound, $"Session {query.SessionId} did not exist at {query.At:O}.");
+        public async ValueTask<Session> Handle(GetSessionStateAt query, CancellationToken cancellationToken)
+        {
+            // The session's document is the gate: another kind of stream with this id is not a session.
+            if (await session.LoadAsync<Session>(query.SessionId, cancellationToken) is null)
+                throw new NotFoundException("Session", query.SessionId);
+
+            return await session.Events.AggregateStreamAsync<Session>(query.SessionId, timestamp: query.At, token: cancellationToken)
+                ?? throw new DomainException(ProblemNames.NotFound, $"Session {query.SessionId} did not exist at {query.At:O}.");
+        }
     }
 }

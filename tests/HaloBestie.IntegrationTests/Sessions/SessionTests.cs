@@ -98,6 +98,27 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task History_and_past_state_answer_404_for_the_id_of_a_stream_that_is_not_a_session()
+    {
+        var (mitra, _, mitraId) = await hosts.NewOnlineMitraAsync();
+        var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
+        var request = await client.RequestPairingAsync(new RequestPairing());
+        await mitra.AcceptPairingRequestAsync(request.Id);
+        var (staff, me) = await hosts.NewStaffAsync();
+
+        foreach (var notASession in new[] { mitraId, clientId, request.Id, Guid.NewGuid() })
+        {
+            (await ProblemOf(() => staff.GetSessionHistoryAsync(notASession)))
+                .Should().BeEquivalentTo(new { Status = 404, Name = "not-found" }, o => o.ExcludingMissingMembers());
+            (await ProblemOf(() => staff.GetSessionStateAtAsync(notASession, DateTimeOffset.UtcNow)))
+                .Should().BeEquivalentTo(new { Status = 404, Name = "not-found" }, o => o.ExcludingMissingMembers());
+        }
+
+        var audit = await staff.ListAuditEntriesAsync(me.Id, null, null, null, null);
+        audit.Items.Select(a => a.Action).Should().NotContain("session.history-opened", "nothing was opened");
+    }
+
+    [Fact]
     public async Task Reroute_refuses_an_offline_or_full_target_unless_forced_and_an_ended_session()
     {
         var (first, _, _) = await hosts.NewOnlineMitraAsync();
