@@ -121,11 +121,11 @@ namespace HaloBestie.Clients.Public
         System.Threading.Tasks.Task ReportAppLifecycleAsync(ReportAppLifecycle command, System.Threading.CancellationToken cancellationToken);
 
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<System.Collections.Generic.ICollection<PairingNotificationsOfferedData>> ListOfferedPairingRequestsAsync();
+        System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<System.Collections.Generic.ICollection<PairingNotificationsOfferedData>> ListOfferedPairingRequestsAsync(System.Threading.CancellationToken cancellationToken);
+        System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync(System.Threading.CancellationToken cancellationToken);
 
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<AcceptPairingRequestResult> AcceptPairingRequestAsync(System.Guid id);
@@ -1664,14 +1664,14 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<PairingNotificationsOfferedData>> ListOfferedPairingRequestsAsync()
+        public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync()
         {
             return ListOfferedPairingRequestsAsync(System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<PairingNotificationsOfferedData>> ListOfferedPairingRequestsAsync(System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync(System.Threading.CancellationToken cancellationToken)
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -1712,7 +1712,7 @@ namespace HaloBestie.Clients.Public
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<System.Collections.Generic.ICollection<PairingNotificationsOfferedData>>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
@@ -3616,11 +3616,11 @@ namespace HaloBestie.Clients.Public
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class PairingNotificationsOfferedData
+    public partial class ListOfferedPairingRequestsOffer
     {
 
-        [System.Text.Json.Serialization.JsonPropertyName("requestId")]
-        public System.Guid RequestId { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("client")]
         public PairingNotificationsClientShown Client { get; set; } = default!;

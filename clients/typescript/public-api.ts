@@ -749,7 +749,7 @@ export class PublicApiClient {
         return Promise.resolve<void>(null as any);
     }
 
-    listOfferedPairingRequests(): Promise<PairingNotificationsOfferedData[]> {
+    listOfferedPairingRequests(): Promise<ListOfferedPairingRequestsOffer[]> {
         let url_ = this.baseUrl + "/api/mitra/pairing-requests";
         url_ = url_.replace(/[?&]$/, "");
 
@@ -765,7 +765,7 @@ export class PublicApiClient {
         });
     }
 
-    protected processListOfferedPairingRequests(response: Response): Promise<PairingNotificationsOfferedData[]> {
+    protected processListOfferedPairingRequests(response: Response): Promise<ListOfferedPairingRequestsOffer[]> {
         const status = response.status;
         let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
         if (status === 200) {
@@ -775,7 +775,7 @@ export class PublicApiClient {
             if (Array.isArray(resultData200)) {
                 result200 = [] as any;
                 for (let item of resultData200)
-                    result200!.push(PairingNotificationsOfferedData.fromJS(item));
+                    result200!.push(ListOfferedPairingRequestsOffer.fromJS(item));
             }
             else {
                 result200 = null as any;
@@ -801,7 +801,7 @@ export class PublicApiClient {
             return throwException("An unexpected server error occurred.", status, _responseText, _headers);
             });
         }
-        return Promise.resolve<PairingNotificationsOfferedData[]>(null as any);
+        return Promise.resolve<ListOfferedPairingRequestsOffer[]>(null as any);
     }
 
     acceptPairingRequest(id: string): Promise<AcceptPairingRequestResult> {
@@ -2278,14 +2278,14 @@ export interface IReportAppLifecycle {
     state?: string;
 }
 
-export class PairingNotificationsOfferedData implements IPairingNotificationsOfferedData {
-    requestId?: string;
+export class ListOfferedPairingRequestsOffer implements IListOfferedPairingRequestsOffer {
+    id?: string;
     client?: PairingNotificationsClientShown;
     topic?: string | undefined;
     note?: string | undefined;
     expiresAt?: Date;
 
-    constructor(data?: IPairingNotificationsOfferedData) {
+    constructor(data?: IListOfferedPairingRequestsOffer) {
         if (data) {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
@@ -2296,7 +2296,7 @@ export class PairingNotificationsOfferedData implements IPairingNotificationsOff
 
     init(_data?: any) {
         if (_data) {
-            this.requestId = _data["requestId"];
+            this.id = _data["id"];
             this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : undefined as any;
             this.topic = _data["topic"];
             this.note = _data["note"];
@@ -2304,16 +2304,16 @@ export class PairingNotificationsOfferedData implements IPairingNotificationsOff
         }
     }
 
-    static fromJS(data: any): PairingNotificationsOfferedData {
+    static fromJS(data: any): ListOfferedPairingRequestsOffer {
         data = typeof data === 'object' ? data : {};
-        let result = new PairingNotificationsOfferedData();
+        let result = new ListOfferedPairingRequestsOffer();
         result.init(data);
         return result;
     }
 
     toJSON(data?: any) {
         data = typeof data === 'object' ? data : {};
-        data["requestId"] = this.requestId;
+        data["id"] = this.id;
         data["client"] = this.client ? this.client.toJSON() : undefined as any;
         data["topic"] = this.topic;
         data["note"] = this.note;
@@ -2322,8 +2322,8 @@ export class PairingNotificationsOfferedData implements IPairingNotificationsOff
     }
 }
 
-export interface IPairingNotificationsOfferedData {
-    requestId?: string;
+export interface IListOfferedPairingRequestsOffer {
+    id?: string;
     client?: PairingNotificationsClientShown;
     topic?: string | undefined;
     note?: string | undefined;

@@ -9,13 +9,17 @@ namespace HaloBestie.Application.Pairing;
 /// <summary>
 /// <c>GET /api/mitra/pairing-requests</c>: what is on offer to the caller now — searching, not
 /// expired, offered to it and not declined by it — oldest first. For an app that reconnects.
+/// Each item is API.md's <c>{id, client {alias}, topic, note, expiresAt}</c> (the
+/// <c>pairing.offered</c> event carries the same fields with the id as <c>requestId</c>).
 /// </summary>
-public sealed record ListOfferedPairingRequests : IQuery<IReadOnlyList<PairingNotifications.OfferedData>>
+public sealed record ListOfferedPairingRequests : IQuery<IReadOnlyList<ListOfferedPairingRequests.Offer>>
 {
+    public sealed record Offer(Guid Id, PairingNotifications.ClientShown Client, string? Topic, string? Note, DateTimeOffset ExpiresAt);
+
     public sealed class Handler(IQuerySession session, IFirebaseCaller caller, TimeProvider clock)
-        : IQueryHandler<ListOfferedPairingRequests, IReadOnlyList<PairingNotifications.OfferedData>>
+        : IQueryHandler<ListOfferedPairingRequests, IReadOnlyList<Offer>>
     {
-        public async ValueTask<IReadOnlyList<PairingNotifications.OfferedData>> Handle(ListOfferedPairingRequests query, CancellationToken cancellationToken)
+        public async ValueTask<IReadOnlyList<Offer>> Handle(ListOfferedPairingRequests query, CancellationToken cancellationToken)
         {
             var mitra = await session.RequireMitraAsync(caller, cancellationToken);
             var now = clock.GetUtcNow();
@@ -24,9 +28,12 @@ public sealed record ListOfferedPairingRequests : IQuery<IReadOnlyList<PairingNo
                 .OrderBy(r => r.RequestedAt)
                 .Take(100)
                 .ToListAsync(cancellationToken);
-            var offers = new List<PairingNotifications.OfferedData>();
+            var offers = new List<Offer>();
             foreach (var request in requests.Where(r => !r.DeclinedBy.Contains(mitra.Id)))
-                offers.Add(await PairingNotifications.OfferOfAsync(session, request, cancellationToken));
+            {
+                var offered = await PairingNotifications.OfferOfAsync(session, request, cancellationToken);
+                offers.Add(new Offer(offered.RequestId, offered.Client, offered.Topic, offered.Note, offered.ExpiresAt));
+            }
             return offers;
         }
     }

@@ -59,22 +59,52 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
     public async Task OfferOpenRequestsToAsync(Guid mitraId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var query = store.QuerySession();
-        var mitra = await query.LoadAsync<Mitra>(mitraId, ct);
-        var settings = await query.LoadSettingsAsync(ct);
-        if (mitra is null || !mitra.IsAvailableUnder(settings.MaxCustomersPerMitra))
-            return;
+        IReadOnlyList<Guid> open;
+        await using (var query = store.QuerySession())
+        {
+            var mitra = await query.LoadAsync<Mitra>(mitraId, ct);
+            var settings = await query.LoadSettingsAsync(ct);
+            if (mitra is null || !mitra.IsAvailableUnder(settings.MaxCustomersPerMitra))
+                return;
+            open = await query.Query<PairingRequest>()
+                .Where(r => r.Status == PairingStatus.Searching && r.ExpiresAt > now && !r.OfferedTo.Contains(mitraId))
+                .OrderBy(r => r.RequestedAt).Select(r => r.Id).Take(100).ToListAsync(ct);
+        }
+        foreach (var requestId in open)
+            await OfferAsync(requestId, [mitraId], ct);
+    }
 
-        var open = await query.Query<PairingRequest>()
-            .Where(r => r.Status == PairingStatus.Searching && r.ExpiresAt > now && !r.OfferedTo.Contains(mitraId))
-            .OrderBy(r => r.RequestedAt).Take(100).ToListAsync(ct);
-        foreach (var candidate in open)
+    /// <summary>
+    /// Run by a new request after its commit: a mitra who became available while the request was
+    /// being made looked for searching requests before this one was committed, and the request was
+    /// offered only to who was available before. Whoever is available now and was not considered
+    /// gets it. (Anyone who becomes available after this read finds the request committed.)
+    /// </summary>
+    public async Task OfferToLateComersAsync(Guid requestId, IReadOnlyCollection<Guid> considered, CancellationToken ct)
+    {
+        List<Guid> lateComers;
+        await using (var query = store.QuerySession())
+            lateComers = (await query.AvailableMitraIdsAsync(ct)).Except(considered).ToList();
+        if (lateComers.Count > 0)
+            await OfferAsync(requestId, lateComers, ct);
+    }
+
+    /// <summary>
+    /// Appends the offer to the request's stream and tells the mitras. A write conflict means the
+    /// request moved meanwhile (another offer, a decline, the accept, the expiry): decide again on
+    /// what it is now, so two mitras becoming available at once both get it.
+    /// </summary>
+    private async Task OfferAsync(Guid requestId, IReadOnlyCollection<Guid> mitraIds, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= 5; attempt++)
         {
             await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<PairingRequest>(candidate.Id, ct);
-            var events = PairingDecisions.Offer(stream.Aggregate!, [mitraId], now);
+            var stream = await session.Events.FetchForWriting<PairingRequest>(requestId, ct);
+            if (stream.Aggregate is null)
+                return;
+            var events = PairingDecisions.Offer(stream.Aggregate, mitraIds, clock.GetUtcNow());
             if (events.Count == 0)
-                continue;
+                return; // closed, expired, or already offered to them
             stream.AppendMany(events);
             try
             {
@@ -82,9 +112,10 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
             }
             catch (Exception e) when (WriteConflicts.IsConflict(e))
             {
-                continue; // the request moved on (taken, cancelled, expired or offered again)
+                continue;
             }
-            await notify.OfferAsync(session, stream.Aggregate!, [mitraId], ct);
+            await notify.OfferAsync(session, stream.Aggregate, ((PairingOffered)events[0]).MitraIds, ct);
+            return;
         }
     }
 }

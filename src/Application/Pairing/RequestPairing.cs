@@ -20,7 +20,8 @@ namespace HaloBestie.Application.Pairing;
 /// session or credit 403 <c>payment-required</c>; a client with a searching
 /// request or an active session gets 409 <c>already-searching</c> / <c>already-in-session</c>, also
 /// when it taps twice at once (the unique index on the searching client decides). The request is
-/// offered at once to every available mitra, in the same transaction that creates it.
+/// offered at once to every available mitra, in the same transaction that creates it, and after
+/// the commit to any mitra who became available meanwhile (<see cref="PairingTimers.OfferToLateComersAsync"/>).
 /// </summary>
 public sealed record RequestPairing(string? Topic, string? Note) : ICommand<RequestPairing.Result>
 {
@@ -35,7 +36,7 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
         }
     }
 
-    public sealed class Handler(IDocumentSession session, IDocumentStore store, IFirebaseCaller caller, PairingNotifications notify, TimeProvider clock)
+    public sealed class Handler(IDocumentSession session, IDocumentStore store, IFirebaseCaller caller, PairingNotifications notify, PairingTimers pairing, TimeProvider clock)
         : ICommandHandler<RequestPairing, Result>
     {
         public async ValueTask<Result> Handle(RequestPairing command, CancellationToken cancellationToken)
@@ -76,6 +77,7 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
 
             if (offered.Count > 0)
                 await notify.OfferAsync(request, client, settings, available, cancellationToken);
+            await pairing.OfferToLateComersAsync(request.Id, [.. available], cancellationToken);
             return new Result(request.Id, request.Status, request.ExpiresAt);
         }
 

@@ -1,6 +1,7 @@
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Pairing;
 using HaloBestie.Domain.Settings;
 using Marten;
 using Mediator;
@@ -9,7 +10,8 @@ namespace HaloBestie.Application.Settings;
 
 /// <summary>
 /// <c>PUT /api/internal/settings</c> (admin): replaces every setting at once. The audit entry
-/// lists each changed value as <c>name: old → new</c>.
+/// lists each changed value as <c>name: old → new</c>. Raising <c>maxCustomersPerMitra</c> makes
+/// mitras who were full available: each is offered what is still searching, as when a session ends.
 /// </summary>
 public sealed record UpdateSettings(
     int MaxCustomersPerMitra,
@@ -49,7 +51,7 @@ public sealed record UpdateSettings(
         }
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<UpdateSettings, PlatformSettings>
+    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, PairingTimers pairing, TimeProvider clock) : ICommandHandler<UpdateSettings, PlatformSettings>
     {
         public async ValueTask<PlatformSettings> Handle(UpdateSettings command, CancellationToken cancellationToken)
         {
@@ -65,6 +67,13 @@ public sealed record UpdateSettings(
             session.Store(after);
             session.Audit(staff.Actor, "settings.updated", "settings", PlatformSettings.DocumentId, clock.GetUtcNow(), string.Join("; ", changes));
             await session.SaveChangesAsync(cancellationToken);
+
+            if (after.MaxCustomersPerMitra > before.MaxCustomersPerMitra)
+            {
+                await using var query = session.DocumentStore.QuerySession();
+                foreach (var mitraId in await query.AvailableMitraIdsAsync(after, cancellationToken))
+                    await pairing.OfferOpenRequestsToAsync(mitraId, cancellationToken);
+            }
             return after;
         }
 

@@ -88,7 +88,7 @@ public static class SoakRun
             {
                 var offered = await mitra.Api.ListOfferedPairingRequestsAsync(stop);
                 if (offered.Count > 0)
-                    await mitra.Api.AcceptPairingRequestAsync(offered.ElementAt(Random.Shared.Next(offered.Count)).RequestId, stop);
+                    await mitra.Api.AcceptPairingRequestAsync(offered.ElementAt(Random.Shared.Next(offered.Count)).Id, stop);
             });
             await Task.Delay(Random.Shared.Next(200, 600), stop).ContinueWith(_ => { }, TaskScheduler.Default);
         }

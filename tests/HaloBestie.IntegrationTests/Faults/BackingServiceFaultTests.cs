@@ -45,7 +45,7 @@ public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IC
         // …sees the request made during the outage, and can take it: exactly one session.
         var offered = await mitra.ListOfferedPairingRequestsAsync();
         var request = offered.Should().ContainSingle().Subject;
-        var accepted = await mitra.AcceptPairingRequestAsync(request.RequestId);
+        var accepted = await mitra.AcceptPairingRequestAsync(request.Id);
         (await client.GetMyActiveSessionAsync()).Id.Should().Be(accepted.SessionId);
         (await mitra.ListMyActiveSessionsAsync()).Should().ContainSingle(s => s.Id == accepted.SessionId);
         mitraId.Should().NotBeEmpty();

@@ -90,7 +90,7 @@ public class NoBestieTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         await first.DeclinePairingRequestAsync(created.Id);
         (await client.GetMyPairingRequestAsync(created.Id)).Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Searching);
-        (await first.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.RequestId == created.Id);
+        (await first.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.Id == created.Id);
 
         await second.DeclinePairingRequestAsync(created.Id);
 

@@ -37,7 +37,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         offer.GetProperty("client").GetProperty("alias").GetString().Should().Be("Sari Dewi");
         offer.GetProperty("topic").GetString().Should().Be("Keluarga");
         offered.Data.Should().NotContain("@example.com").And.NotContain(clientId.ToString(), "mitras never learn the client's identity");
-        (await mitra.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.RequestId == created.Id);
+        (await mitra.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.Id == created.Id);
 
         var accepted = await mitra.AcceptPairingRequestAsync(created.Id);
 
@@ -178,7 +178,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var offered = await stream.NextAsync();
         offered!.Type.Should().Be("pairing.offered");
         offered.Data.Should().Contain(created.Id.ToString());
-        (await app.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.RequestId == created.Id);
+        (await app.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.Id == created.Id);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var (_, _, sessionId) = await MatchedAsync(mitra);
         var (waiting, _, _) = await hosts.NewRegisteredClientAsync();
         var request = await waiting.RequestPairingAsync(new RequestPairing());
-        (await mitra.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.RequestId == request.Id, "a full mitra is not offered requests");
+        (await mitra.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.Id == request.Id, "a full mitra is not offered requests");
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
 
         await mitra.EndMitraSessionAsync(sessionId, null);

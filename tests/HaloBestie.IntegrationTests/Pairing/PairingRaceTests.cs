@@ -1,0 +1,113 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using HaloBestie.Clients.Internal;
+using HaloBestie.Clients.Public;
+using HaloBestie.IntegrationTests.Infrastructure;
+using static HaloBestie.IntegrationTests.Infrastructure.Problems;
+
+namespace HaloBestie.IntegrationTests.Pairing;
+
+/// <summary>
+/// Races around offers and closing that the other pairing tests do not time: the global capacity
+/// raised, a cancel meeting an accept. Own schema: one test changes the global capacity.
+/// </summary>
+public class PairingRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    [Fact]
+    public async Task Raising_the_global_capacity_offers_waiting_requests_to_mitras_who_were_full()
+    {
+        var admin = await hosts.AdminAsync();
+        await SetMaxCustomersAsync(admin, 1);
+        try
+        {
+            var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
+            var (busy, _, _) = await hosts.NewRegisteredClientAsync();
+            await mitra.AcceptPairingRequestAsync((await busy.RequestPairingAsync(new RequestPairing())).Id);
+            var (waiting, _, _) = await hosts.NewRegisteredClientAsync();
+            var request = await waiting.RequestPairingAsync(new RequestPairing());
+            (await mitra.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.Id == request.Id, "the mitra is full");
+
+            await SetMaxCustomersAsync(admin, 2);
+
+            (await mitra.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.Id == request.Id, "raising the capacity made the mitra available");
+            (await mitra.AcceptPairingRequestAsync(request.Id)).SessionId.Should().NotBeEmpty();
+        }
+        finally
+        {
+            await SetMaxCustomersAsync(admin, 3);
+        }
+    }
+
+    [Fact]
+    public async Task A_cancel_meeting_an_accept_gets_request_closed_or_wins_and_exactly_one_of_them_happens()
+    {
+        var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
+        for (var round = 0; round < 15; round++)
+        {
+            var (client, _, _) = await hosts.NewRegisteredClientAsync();
+            var request = await client.RequestPairingAsync(new RequestPairing());
+            var start = new TaskCompletionSource();
+            var cancel = Task.Run(async () => { await start.Task; return await OutcomeOf(() => client.CancelPairingRequestAsync(request.Id)); });
+            var accept = Task.Run(async () => { await start.Task; return await OutcomeOf(() => mitra.AcceptPairingRequestAsync(request.Id)); });
+            start.SetResult();
+
+            var (cancelled, accepted) = (await cancel, await accept);
+
+            cancelled.Should().BeOneOf("ok", "request-closed");
+            accepted.Should().BeOneOf("ok", "request-closed");
+            new[] { cancelled, accepted }.Count(o => o == "ok").Should().Be(1, $"round {round}: cancel {cancelled}, accept {accepted}");
+            var state = await client.GetMyPairingRequestAsync(request.Id);
+            if (accepted == "ok")
+            {
+                state.Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Matched);
+                await client.EndMySessionAsync(state.SessionId!.Value, null);
+            }
+            else
+            {
+                state.Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Cancelled);
+                (await ProblemOf(() => client.GetMyActiveSessionAsync())).Status.Should().Be(404);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_offered_list_names_each_request_id_as_api_md_says()
+    {
+        var (_, token, _) = await hosts.NewOnlineMitraAsync();
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var request = await client.RequestPairingAsync(new RequestPairing { Note = "capek kerja" });
+        using var http = hosts.Public.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var list = JsonDocument.Parse(await http.GetStringAsync("/api/mitra/pairing-requests"));
+
+        var item = list.RootElement.EnumerateArray().Single(e => e.GetProperty("id").GetGuid() == request.Id);
+        item.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["id", "client", "topic", "note", "expiresAt"]);
+        item.GetProperty("client").GetProperty("alias").GetString().Should().NotBeNullOrEmpty();
+        item.GetProperty("note").GetString().Should().Be("capek kerja");
+    }
+
+    private static async Task<string> OutcomeOf(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return "ok";
+        }
+        catch (HaloBestie.Clients.Public.ApiException e)
+        {
+            return (await ProblemOf(() => Task.FromException(e))).Name;
+        }
+    }
+
+    private static async Task SetMaxCustomersAsync(InternalApiClient admin, int max)
+    {
+        var s = await admin.GetSettingsAsync();
+        await admin.UpdateSettingsAsync(new UpdateSettings
+        {
+            MaxCustomersPerMitra = max, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
+            HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds, HeartbeatTimeoutSeconds = s.HeartbeatTimeoutSeconds,
+            SessionDurationMinutes = s.SessionDurationMinutes, TrialSessions = s.TrialSessions, Topics = s.Topics, TimeZone = s.TimeZone, Anonymity = s.Anonymity,
+        });
+    }
+}
