@@ -28,6 +28,9 @@ public sealed record DeactivateMitra(Guid MitraId, string? Reason) : ICommand<Mi
     {
         public async ValueTask<MitraDetails> Handle(DeactivateMitra command, CancellationToken cancellationToken)
         {
+            // A presence transition too (offline, reason deactivated): under the mitra's presence lock.
+            await session.BeginTransactionAsync(cancellationToken);
+            await PresenceLock.EnterAsync(session, command.MitraId, cancellationToken);
             var stream = await session.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
             var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
             var now = clock.GetUtcNow();

@@ -30,6 +30,9 @@ public interface IPresenceStore
     /// <summary>Mitras noted as going offline before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<Guid>> StaleOfflinesAsync(DateTimeOffset before);
 
+    /// <summary>Whether the mitra's going-offline note is still there and older than <paramref name="before"/>.</summary>
+    Task<bool> IsClosingSinceAsync(Guid mitraId, DateTimeOffset before);
+
     /// <summary>
     /// Puts back mitras the stream says are online but the online set lacks (Valkey restarted
     /// empty), as if they had heartbeated now; they time out normally unless they keep

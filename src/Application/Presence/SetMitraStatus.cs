@@ -18,7 +18,7 @@ public sealed record SetMitraStatus(bool Online) : ICommand<SetMitraStatus.Resul
     /// <summary><paramref name="Since"/>: start of the current online period; null when offline.</summary>
     public sealed record Result(bool Online, DateTimeOffset? Since);
 
-    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, IPresenceStore presence, PresenceTransitions transitions, PairingTimers pairing, TimeProvider clock)
+    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, PresenceTransitions transitions, PairingTimers pairing)
         : ICommandHandler<SetMitraStatus, Result>
     {
         public async ValueTask<Result> Handle(SetMitraStatus command, CancellationToken cancellationToken)
@@ -30,18 +30,10 @@ public sealed record SetMitraStatus(bool Online) : ICommand<SetMitraStatus.Resul
                 return new Result(false, null);
             }
 
-            var now = clock.GetUtcNow();
-            var stream = await session.Events.FetchForWriting<Mitra>(mitra.Id, cancellationToken);
-            var events = MitraDecisions.GoOnline(stream.Aggregate!, now);
-            if (events.Count > 0)
-            {
-                stream.AppendMany(events);
-                await session.SaveChangesAsync(cancellationToken);
-            }
-            await presence.MarkOnlineAsync(mitra.Id, now);
+            var since = await transitions.GoOnlineAsync(mitra.Id, cancellationToken);
             // A mitra who becomes available receives what is still searching.
             await pairing.OfferOpenRequestsToAsync(mitra.Id, cancellationToken);
-            return new Result(true, stream.Aggregate!.OnlineSince ?? now);
+            return new Result(true, since);
         }
     }
 }

@@ -73,6 +73,9 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
         return members.Select(m => Guid.Parse(m.ToString())).ToList();
     }
 
+    public async Task<bool> IsClosingSinceAsync(Guid mitraId, DateTimeOffset before) =>
+        await db.SortedSetScoreAsync(Closing, mitraId.ToString()) is { } noted && noted <= before.ToUnixTimeMilliseconds();
+
     public async Task<IReadOnlyList<Guid>> RestoreMissingAsync(IReadOnlyCollection<Guid> onlineInStore, DateTimeOffset now)
     {
         if (onlineInStore.Count == 0)

@@ -1,0 +1,106 @@
+using HaloBestie.Application.Presence;
+using HaloBestie.Clients.Public;
+using HaloBestie.Domain.Mitras;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using SetMitraStatus = HaloBestie.Clients.Public.SetMitraStatus;
+
+namespace HaloBestie.IntegrationTests.Presence;
+
+/// <summary>
+/// Presence transitions of one mitra meeting halfway, each started at the same instant many
+/// times: whatever the interleaving, Valkey and the mitra's stream must agree afterwards (never
+/// "online in Valkey, offline on the stream", which answers heartbeats but is never offered
+/// anything), and the stream must alternate online/offline.
+/// </summary>
+public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
+{
+    private const int Rounds = 20;
+
+    [Fact]
+    public async Task Going_online_while_the_sweeper_takes_the_mitra_offline_leaves_valkey_and_the_stream_agreeing()
+    {
+        var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
+        for (var round = 0; round < Rounds; round++)
+        {
+            await AtOnce(
+                async () =>
+                {
+                    // What the sweeper does with a mitra whose heartbeat is too old: claim it out of
+                    // the online set (as ClaimExpiredAsync does), then record the transition.
+                    await Service<IPresenceStore>().BeginOfflineAsync(mitraId, DateTimeOffset.UtcNow);
+                    await Service<PresenceTransitions>().TakeOfflineAsync(mitraId, OfflineReasons.HeartbeatTimeout, CancellationToken.None);
+                },
+                () => app.SetMitraStatusAsync(new SetMitraStatus { Online = true }));
+
+            await ShouldAgreeAsync(app, mitraId, round);
+            await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        }
+    }
+
+    [Fact]
+    public async Task Online_and_offline_from_two_devices_at_once_leave_valkey_and_the_stream_agreeing()
+    {
+        var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
+        for (var round = 0; round < Rounds; round++)
+        {
+            await AtOnce(
+                () => app.SetMitraStatusAsync(new SetMitraStatus { Online = false }),
+                () => app.SetMitraStatusAsync(new SetMitraStatus { Online = true }));
+
+            await ShouldAgreeAsync(app, mitraId, round);
+            await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        }
+    }
+
+    [Fact]
+    public async Task Going_online_while_a_stale_offline_is_finished_records_no_false_timeout()
+    {
+        var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
+        for (var round = 0; round < Rounds; round++)
+        {
+            await app.SetMitraStatusAsync(new SetMitraStatus { Online = false });
+            // The going-offline note is now "stale" for a sweeper that looks a second ahead.
+            await AtOnce(
+                () => Service<PresenceTransitions>().FinishStaleAsync(DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None),
+                () => app.SetMitraStatusAsync(new SetMitraStatus { Online = true }));
+
+            await ShouldAgreeAsync(app, mitraId, round);
+            (await TransitionsAsync(mitraId)).OfType<MitraWentOffline>().Should().OnlyContain(e => e.Reason == OfflineReasons.Manual,
+                $"round {round}: the mitra only went offline by hand, then online again");
+            await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        }
+    }
+
+    private T Service<T>() where T : notnull => hosts.Public.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
+
+    private static async Task AtOnce(Func<Task> first, Func<Task> second)
+    {
+        var start = new TaskCompletionSource();
+        var a = Task.Run(async () => { await start.Task; await first(); });
+        var b = Task.Run(async () => { await start.Task; await second(); });
+        start.SetResult();
+        await Task.WhenAll(a, b);
+    }
+
+    private async Task<List<object>> TransitionsAsync(Guid mitraId)
+    {
+        await using var session = hosts.Public.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(mitraId)).Select(e => e.Data).Where(d => d is MitraWentOnline or MitraWentOffline).ToList();
+    }
+
+    private async Task ShouldAgreeAsync(PublicApiClient app, Guid mitraId, int round)
+    {
+        bool onStream;
+        await using (var session = hosts.Public.Services.GetRequiredService<IDocumentStore>().QuerySession())
+            onStream = (await session.LoadAsync<Mitra>(mitraId))!.IsOnline;
+        var inValkey = await Service<IPresenceStore>().IsOnlineAsync(mitraId);
+
+        inValkey.Should().Be(onStream, $"round {round}: Valkey says {(inValkey ? "online" : "offline")}, the stream {(onStream ? "online" : "offline")}");
+        (await app.GetMyMitraProfileAsync()).Online.Should().Be(onStream);
+        var transitions = await TransitionsAsync(mitraId);
+        transitions.Select(t => t is MitraWentOnline).Should().Equal(
+            Enumerable.Range(0, transitions.Count).Select(i => i % 2 == 0), $"round {round}: online and offline alternate on the stream");
+    }
+}
