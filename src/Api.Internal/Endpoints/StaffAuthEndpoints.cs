@@ -17,9 +17,10 @@ public static class StaffAuthEndpoints
             .WithRateLimit(RateLimits.StaffLogin)
             .WithRateLimitByBody<LogIn>(RateLimits.StaffLoginEmail, login => login.Email is { } email ? StaffRules.NormalizeEmail(email) : null)
             .WithSummary("Email and password → short-lived staff access token.")
-            .WithDescription("401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After).")
+            .WithDescription("401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After); 409 conflict, whatever the password, only if the account kept changing under 10 tries in a row (try again).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status423Locked)
             .AllowAnonymous();
 

@@ -12,9 +12,24 @@ namespace HaloBestie.Application.Staff;
 /// Email and password → access token. Unknown email, inactive account and wrong password all
 /// answer the same 401, after the same hashing work; a locked account answers 423 whatever the
 /// password. Failures are counted per account (see <see cref="LockoutPolicy"/>).
+/// <para>
+/// The account is written only at the version it was read at (optimistic concurrency on
+/// <see cref="StaffAccount"/>). When another login or an admin wrote it in between, the whole
+/// read-check-write starts again on the fresh copy: the lockout and the active flag are checked
+/// again, and the password is verified again only if its hash changed. So parallel attempts
+/// cannot overwrite each other's failure counts, and a login cannot undo a deactivation, a role
+/// change or a new password. After <see cref="MaxAttempts"/> conflicts the answer is 409
+/// <c>conflict</c>, whatever the password, so it tells nothing about it.
+/// </para>
 /// </summary>
 public sealed record LogIn(string Email, string Password) : ICommand<LogIn.Result>
 {
+    /// <summary>
+    /// Each conflict means another write of the account committed first. Failed attempts stop
+    /// writing once the account is locked (5 by default), so an attempt meets only a handful.
+    /// </summary>
+    public const int MaxAttempts = 10;
+
     public sealed record Result(string AccessToken, DateTimeOffset ExpiresAt, StaffView Staff);
 
     public sealed class Validator : AbstractValidator<LogIn>
@@ -26,7 +41,7 @@ public sealed record LogIn(string Email, string Password) : ICommand<LogIn.Resul
         }
     }
 
-    public sealed class Handler(IDocumentSession session, IPasswordHasher hasher, IStaffTokenIssuer tokens, LockoutPolicy lockout, TimeProvider clock)
+    public sealed class Handler(IDocumentStore store, IPasswordHasher hasher, IStaffTokenIssuer tokens, LockoutPolicy lockout, TimeProvider clock)
         : ICommandHandler<LogIn, Result>
     {
         // A valid hash of a random password: checking an unknown email against it costs what a real check costs.
@@ -35,38 +50,71 @@ public sealed record LogIn(string Email, string Password) : ICommand<LogIn.Resul
         public async ValueTask<Result> Handle(LogIn command, CancellationToken cancellationToken)
         {
             var email = StaffRules.NormalizeEmail(command.Email);
-            var staff = await session.Query<StaffAccount>().FirstOrDefaultAsync(s => s.Email == email, cancellationToken);
-            var now = clock.GetUtcNow();
 
-            if (staff is null)
+            // The slow verification, once per stored hash this call meets (a retry after a
+            // counter changed reuses it; after an admin set a new password it runs again).
+            string? verifiedHash = null;
+            var passwordMatches = false;
+            string? rehash = null;
+
+            for (var attempt = 1; ; attempt++)
             {
-                _decoyHash ??= hasher.Hash(Guid.NewGuid().ToString());
-                hasher.Verify(_decoyHash, command.Password, out _);
-                throw InvalidCredentials();
+                await using var session = store.LightweightSession();
+                var staff = await session.Query<StaffAccount>().FirstOrDefaultAsync(s => s.Email == email, cancellationToken);
+                var now = clock.GetUtcNow();
+
+                if (staff is null)
+                {
+                    _decoyHash ??= hasher.Hash(Guid.NewGuid().ToString());
+                    hasher.Verify(_decoyHash, command.Password, out _);
+                    throw InvalidCredentials();
+                }
+
+                if (staff.IsLockedOut(now))
+                    throw new DomainException(ProblemNames.LockedOut, $"Too many failed attempts. Try again after {staff.LockedUntil:O}.");
+
+                if (verifiedHash != staff.PasswordHash)
+                {
+                    passwordMatches = hasher.Verify(staff.PasswordHash, command.Password, out rehash);
+                    verifiedHash = staff.PasswordHash;
+                }
+
+                if (!passwordMatches || !staff.IsActive)
+                {
+                    var failed = staff.AfterFailedLogin(lockout, now);
+                    session.Store(failed);
+                    if (failed.IsLockedOut(now))
+                        session.Audit(new StaffActor(staff.Id, staff.Email, staff.Role), "staff.locked-out", "staff", staff.Id, now);
+                    if (!await TrySaveAsync(session, attempt, cancellationToken))
+                        continue;
+                    throw InvalidCredentials();
+                }
+
+                var signedIn = staff.AfterSuccessfulLogin() with { PasswordHash = rehash ?? staff.PasswordHash };
+                if (signedIn != staff)
+                {
+                    session.Store(signedIn);
+                    if (!await TrySaveAsync(session, attempt, cancellationToken))
+                        continue;
+                }
+
+                var token = tokens.Issue(signedIn);
+                return new Result(token.AccessToken, token.ExpiresAt, StaffView.From(signedIn));
             }
+        }
 
-            if (staff.IsLockedOut(now))
-                throw new DomainException(ProblemNames.LockedOut, $"Too many failed attempts. Try again after {staff.LockedUntil:O}.");
-
-            if (!hasher.Verify(staff.PasswordHash, command.Password, out var rehash) || !staff.IsActive)
+        /// <summary>False: another writer changed the account since it was read; read it again. The last attempt lets the conflict through (409).</summary>
+        private static async Task<bool> TrySaveAsync(IDocumentSession session, int attempt, CancellationToken cancellationToken)
+        {
+            try
             {
-                var failed = staff.AfterFailedLogin(lockout, now);
-                session.Store(failed);
-                if (failed.IsLockedOut(now))
-                    session.Audit(new StaffActor(staff.Id, staff.Email, staff.Role), "staff.locked-out", "staff", staff.Id, now);
                 await session.SaveChangesAsync(cancellationToken);
-                throw InvalidCredentials();
+                return true;
             }
-
-            var signedIn = staff.AfterSuccessfulLogin() with { PasswordHash = rehash ?? staff.PasswordHash };
-            if (signedIn != staff)
+            catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
             {
-                session.Store(signedIn);
-                await session.SaveChangesAsync(cancellationToken);
+                return false;
             }
-
-            var token = tokens.Issue(signedIn);
-            return new Result(token.AccessToken, token.ExpiresAt, StaffView.From(signedIn));
         }
 
         private static DomainException InvalidCredentials() =>

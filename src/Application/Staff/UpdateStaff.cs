@@ -11,10 +11,20 @@ namespace HaloBestie.Application.Staff;
 /// <summary>
 /// Name, role, active flag, and optionally a new password (which also lifts a lockout).
 /// The last active admin cannot be demoted or deactivated: the control center would be left
-/// without anyone able to manage staff or settings.
+/// without anyone able to manage staff or settings. Changes pass <see cref="StaffGate"/> one at a
+/// time, so that rule holds when admins change each other at the same moment.
+/// <para>
+/// A login may write the same account meanwhile (a failure count, a lockout, a rehash): the
+/// version check then refuses our write, and the change is applied again to the fresh copy. The
+/// admin said what the name, role and active flag must be, and a login does not touch them; a
+/// 409 would only make the control center ask the admin to send the same form again. After
+/// <see cref="MaxAttempts"/> conflicts the answer is 409 <c>conflict</c>.
+/// </para>
 /// </summary>
 public sealed record UpdateStaff(Guid StaffId, string Name, StaffRole Role, bool IsActive, string? Password) : ICommand<StaffView>
 {
+    public const int MaxAttempts = 5;
+
     public sealed record Body(string Name, StaffRole Role, bool IsActive, string? Password)
     {
         public UpdateStaff For(Guid staffId) => new(staffId, Name, Role, IsActive, Password);
@@ -30,28 +40,45 @@ public sealed record UpdateStaff(Guid StaffId, string Name, StaffRole Role, bool
         }
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff current, IPasswordHasher hasher, TimeProvider clock)
+    public sealed class Handler(IDocumentStore store, ICurrentStaff current, IPasswordHasher hasher, TimeProvider clock)
         : ICommandHandler<UpdateStaff, StaffView>
     {
         public async ValueTask<StaffView> Handle(UpdateStaff command, CancellationToken cancellationToken)
         {
-            var staff = await session.LoadAsync<StaffAccount>(command.StaffId, cancellationToken)
-                ?? throw new NotFoundException("Staff", command.StaffId);
+            // The slow hash once, before the gate: nobody waits for it.
+            var newHash = command.Password is null ? null : hasher.Hash(command.Password);
 
-            var losesAdmin = staff is { Role: StaffRole.Admin, IsActive: true } && (command.Role != StaffRole.Admin || !command.IsActive);
-            if (losesAdmin && await session.Query<StaffAccount>().CountAsync(s => s.Role == StaffRole.Admin && s.IsActive, cancellationToken) <= 1)
-                throw new DomainException(ProblemNames.Conflict, "This is the last active admin; make another admin first.");
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var session = store.LightweightSession();
+                await session.BeginTransactionAsync(cancellationToken);
+                await StaffGate.EnterAsync(session, cancellationToken);
 
-            var updated = staff with { Name = command.Name.Trim(), Role = command.Role, IsActive = command.IsActive };
-            if (command.Password is not null)
-                updated = updated.AfterSuccessfulLogin() with { PasswordHash = hasher.Hash(command.Password) };
+                var staff = await session.LoadAsync<StaffAccount>(command.StaffId, cancellationToken)
+                    ?? throw new NotFoundException("Staff", command.StaffId);
 
-            var now = clock.GetUtcNow();
-            session.Store(updated);
-            session.Audit(current.Actor, "staff.updated", "staff", staff.Id, now,
-                $"role={updated.Role}; active={updated.IsActive}; passwordChanged={command.Password is not null}");
-            await session.SaveChangesAsync(cancellationToken);
-            return StaffView.From(updated);
+                var losesAdmin = staff is { Role: StaffRole.Admin, IsActive: true } && (command.Role != StaffRole.Admin || !command.IsActive);
+                if (losesAdmin && await session.Query<StaffAccount>().CountAsync(s => s.Role == StaffRole.Admin && s.IsActive, cancellationToken) <= 1)
+                    throw new DomainException(ProblemNames.Conflict, "This is the last active admin; make another admin first.");
+
+                var updated = staff with { Name = command.Name.Trim(), Role = command.Role, IsActive = command.IsActive };
+                if (newHash is not null)
+                    updated = updated.AfterSuccessfulLogin() with { PasswordHash = newHash };
+
+                var now = clock.GetUtcNow();
+                session.Store(updated);
+                session.Audit(current.Actor, "staff.updated", "staff", staff.Id, now,
+                    $"role={updated.Role}; active={updated.IsActive}; passwordChanged={command.Password is not null}");
+                try
+                {
+                    await session.SaveChangesAsync(cancellationToken);
+                }
+                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
+                {
+                    continue; // a login wrote the account since we read it: apply the change to the fresh copy
+                }
+                return StaffView.From(updated);
+            }
         }
     }
 }

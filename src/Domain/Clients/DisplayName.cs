@@ -6,8 +6,11 @@ namespace HaloBestie.Domain.Clients;
 /// <summary>
 /// The nickname rules of PRODUCT.md §1: 3–30 characters counted as a reader counts them (text
 /// elements, so "é" written with a combining accent is one), letters and digits of any script,
-/// spaces and <c>. _ -</c>; trimmed of Unicode white space, inner runs of spaces collapsed to one,
-/// stored in Unicode normal form C. No control characters, symbols or emoji.
+/// spaces and <c>. _ -</c>; trimmed of spaces, inner runs of spaces collapsed to one, stored in
+/// Unicode normal form C. A space is any space separator (Unicode category Zs: the ASCII space,
+/// no-break space, em space…). No control characters (category Cc: tab, line feed, carriage
+/// return, NUL, U+0085…), line or paragraph separators, symbols or emoji: they are refused, not
+/// turned into spaces.
 /// </summary>
 public static class DisplayName
 {
@@ -40,10 +43,15 @@ public static class DisplayName
         }
 
         var builder = new StringBuilder(text.Length);
-        var lastWasSpace = true; // drops leading white space
+        var lastWasSpace = true; // drops leading spaces
         foreach (var rune in text.EnumerateRunes())
         {
-            if (Rune.IsWhiteSpace(rune))
+            if (Rune.IsControl(rune))
+            {
+                error = "A display name may not contain control characters (tab, line break…).";
+                return false;
+            }
+            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator)
             {
                 if (!lastWasSpace)
                     builder.Append(' ');

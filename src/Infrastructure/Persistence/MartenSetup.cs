@@ -101,7 +101,10 @@ public static class MartenSetup
             .Index(s => s.StartedAt)
             .Index(s => s.EndedAt!);
 
+        // Logins (failure counts, lockouts, rehashes) and admins (deactivation, role, password)
+        // write the same account: each write must be of the version it read (ADR 0012).
         options.Schema.For<StaffAccount>()
+            .UseOptimisticConcurrency(true)
             .UniqueIndex(UniqueIndexType.Computed, "uq_staff_email", s => s.Email);
 
         options.Schema.For<AuditEntry>()

@@ -60,7 +60,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     public static TheoryData<string> InvalidNames =>
-        ["", "   ", "ab", " a\u00a0 ", new string('x', 31), "Budi\u0007", "Tab\tbed\u0000", "Smile 😊", "<script>", "Ana@home"];
+        ["", "   ", "ab", " a\u00a0 ", new string('x', 31), "Budi\u0007", "Tab\tbed\u0000", "Tab\tbed", "New\nline", "Budi\r\nSantoso", "Smile 😊", "<script>", "Ana@home"];
 
     [Theory]
     [MemberData(nameof(InvalidNames))]
@@ -79,6 +79,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Theory]
     [InlineData("Putri Ayu", "Putri Ayu")]
     [InlineData("  Budi_123  ", "Budi_123")]
+    [InlineData("Putri\u00a0\u2003Ayu", "Putri Ayu")]
     [InlineData("Dewi.S-99", "Dewi.S-99")]
     [InlineData("José María", "José María")]
     [InlineData("Nguyễn Thị Hà", "Nguyễn Thị Hà")]

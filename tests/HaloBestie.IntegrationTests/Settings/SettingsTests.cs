@@ -24,10 +24,23 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     {
         var admin = await hosts.AdminAsync();
         var me = await admin.GetCurrentStaffAsync();
+        // Every default of PRODUCT.md and docs/control-center.md#settings: this class's schema is
+        // fresh and the fixture overrides no setting (the other tests here put back what they change).
         var defaults = await admin.GetSettingsAsync();
-        defaults.MaxCustomersPerMitra.Should().Be(3);
-        defaults.PairingTimeoutSeconds.Should().Be(60);
-        defaults.HeartbeatTimeoutSeconds.Should().Be(90);
+        defaults.Should().BeEquivalentTo(new
+        {
+            MaxCustomersPerMitra = 3,
+            PairingTimeoutSeconds = 60,
+            HeartbeatIntervalSeconds = 30,
+            HeartbeatTimeoutSeconds = 90,
+            SessionDurationMinutes = 60,
+            TrialSessions = 1,
+            Topics = new[] { "Keluarga", "Percintaan", "Pekerjaan", "Pendidikan", "Pertemanan", "Kesehatan mental", "Lainnya" },
+            TimeZone = "Asia/Jakarta",
+            Anonymity = new { ShowClientDisplayName = true, ShowMitraFullName = false },
+        }, o => o.WithStrictOrdering());
+        var appConfig = await hosts.AnonymousPublic().GetAppConfigAsync();
+        appConfig.Should().BeEquivalentTo(new { HeartbeatIntervalSeconds = 30, PairingTimeoutSeconds = 60, Topics = defaults.Topics }, o => o.WithStrictOrdering());
 
         var update = From(defaults);
         update.PairingTimeoutSeconds = 45;
@@ -48,13 +61,21 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         entry.Detail.Should().Contain("pairingTimeoutSeconds: 60 → 45").And.Contain("anonymity.showMitraFullName: False → True");
     }
 
+    // The ranges of API.md (GET, PUT /settings), each bound missed by one.
     public static TheoryData<string, string> Invalid => new()
     {
         { "heartbeat-timeout-not-above-interval", "heartbeatTimeoutSeconds" },
+        { "heartbeat-timeout-too-long", "heartbeatTimeoutSeconds" },
+        { "heartbeat-interval-zero", "heartbeatIntervalSeconds" },
+        { "heartbeat-interval-too-long", "heartbeatIntervalSeconds" },
         { "capacity-zero", "maxCustomersPerMitra" },
+        { "capacity-too-high", "maxCustomersPerMitra" },
+        { "pairing-timeout-too-short", "pairingTimeoutSeconds" },
         { "pairing-timeout-too-long", "pairingTimeoutSeconds" },
         { "session-too-short", "sessionDurationMinutes" },
+        { "session-too-long", "sessionDurationMinutes" },
         { "trial-negative", "trialSessions" },
+        { "trial-too-many", "trialSessions" },
         { "duplicate-topics", "topics" },
         { "no-topics", "topics" },
         { "unknown-time-zone", "timeZone" },
@@ -70,10 +91,17 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         switch (how)
         {
             case "heartbeat-timeout-not-above-interval": update.HeartbeatIntervalSeconds = 60; update.HeartbeatTimeoutSeconds = 60; break;
+            case "heartbeat-timeout-too-long": update.HeartbeatTimeoutSeconds = 3601; break;
+            case "heartbeat-interval-zero": update.HeartbeatIntervalSeconds = 0; break;
+            case "heartbeat-interval-too-long": update.HeartbeatIntervalSeconds = 301; update.HeartbeatTimeoutSeconds = 3600; break;
             case "capacity-zero": update.MaxCustomersPerMitra = 0; break;
+            case "capacity-too-high": update.MaxCustomersPerMitra = 21; break;
+            case "pairing-timeout-too-short": update.PairingTimeoutSeconds = 4; break;
             case "pairing-timeout-too-long": update.PairingTimeoutSeconds = 601; break;
             case "session-too-short": update.SessionDurationMinutes = 4; break;
+            case "session-too-long": update.SessionDurationMinutes = 241; break;
             case "trial-negative": update.TrialSessions = -1; break;
+            case "trial-too-many": update.TrialSessions = 11; break;
             case "duplicate-topics": update.Topics = ["Keluarga", "keluarga "]; break;
             case "no-topics": update.Topics = []; break;
             case "unknown-time-zone": update.TimeZone = "Mars/Olympus"; break;
@@ -82,8 +110,35 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var problem = await ProblemOf(() => admin.UpdateSettingsAsync(update));
 
         problem.Name.Should().Be("validation");
-        problem.Errors.Should().ContainKey(field);
+        problem.Errors.Keys.Should().BeEquivalentTo(new[] { field }, "only {0} is out of range", field);
         (await admin.GetSettingsAsync()).Should().BeEquivalentTo(before);
+    }
+
+    /// <summary>Every bound of API.md itself is accepted: the lowest values, the highest, and a timeout one above the highest interval.</summary>
+    [Theory]
+    [InlineData(1, 5, 1, 2, 5, 0)]
+    [InlineData(20, 600, 300, 3600, 240, 10)]
+    [InlineData(20, 600, 300, 301, 240, 10)]
+    public async Task Settings_on_each_bound_are_accepted(int maxCustomers, int pairingTimeout, int heartbeatInterval, int heartbeatTimeout, int sessionMinutes, int trialSessions)
+    {
+        var admin = await hosts.AdminAsync();
+        var before = await admin.GetSettingsAsync();
+        var update = From(before);
+        update.MaxCustomersPerMitra = maxCustomers;
+        update.PairingTimeoutSeconds = pairingTimeout;
+        update.HeartbeatIntervalSeconds = heartbeatInterval;
+        update.HeartbeatTimeoutSeconds = heartbeatTimeout;
+        update.SessionDurationMinutes = sessionMinutes;
+        update.TrialSessions = trialSessions;
+        try
+        {
+            (await admin.UpdateSettingsAsync(update)).Should().BeEquivalentTo(update);
+            (await admin.GetSettingsAsync()).Should().BeEquivalentTo(update);
+        }
+        finally
+        {
+            await admin.UpdateSettingsAsync(From(before)); // the round-trip test reads the defaults
+        }
     }
 
     [Fact]

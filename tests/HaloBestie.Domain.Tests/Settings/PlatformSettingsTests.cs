@@ -1,0 +1,24 @@
+using HaloBestie.Domain.Settings;
+
+namespace HaloBestie.Domain.Tests.Settings;
+
+public class PlatformSettingsTests
+{
+    /// <summary>The defaults of PRODUCT.md (capacity 3, pairing 60 s, heartbeat 30 s / 90 s, sessions 60 min, 1 trial) and docs/control-center.md#settings.</summary>
+    [Fact]
+    public void The_defaults_are_the_documented_ones()
+    {
+        var defaults = PlatformSettings.Defaults;
+
+        defaults.MaxCustomersPerMitra.Should().Be(3);
+        defaults.PairingTimeoutSeconds.Should().Be(60);
+        defaults.HeartbeatIntervalSeconds.Should().Be(30);
+        defaults.HeartbeatTimeoutSeconds.Should().Be(90);
+        defaults.SessionDurationMinutes.Should().Be(60);
+        defaults.TrialSessions.Should().Be(1);
+        defaults.Topics.Should().Equal("Keluarga", "Percintaan", "Pekerjaan", "Pendidikan", "Pertemanan", "Kesehatan mental", "Lainnya");
+        defaults.TimeZone.Should().Be("Asia/Jakarta");
+        defaults.Anonymity.Should().Be(new AnonymitySettings(ShowClientDisplayName: true, ShowMitraFullName: false));
+        defaults.Id.Should().Be(PlatformSettings.DocumentId);
+    }
+}
