@@ -1,3 +1,4 @@
+using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Sessions;
 
 namespace HaloBestie.Domain.Tests.Sessions;
@@ -55,5 +56,49 @@ public class SessionDecisionsTests
         moved.Reroutes.Should().Be(1);
         FluentActions.Invoking(() => SessionDecisions.Reroute(moved, MitraB, "x", false, Guid.Empty, Now))
             .Should().Throw<DomainException>().Which.Problem.Should().Be(ProblemNames.Conflict);
+    }
+
+    private static Session StartedWith(string paidWith) =>
+        Session.Create(SessionDecisions.Start(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), MitraA, TimeSpan.FromMinutes(60), paidWith, Now));
+
+    private static SessionEnded EndedAt(Session session, string endedBy, TimeSpan after) =>
+        SessionDecisions.End(session, endedBy, endedBy == SessionActors.System ? null : Guid.CreateVersion7(), "x", Now + after);
+
+    [Theory]
+    [InlineData(CreditKinds.Trial)]
+    [InlineData(CreditKinds.Paid)]
+    public void A_staff_end_returns_the_credit_only_before_five_minutes_have_passed(string kind)
+    {
+        var session = StartedWith(kind);
+
+        SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, TimeSpan.Zero)).Should().BeTrue();
+        SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, new TimeSpan(0, 4, 59))).Should().BeTrue();
+        SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1))).Should().BeTrue();
+        SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, TimeSpan.FromMinutes(5))).Should().BeFalse("at 5:00 the first five minutes are over");
+        SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, new TimeSpan(0, 5, 1))).Should().BeFalse();
+        SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, TimeSpan.FromMinutes(59))).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData(CreditKinds.Trial, SessionActors.Client)]
+    [InlineData(CreditKinds.Trial, SessionActors.Mitra)]
+    [InlineData(CreditKinds.Trial, SessionActors.System)]
+    [InlineData(CreditKinds.Paid, SessionActors.Client)]
+    [InlineData(CreditKinds.Paid, SessionActors.Mitra)]
+    [InlineData(CreditKinds.Paid, SessionActors.System)]
+    public void An_end_by_the_client_the_mitra_or_the_system_never_returns_the_credit(string kind, string endedBy)
+    {
+        var session = StartedWith(kind);
+
+        foreach (var after in new[] { TimeSpan.Zero, new TimeSpan(0, 4, 59), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(60) })
+            SessionDecisions.ReturnsCredit(session, EndedAt(session, endedBy, after)).Should().BeFalse($"{endedBy} ended it after {after}");
+    }
+
+    [Fact]
+    public void A_session_started_before_credits_existed_returns_nothing()
+    {
+        var session = StartedWith(CreditKinds.Trial) with { PaidWith = null };
+
+        SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, TimeSpan.FromMinutes(1))).Should().BeFalse();
     }
 }

@@ -42,4 +42,20 @@ public class AuditLogTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var backwards = await ProblemOf(() => client.ListAuditEntriesAsync(null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(-1), null, null));
         backwards.Name.Should().Be("validation");
     }
+
+    [Fact]
+    public async Task Package_changes_are_recorded_with_the_admin_time_and_package()
+    {
+        var (admin, staff) = await hosts.NewStaffAsync(StaffRole.Admin);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var package = await admin.CreatePackageAsync(new CreatePackage { Name = "Paket hemat", Sessions = 3, PriceIdr = 150_000 });
+        await admin.UpdatePackageAsync(package.Id, new UpdatePackageBody { Name = "Paket hemat", Sessions = 3, PriceIdr = 120_000, IsActive = false });
+
+        var audit = await admin.ListAuditEntriesAsync(staff.Id, before, null, 1, 50);
+
+        audit.Items.Select(e => e.Action).Should().Equal("package.updated", "package.created");
+        audit.Items.Should().OnlyContain(e => e.StaffId == staff.Id && e.StaffEmail == staff.Email
+            && e.TargetType == "package" && e.TargetId == package.Id.ToString() && e.At >= before);
+        audit.Items.Select(e => e.Detail).Should().Equal("Paket hemat: 3 sessions, IDR 120000, active=False", "Paket hemat: 3 sessions, IDR 150000");
+    }
 }

@@ -1,7 +1,15 @@
+using System.Text;
+using System.Text.Json;
 using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
+using HaloBestie.Domain.Clients;
 using HaloBestie.IntegrationTests.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using static HaloBestie.IntegrationTests.Infrastructure.Problems;
+using DomainSession = HaloBestie.Domain.Sessions.Session;
+using PairingStatus = HaloBestie.Clients.Public.PairingStatus;
 
 namespace HaloBestie.IntegrationTests.Payments;
 
@@ -103,5 +111,174 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         accepts.Count(a => a).Should().Be(1);
         (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
         (await client.ListMySessionsAsync(null, null)).Total.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_client_with_one_paid_credit_gets_one_session_however_many_taps_and_accepts_and_then_must_pay()
+    {
+        await SetTrialSessionsAsync(0);
+        try
+        {
+            await using var shop = await Shop.OpenAsync(hosts);
+            var (client, token, clientId) = await hosts.NewRegisteredClientAsync();
+            await shop.BuyAsync(token, sessions: 1);
+            (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 1 });
+            var admin = await hosts.AdminAsync();
+            var mitras = new List<(PublicApiClient App, string Token, Guid MitraId)>();
+            for (var i = 0; i < 4; i++)
+                mitras.Add(await hosts.NewOnlineMitraAsync(admin));
+
+            var taps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => AnswerOf(() => client.RequestPairingAsync(new RequestPairing()))));
+
+            taps.Count(t => t.Status == 201).Should().Be(1);
+            taps.Where(t => t.Status != 201).Should().ContainSingle().Which.Should().BeEquivalentTo(new { Status = 409, Problem = "already-searching" }, o => o.ExcludingMissingMembers());
+            var requestId = taps.Single(t => t.Status == 201).Value!.Id;
+
+            var accepts = await Task.WhenAll(mitras.Select(m => AnswerOf(() => m.App.AcceptPairingRequestAsync(requestId))));
+
+            accepts.Count(a => a.Status == 201).Should().Be(1);
+            accepts.Where(a => a.Status != 201).Should().HaveCount(3).And.OnlyContain(a => a.Status == 409 && a.Problem == "already-taken");
+            var sessionId = accepts.Single(a => a.Status == 201).Value!.SessionId;
+            (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
+            (await client.ListMySessionsAsync(null, null)).Total.Should().Be(1);
+            (await admin.GetSessionAsync(sessionId)).PaidWith.Should().Be(CreditKinds.Paid);
+            await using (var query = hosts.Service<IDocumentStore>().QuerySession())
+            {
+                var spent = (await query.Events.FetchStreamAsync(clientId)).Select(e => e.Data).OfType<CreditConsumed>().ToList();
+                spent.Should().ContainSingle().Which.Should().BeEquivalentTo(new { SessionId = sessionId, Kind = CreditKinds.Paid });
+                (await query.LoadAsync<Client>(clientId))!.Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 }, o => o.ExcludingMissingMembers());
+            }
+
+            await client.EndMySessionAsync(sessionId, null);
+            (await ProblemOf(() => client.RequestPairingAsync(new RequestPairing()))).Should().BeEquivalentTo(new { Status = 403, Name = "payment-required" }, o => o.ExcludingMissingMembers());
+            (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
+        }
+        finally
+        {
+            await SetTrialSessionsAsync(1);
+        }
+    }
+
+    /// <summary>
+    /// The accept's own check (AcceptPairingRequest): the credit was spent after the request was
+    /// made. The public API cannot get there (one searching request per client), so the test
+    /// spends the credit by appending to the client's stream directly.
+    /// </summary>
+    [Fact]
+    public async Task An_accept_that_finds_the_credit_already_spent_closes_the_request_as_payment_required_and_starts_nothing()
+    {
+        await SetTrialSessionsAsync(0);
+        try
+        {
+            await using var shop = await Shop.OpenAsync(hosts);
+            var (client, token, clientId) = await hosts.NewRegisteredClientAsync();
+            await shop.BuyAsync(token, sessions: 1);
+            var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
+            await using var mitraEvents = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", mitraToken);
+            var request = await client.RequestPairingAsync(new RequestPairing());
+            (await mitraEvents.NextOfTypeAsync("pairing.offered")).Data.Should().Contain(request.Id.ToString());
+
+            var store = hosts.Service<IDocumentStore>();
+            await using (var write = store.LightweightSession())
+            {
+                write.Events.Append(clientId, new CreditConsumed(clientId, Guid.CreateVersion7(), CreditKinds.Paid, DateTimeOffset.UtcNow));
+                await write.SaveChangesAsync();
+            }
+            (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
+
+            (await ProblemOf(() => mitra.AcceptPairingRequestAsync(request.Id))).Should().BeEquivalentTo(new { Status = 409, Name = "request-closed" }, o => o.ExcludingMissingMembers());
+
+            var closed = await client.GetMyPairingRequestAsync(request.Id);
+            closed.Should().BeEquivalentTo(new { Status = PairingStatus.Cancelled, ClosedReason = "payment-required", SessionId = (Guid?)null }, o => o.ExcludingMissingMembers());
+            (await mitraEvents.NextOfTypeAsync("pairing.closed")).Data.Should().Contain(request.Id.ToString()).And.Contain("\"reason\":\"cancelled\"");
+            (await client.ListMySessionsAsync(null, null)).Total.Should().Be(0);
+            (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
+            await using (var query = store.QuerySession())
+            {
+                (await query.Query<DomainSession>().CountAsync(s => s.ClientId == clientId)).Should().Be(0);
+                (await query.Events.FetchStreamAsync(clientId)).Select(e => e.Data).OfType<CreditConsumed>().Should().ContainSingle("only the test spent the credit");
+            }
+            (await ProblemOf(() => client.RequestPairingAsync(new RequestPairing()))).Name.Should().Be("payment-required");
+        }
+        finally
+        {
+            await SetTrialSessionsAsync(1);
+        }
+    }
+
+    [Fact]
+    public async Task A_staff_end_within_five_minutes_gives_a_paid_credit_back_as_a_paid_credit()
+    {
+        await SetTrialSessionsAsync(0);
+        try
+        {
+            await using var shop = await Shop.OpenAsync(hosts);
+            var (client, token, _) = await hosts.NewRegisteredClientAsync();
+            await shop.BuyAsync(token, sessions: 1);
+            var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
+            var (staff, _) = await hosts.NewStaffAsync();
+
+            var started = await mitra.AcceptPairingRequestAsync((await client.RequestPairingAsync(new RequestPairing())).Id);
+            (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
+            (await staff.GetSessionAsync(started.SessionId)).PaidWith.Should().Be(CreditKinds.Paid);
+            await staff.EndSessionByStaffAsync(started.SessionId, new EndSessionByStaffBody { Reason = "reroute impossible" });
+
+            (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 1 });
+        }
+        finally
+        {
+            await SetTrialSessionsAsync(1);
+        }
+    }
+
+    /// <summary>201 with the answer, or the problem's status and name.</summary>
+    private static async Task<(int Status, string Problem, T? Value)> AnswerOf<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return (201, "", await call());
+        }
+        catch (Exception e)
+        {
+            var problem = await ProblemOf(() => Task.FromException(e));
+            return (problem.Status, problem.Name, default);
+        }
+    }
+
+    /// <summary>A public host with payments on, over a fake Xendit: credits are bought through the real checkout and webhook.</summary>
+    private sealed class Shop(HostsFixture hosts, FakeXendit xendit, WebApplicationFactory<Api.Public.Program> host) : IAsyncDisposable
+    {
+        private const string CallbackToken = "callback-token-for-tests";
+
+        public static async Task<Shop> OpenAsync(HostsFixture hosts)
+        {
+            var xendit = await FakeXendit.StartAsync();
+            return new Shop(hosts, xendit, hosts.Public.WithWebHostBuilder(b => b
+                .UseSetting("Xendit:BaseUrl", xendit.Url)
+                .UseSetting("Xendit:SecretKey", "xnd_development_test_key")
+                .UseSetting("Xendit:CallbackToken", CallbackToken)));
+        }
+
+        /// <summary>Checkout of a new package of <paramref name="sessions"/>, then Xendit's PAID callback for it.</summary>
+        public async Task BuyAsync(string clientToken, int sessions)
+        {
+            var package = await (await hosts.AdminAsync()).CreatePackageAsync(new CreatePackage { Name = $"Paket {Guid.NewGuid():N}"[..20], Sessions = sessions, PriceIdr = 50_000 });
+            var started = await HostsFixture.PublicOn(host, clientToken).StartPaymentAsync(new StartPayment { PackageId = package.Id });
+            using var http = host.CreateClient();
+            var callback = new HttpRequestMessage(HttpMethod.Post, "/api/shared/payments/xendit/callback")
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { id = "inv_x", external_id = started.PaymentId.ToString(), status = "PAID", amount = 50_000, paid_amount = 50_000 }),
+                    Encoding.UTF8, "application/json"),
+            };
+            callback.Headers.Add("x-callback-token", CallbackToken);
+            var answer = await http.SendAsync(callback);
+            (await answer.Content.ReadAsStringAsync()).Should().Contain("\"credited\"");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.DisposeAsync();
+            await xendit.DisposeAsync();
+        }
     }
 }

@@ -18,6 +18,8 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
 {
     private const string SecretKey = "xnd_development_test_key";
     private const string CallbackToken = "callback-token-for-tests";
+    private const string SuccessRedirectUrl = "halobestie://payments/success";
+    private const string FailureRedirectUrl = "https://halobestie.app/payments/failed";
     private FakeXendit _xendit = null!;
     private WebApplicationFactory<Api.Public.Program> _public = null!;
 
@@ -27,7 +29,10 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         _public = hosts.Public.WithWebHostBuilder(b => b
             .UseSetting("Xendit:BaseUrl", _xendit.Url)
             .UseSetting("Xendit:SecretKey", SecretKey)
-            .UseSetting("Xendit:CallbackToken", CallbackToken));
+            .UseSetting("Xendit:CallbackToken", CallbackToken)
+            .UseSetting("Xendit:SuccessRedirectUrl", SuccessRedirectUrl)
+            .UseSetting("Xendit:FailureRedirectUrl", FailureRedirectUrl)
+            .UseSetting("Xendit:InvoiceDurationSeconds", "7200"));
     }
 
     public async Task DisposeAsync()
@@ -39,10 +44,10 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     private async Task<PackageRef> NewPackageAsync(int sessions = 5, long price = 250_000)
     {
         var created = await (await hosts.AdminAsync()).CreatePackageAsync(new CreatePackage { Name = $"Paket {sessions} sesi {Guid.NewGuid():N}"[..30], Sessions = sessions, PriceIdr = price });
-        return new PackageRef(created.Id, sessions, price);
+        return new PackageRef(created.Id, created.Name, sessions, price);
     }
 
-    private sealed record PackageRef(Guid Id, int Sessions, long Price);
+    private sealed record PackageRef(Guid Id, string Name, int Sessions, long Price);
 
     private async Task<(PublicApiClient App, string Token, Guid ClientId)> ClientAsync()
     {
@@ -69,22 +74,46 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     public async Task Checkout_creates_a_xendit_invoice_and_a_pending_payment()
     {
         var package = await NewPackageAsync();
-        var (app, _, _) = await ClientAsync();
+        var email = $"payer-{Guid.NewGuid():N}@example.com";
+        var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "google.com", email: email);
+        var app = HostsFixture.PublicOn(_public, token);
+        await app.StartClientSessionAsync();
 
         var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
 
         started.InvoiceUrl.Should().StartWith("https://checkout-staging.xendit.co/web/");
-        var (authorization, body) = _xendit.Requests.Last();
+        _xendit.Requests.Should().ContainSingle("creating an invoice is one call");
+        var (authorization, body) = _xendit.Requests.Single();
         authorization.Should().Be("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(SecretKey + ":")));
         body.GetProperty("external_id").GetString().Should().Be(started.PaymentId.ToString());
         body.GetProperty("amount").GetInt64().Should().Be(package.Price);
         body.GetProperty("currency").GetString().Should().Be("IDR");
+        body.GetProperty("description").GetString().Should().Be($"Halo Bestie — {package.Name} ({package.Sessions} sesi)");
+        body.GetProperty("payer_email").GetString().Should().Be(email, "the email of the client's Google sign-in");
+        body.GetProperty("success_redirect_url").GetString().Should().Be(SuccessRedirectUrl);
+        body.GetProperty("failure_redirect_url").GetString().Should().Be(FailureRedirectUrl);
+        body.GetProperty("invoice_duration").GetInt64().Should().Be(7200);
         var payment = await app.GetMyPaymentAsync(started.PaymentId);
         payment.Status.Should().Be(PaymentStatus.Pending);
         payment.Sessions.Should().Be(package.Sessions);
 
         var (stranger, _, _) = await ClientAsync();
         (await ProblemOf(() => stranger.GetMyPaymentAsync(started.PaymentId))).Status.Should().Be(404);
+    }
+
+    [Fact]
+    public async Task A_client_without_an_email_is_invoiced_without_payer_email()
+    {
+        var package = await NewPackageAsync();
+        var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "phone", phone: $"+62812{Random.Shared.Next(10_000_000, 99_999_999)}");
+        var app = HostsFixture.PublicOn(_public, token);
+        await app.StartClientSessionAsync();
+
+        await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+
+        var body = _xendit.Requests.Single().Body;
+        body.TryGetProperty("payer_email", out _).Should().BeFalse();
+        body.GetProperty("external_id").GetString().Should().NotBeNullOrEmpty();
     }
 
     [Theory]
@@ -102,6 +131,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
             var problem = await ProblemOf(() => app.StartPaymentAsync(new StartPayment { PackageId = package.Id }));
 
             problem.Should().BeEquivalentTo(new { Status = 503, Name = "payment-provider-unavailable" }, o => o.ExcludingMissingMembers());
+            _xendit.Requests.Should().ContainSingle("an invoice POST is never retried: a retry after a lost answer would make a second invoice");
             await using var session = hosts.Service<IDocumentStore>().QuerySession();
             (await session.Query<Payment>().CountAsync(p => p.ClientId == clientId)).Should().Be(0);
         }
@@ -200,6 +230,38 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
 
         (await answer.Content.ReadAsStringAsync()).Should().Contain("credited");
         (await app.GetMyPaymentAsync(started.PaymentId)).Status.Should().Be(PaymentStatus.Paid);
+    }
+
+    [Fact]
+    public async Task Staff_see_the_clients_payments_newest_first_with_status_amount_and_package()
+    {
+        var paidPackage = await NewPackageAsync(sessions: 5, price: 250_000);
+        var pendingPackage = await NewPackageAsync(sessions: 1, price: 60_000);
+        var (app, _, clientId) = await ClientAsync();
+        var paid = await app.StartPaymentAsync(new StartPayment { PackageId = paidPackage.Id });
+        (await CallbackAsync(CallbackToken, Paid(paid.PaymentId, paidPackage.Price))).StatusCode.Should().Be(HttpStatusCode.OK);
+        var pending = await app.StartPaymentAsync(new StartPayment { PackageId = pendingPackage.Id });
+        var (_, other, _) = await ClientAsync();
+        await HostsFixture.PublicOn(_public, other).StartPaymentAsync(new StartPayment { PackageId = paidPackage.Id });
+        var (op, _) = await hosts.NewStaffAsync();
+
+        var detail = await op.GetClientAsync(clientId);
+
+        detail.Credits.Should().Be(5);
+        detail.Payments.Should().NotBeNull();
+        detail.Payments!.Select(p => p.Id).Should().Equal(pending.PaymentId, paid.PaymentId);
+        detail.Payments!.First().Should().BeEquivalentTo(new
+        {
+            Id = pending.PaymentId, PackageName = pendingPackage.Name, Sessions = 1, AmountIdr = 60_000L,
+            Status = HaloBestie.Clients.Internal.PaymentStatus.Pending, PaidAt = (DateTimeOffset?)null,
+        }, o => o.ExcludingMissingMembers());
+        detail.Payments!.Last().Should().BeEquivalentTo(new
+        {
+            Id = paid.PaymentId, PackageName = paidPackage.Name, Sessions = 5, AmountIdr = 250_000L,
+            Status = HaloBestie.Clients.Internal.PaymentStatus.Paid,
+        }, o => o.ExcludingMissingMembers());
+        detail.Payments!.Last().PaidAt.Should().NotBeNull();
+        detail.Payments!.Last().PaidAt.Should().BeOnOrAfter(detail.Payments!.Last().CreatedAt);
     }
 
     [Fact]
