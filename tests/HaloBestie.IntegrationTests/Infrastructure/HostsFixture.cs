@@ -58,6 +58,9 @@ public class HostsFixture : IAsyncLifetime
     /// </summary>
     protected virtual IReadOnlyDictionary<string, string> RateLimitSettings => RateLimitsOf(permitLimit: 1_000_000, windowSeconds: 1);
 
+    /// <summary>More configuration of every host of the fixture (key as in docs/operations.md, with ':'); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string> HostSettings => new Dictionary<string, string>();
+
     /// <summary>Every rate limit of the hosts (docs/operations.md#rate-limits) set to the same figures.</summary>
     public static IReadOnlyDictionary<string, string> RateLimitsOf(int permitLimit, int windowSeconds) =>
         HaloBestie.Infrastructure.Web.RateLimits.Defaults.Keys
@@ -170,7 +173,7 @@ public class HostsFixture : IAsyncLifetime
     private WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
         factory.WithWebHostBuilder(b =>
         {
-            foreach (var (key, value) in RateLimitSettings)
+            foreach (var (key, value) in RateLimitSettings.Concat(HostSettings))
                 b.UseSetting(key, value);
             b.ConfigureTestServices(services =>
                 {
