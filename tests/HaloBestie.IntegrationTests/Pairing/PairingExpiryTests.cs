@@ -30,7 +30,12 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
     [Fact]
     public async Task A_request_left_alone_expires_once_at_the_configured_time_and_both_sides_are_told()
     {
-        hosts.AnotherPublicHost(); // a second instance runs the same timer
+        // A second instance, started, runs the same timer on the same (fake) clock: "once" is
+        // then decided between two timers that both see the deadline pass.
+        var (secondTimers, secondClock) = HostsFixture.TimersOf(hosts.AnotherPublicHost());
+        secondClock.Should().BeSameAs(hosts.Clock);
+        secondTimers.ExecuteTask.Should().NotBeNull();
+        secondTimers.ExecuteTask!.IsCompleted.Should().BeFalse("the second instance's timer loop runs");
         var (mitra, mitraToken, _, _) = await hosts.NewSignedInMitraAsync();
         await mitra.SetMitraStatusAsync(new SetMitraStatus { Online = true });
         var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
@@ -48,6 +53,7 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         (await Eventually(async () => (await client.GetMyPairingRequestAsync(created.Id)).Status == HaloBestie.Clients.Public.PairingStatus.Expired, TimeSpan.FromSeconds(5)))
             .Should().BeTrue();
         await Task.Delay(2500); // both instances' timers have run again since
+        secondTimers.ExecuteTask.IsCompleted.Should().BeFalse();
         (await ExpiredEventsAsync(created.Id)).Should().Be(1);
         (await client.GetMyPairingRequestAsync(created.Id)).ClosedReason.Should().Be("timeout");
         (await clientStream.NextAsync())!.Type.Should().Be("pairing.expired");
