@@ -5,6 +5,7 @@ using HaloBestie.Application.Mitras;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Payments;
 using HaloBestie.Infrastructure.Persistence;
+using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Telemetry;
 using HaloBestie.Infrastructure.Valkey;
 using HaloBestie.Infrastructure.Web;
@@ -67,6 +68,8 @@ public static class HostSetup
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:GraceSeconds", 10)));
         services.AddHaloBestieMarten(builder.Configuration, builder.Environment);
         services.AddHaloBestieValkey(builder.Configuration);
+        // Keep-alive comment of every event stream (EventStreams:KeepAliveSeconds, default 15).
+        services.AddSingleton(EventStreamOptions.From(builder.Configuration));
         builder.AddHaloBestieTelemetry();
         services.AddValidatorsFromAssemblyContaining<RegisterMitra>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHaloBestieHealthChecks();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using HaloBestie.Application.Dashboard;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Realtime;
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,6 @@ namespace HaloBestie.Api.Internal.Endpoints;
 
 public static class DashboardEndpoints
 {
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-
     public static void MapDashboardEndpoints(this IEndpointRouteBuilder api)
     {
         var dashboard = api.MapGroup("/dashboard").WithTags("Dashboard")
@@ -25,8 +24,9 @@ public static class DashboardEndpoints
             .WithName("GetDashboard")
             .WithSummary("Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.");
 
-        // Server-sent events: the same figures as event "dashboard", sent when they change, checked once a second.
-        dashboard.MapGet("/events", async (HttpContext context, IMediator mediator, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime) =>
+        // Server-sent events: the same figures as event "dashboard", sent when they change, checked once a second;
+        // ": keep-alive" after EventStreams:KeepAliveSeconds (default 15) without one.
+        dashboard.MapGet("/events", async (HttpContext context, IMediator mediator, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, EventStreamOptions streams) =>
             {
                 // Ends when the screen closes or this host stops (the screen then reconnects elsewhere).
                 using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
@@ -51,7 +51,7 @@ public static class DashboardEndpoints
                             quietSince = DateTime.UtcNow;
                             await Write(context, $"event: dashboard\ndata: {JsonSerializer.Serialize(figures, json.Value.SerializerOptions)}\n\n", ct);
                         }
-                        else if (DateTime.UtcNow - quietSince >= KeepAlive)
+                        else if (DateTime.UtcNow - quietSince >= streams.KeepAlive)
                         {
                             quietSince = DateTime.UtcNow;
                             await Write(context, ": keep-alive\n\n", ct);

@@ -11,7 +11,8 @@ namespace HaloBestie.Infrastructure.Realtime;
 
 /// <summary>
 /// Serves one recipient's server-sent event stream (API.md "Real-time events"): every event with
-/// <c>id:</c>, <c>event:</c> and <c>data:</c>; a comment at least every 15 s; after a reconnect with
+/// <c>id:</c>, <c>event:</c> and <c>data:</c>; a comment after every <see cref="EventStreamOptions.KeepAlive"/>
+/// (default 15 s) without an event; after a reconnect with
 /// <c>Last-Event-ID</c>, every event of the last 5 minutes after that id, in order, before new ones.
 /// </summary>
 /// <remarks>
@@ -19,9 +20,9 @@ namespace HaloBestie.Infrastructure.Realtime;
 /// saying so, then closed, so apps reconnect at once — to another instance — and resume with
 /// Last-Event-ID without losing an event.
 /// </remarks>
-public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock, IHostApplicationLifetime lifetime, OpenStreams open)
+public sealed class EventStream(
+    IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock, IHostApplicationLifetime lifetime, OpenStreams open, EventStreamOptions options)
 {
-    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private const int Batch = 100;
 
     public async Task ServeAsync(HttpContext context, Recipient recipient)
@@ -70,7 +71,7 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
                     return;
 
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(KeepAlive);
+                timeout.CancelAfter(options.KeepAlive);
                 try
                 {
                     await wake.Reader.ReadAsync(timeout.Token);

@@ -72,6 +72,25 @@ public sealed class EventStreamReader : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The next comment line (<c>: …</c>, the colon and one space left out), skipping blank lines
+    /// and retry hints; an event line (<c>id:</c>, <c>event:</c>, <c>data:</c>) before it fails,
+    /// since the caller expects a quiet stream. Null when the server ends the stream.
+    /// </summary>
+    public async Task<string?> NextCommentAsync(TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            var line = await ReadLineAsync(timeout ?? TimeSpan.FromSeconds(10));
+            if (line is null)
+                return null;
+            if (line.StartsWith(':'))
+                return line[1..].TrimStart(' ');
+            if (line.Length > 0 && !line.StartsWith("retry:", StringComparison.Ordinal))
+                throw new InvalidOperationException($"An event arrived where only comments were expected: '{line}'.");
+        }
+    }
+
     /// <summary>The next event of the given type, skipping others (presence changes, say).</summary>
     public async Task<ServerSentEvent> NextOfTypeAsync(string type, TimeSpan? timeout = null)
     {

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using HaloBestie.Infrastructure.Workers;
 using Marten;
 using Npgsql;
 
@@ -58,6 +60,9 @@ public class HostsFixture : IAsyncLifetime
     /// </summary>
     protected virtual IReadOnlyDictionary<string, string> RateLimitSettings => RateLimitsOf(permitLimit: 1_000_000, windowSeconds: 1);
 
+    /// <summary>More configuration of every host of the fixture (key as in docs/operations.md, with ':'); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string> HostSettings => new Dictionary<string, string>();
+
     /// <summary>Every rate limit of the hosts (docs/operations.md#rate-limits) set to the same figures.</summary>
     public static IReadOnlyDictionary<string, string> RateLimitsOf(int permitLimit, int windowSeconds) =>
         HaloBestie.Infrastructure.Web.RateLimits.Defaults.Keys
@@ -73,13 +78,23 @@ public class HostsFixture : IAsyncLifetime
 
     public string KeyPrefix => $"test:{_schema}:";
 
-    /// <summary>One more public instance over the same PostgreSQL schema and Valkey prefix, as in a scaled deployment.</summary>
+    /// <summary>
+    /// One more public instance over the same PostgreSQL schema and Valkey prefix (and on the
+    /// same <see cref="Clock"/>), as in a scaled deployment. Started at once, so its background
+    /// workers (durable timers, presence sweeper) run from now on even if no request reaches it:
+    /// a WebApplicationFactory otherwise starts its host only when first used.
+    /// </summary>
     public WebApplicationFactory<Api.Public.Program> AnotherPublicHost()
     {
         var host = Configure(new WebApplicationFactory<Api.Public.Program>());
         _extraHosts.Add(host);
+        _ = host.Server;
         return host;
     }
+
+    /// <summary>A public host's durable-timer worker (started with the host) and the clock its timers read.</summary>
+    public static (DurableTimersWorker Worker, TimeProvider Clock) TimersOf(WebApplicationFactory<Api.Public.Program> host) =>
+        (host.Services.GetServices<IHostedService>().OfType<DurableTimersWorker>().Single(), host.Services.GetRequiredService<TimeProvider>());
 
     public virtual async Task DisposeAsync()
     {
@@ -170,7 +185,7 @@ public class HostsFixture : IAsyncLifetime
     private WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
         factory.WithWebHostBuilder(b =>
         {
-            foreach (var (key, value) in RateLimitSettings)
+            foreach (var (key, value) in RateLimitSettings.Concat(HostSettings))
                 b.UseSetting(key, value);
             b.ConfigureTestServices(services =>
                 {

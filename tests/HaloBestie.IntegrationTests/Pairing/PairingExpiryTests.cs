@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HaloBestie.Clients.Public;
 using HaloBestie.Domain.Pairing;
 using HaloBestie.IntegrationTests.Infrastructure;
@@ -30,7 +31,12 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
     [Fact]
     public async Task A_request_left_alone_expires_once_at_the_configured_time_and_both_sides_are_told()
     {
-        hosts.AnotherPublicHost(); // a second instance runs the same timer
+        // A second instance, started, runs the same timer on the same (fake) clock: "once" is
+        // then decided between two timers that both see the deadline pass.
+        var (secondTimers, secondClock) = HostsFixture.TimersOf(hosts.AnotherPublicHost());
+        secondClock.Should().BeSameAs(hosts.Clock);
+        secondTimers.ExecuteTask.Should().NotBeNull();
+        secondTimers.ExecuteTask!.IsCompleted.Should().BeFalse("the second instance's timer loop runs");
         var (mitra, mitraToken, _, _) = await hosts.NewSignedInMitraAsync();
         await mitra.SetMitraStatusAsync(new SetMitraStatus { Online = true });
         var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
@@ -48,6 +54,7 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         (await Eventually(async () => (await client.GetMyPairingRequestAsync(created.Id)).Status == HaloBestie.Clients.Public.PairingStatus.Expired, TimeSpan.FromSeconds(5)))
             .Should().BeTrue();
         await Task.Delay(2500); // both instances' timers have run again since
+        secondTimers.ExecuteTask.IsCompleted.Should().BeFalse();
         (await ExpiredEventsAsync(created.Id)).Should().Be(1);
         (await client.GetMyPairingRequestAsync(created.Id)).ClosedReason.Should().Be("timeout");
         (await clientStream.NextAsync())!.Type.Should().Be("pairing.expired");
@@ -80,12 +87,14 @@ public class NoBestieTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Fact]
     public async Task When_every_offered_mitra_declines_and_nobody_else_is_available_the_request_ends_as_no_bestie()
     {
-        var (first, _, _, _) = await hosts.NewSignedInMitraAsync();
-        var (second, _, _, _) = await hosts.NewSignedInMitraAsync();
+        var (first, firstToken, _, _) = await hosts.NewSignedInMitraAsync();
+        var (second, secondToken, _, _) = await hosts.NewSignedInMitraAsync();
         await first.SetMitraStatusAsync(new SetMitraStatus { Online = true });
         await second.SetMitraStatusAsync(new SetMitraStatus { Online = true });
         var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
         await using var clientStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", clientToken);
+        await using var firstStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", firstToken);
+        await using var secondStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", secondToken);
         var created = await client.RequestPairingAsync(new RequestPairing());
 
         await first.DeclinePairingRequestAsync(created.Id);
@@ -98,5 +107,16 @@ public class NoBestieTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         view.Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Expired);
         view.ClosedReason.Should().Be("no-bestie");
         (await clientStream.NextAsync())!.Type.Should().Be("pairing.expired");
+        // Every mitra it was offered to (both declined) is told it is closed, with API.md's
+        // reason for a request that ended unmatched: "expired" (of taken/cancelled/expired).
+        foreach (var stream in new[] { firstStream, secondStream })
+        {
+            var events = await stream.TakeAsync(2);
+            events.Select(e => e.Type).Should().Equal("pairing.offered", "pairing.closed");
+            var closed = JsonDocument.Parse(events[1].Data).RootElement;
+            closed.GetProperty("requestId").GetGuid().Should().Be(created.Id);
+            closed.GetProperty("reason").GetString().Should().Be("expired");
+            await FluentActions.Awaiting(() => stream.NextAsync(TimeSpan.FromSeconds(1))).Should().ThrowAsync<TimeoutException>("each mitra is told once");
+        }
     }
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
 using HaloBestie.Domain.Mitras;
+using HaloBestie.Infrastructure.Workers;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Marten;
 using SetMitraStatus = HaloBestie.Clients.Public.SetMitraStatus;
@@ -10,6 +12,9 @@ namespace HaloBestie.IntegrationTests.Presence;
 /// <summary>Real time, short settings (heartbeat every 1 s, timeout 3 s), two public instances each running the sweeper.</summary>
 public class PresenceUnderLoadTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(5);
+
     private async Task UseShortHeartbeatSettingsAsync()
     {
         var admin = await hosts.AdminAsync();
@@ -17,7 +22,7 @@ public class PresenceUnderLoadTests(HostsFixture hosts) : IClassFixture<HostsFix
         await admin.UpdateSettingsAsync(new UpdateSettings
         {
             MaxCustomersPerMitra = s.MaxCustomersPerMitra, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
-            HeartbeatIntervalSeconds = 1, HeartbeatTimeoutSeconds = 3,
+            HeartbeatIntervalSeconds = 1, HeartbeatTimeoutSeconds = (int)Timeout.TotalSeconds,
             SessionDurationMinutes = s.SessionDurationMinutes, TrialSessions = s.TrialSessions, Topics = s.Topics,
             TimeZone = s.TimeZone, Anonymity = s.Anonymity,
         });
@@ -35,21 +40,40 @@ public class PresenceUnderLoadTests(HostsFixture hosts) : IClassFixture<HostsFix
         var apps = mitras.Select((m, i) => (m.MitraId, App: i % 2 == 0 ? m.Client : HostsFixture.PublicOn(second, m.Token))).ToList();
         await Task.WhenAll(apps.Select(a => a.App.SetMitraStatusAsync(new SetMitraStatus { Online = true })));
 
-        // 6 s of heartbeats every second, twice the timeout, while both sweepers run.
+        // 6 s of heartbeats every second, twice the timeout, while both sweepers run. The last
+        // round notes when each mitra's last heartbeat was answered: its deadline counts from there.
+        var lastAnswered = new ConcurrentDictionary<Guid, DateTime>();
         for (var round = 0; round < 6; round++)
         {
-            await Task.WhenAll(apps.Select(a => a.App.RecordHeartbeatAsync()));
-            await Task.Delay(1000);
+            if (round > 0)
+                await Task.Delay(1000);
+            await Task.WhenAll(apps.Select(async a =>
+            {
+                await a.App.RecordHeartbeatAsync();
+                lastAnswered[a.MitraId] = DateTime.UtcNow;
+            }));
         }
         var during = await Task.WhenAll(apps.Select(a => a.App.GetMyMitraProfileAsync()));
         during.Should().OnlyContain(m => m.Online, "no spurious offline while heartbeats arrive");
 
-        var stoppedAt = DateTime.UtcNow;
-        var deadline = stoppedAt + TimeSpan.FromSeconds(3 + 5);
-        while (DateTime.UtcNow < deadline && (await Task.WhenAll(apps.Select(a => a.App.GetMyMitraProfileAsync()))).Any(m => m.Online))
+        // Each mitra must be seen offline within timeout + 5 s of its own last answered heartbeat.
+        // A read that answers "offline" at time t proves the mitra went offline at or before t.
+        var seenOfflineAt = new ConcurrentDictionary<Guid, DateTime>();
+        var lastDeadline = lastAnswered.Values.Max() + Timeout + Slack;
+        while (seenOfflineAt.Count < apps.Count && DateTime.UtcNow < lastDeadline)
+        {
+            await Task.WhenAll(apps.Where(a => !seenOfflineAt.ContainsKey(a.MitraId)).Select(async a =>
+            {
+                if (!(await a.App.GetMyMitraProfileAsync()).Online)
+                    seenOfflineAt.TryAdd(a.MitraId, DateTime.UtcNow);
+            }));
             await Task.Delay(200);
+        }
 
-        (await Task.WhenAll(apps.Select(a => a.App.GetMyMitraProfileAsync()))).Should().OnlyContain(m => !m.Online, "silent for timeout + 5 s");
+        apps.Where(a => !seenOfflineAt.ContainsKey(a.MitraId)).Should().BeEmpty("every mitra is offline within timeout + 5 s of its last heartbeat");
+        foreach (var (mitraId, _) in apps)
+            (seenOfflineAt[mitraId] - lastAnswered[mitraId]).Should().BeLessThanOrEqualTo(Timeout + Slack, "mitra {0} went offline within timeout + 5 s of its last answered heartbeat", mitraId);
+        await Task.Delay(PresenceSweeper.Interval * 2.5); // both sweepers have run again since
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
         foreach (var (mitraId, _) in apps)
         {

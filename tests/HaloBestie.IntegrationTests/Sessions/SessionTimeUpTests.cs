@@ -10,7 +10,12 @@ public class SessionTimeUpTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
     [Fact]
     public async Task A_session_is_warned_five_minutes_before_time_up_then_ended_once_by_the_system()
     {
-        hosts.AnotherPublicHost(); // two instances run the timers
+        // Two started instances run the timers on the same (fake) clock: "once" is then decided
+        // between two timers that both see each deadline pass.
+        var (secondTimers, secondClock) = HostsFixture.TimersOf(hosts.AnotherPublicHost());
+        secondClock.Should().BeSameAs(hosts.Clock);
+        secondTimers.ExecuteTask.Should().NotBeNull();
+        secondTimers.ExecuteTask!.IsCompleted.Should().BeFalse("the second instance's timer loop runs");
         var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
         var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
         await using var mitraStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", mitraToken);
@@ -35,6 +40,7 @@ public class SessionTimeUpTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         (await mitraStream.NextOfTypeAsync("session.ended")).Data.Should().Contain("time-up");
 
         await Task.Delay(2500); // both instances' timers have run again
+        secondTimers.ExecuteTask.IsCompleted.Should().BeFalse();
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
         var events = (await session.Events.FetchStreamAsync(sessionId)).Select(e => e.Data).ToList();
         events.OfType<SessionEndingSoon>().Should().ContainSingle();

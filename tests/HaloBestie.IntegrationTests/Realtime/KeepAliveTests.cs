@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using HaloBestie.Clients.Internal;
+using HaloBestie.Infrastructure;
+using HaloBestie.Infrastructure.Realtime;
+using HaloBestie.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace HaloBestie.IntegrationTests.Realtime;
+
+/// <summary>Hosts whose event streams write a keep-alive comment after 1 s of quiet (EventStreams:KeepAliveSeconds).</summary>
+public sealed class ShortKeepAliveHostsFixture : HostsFixture
+{
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(1);
+
+    protected override IReadOnlyDictionary<string, string> HostSettings =>
+        new Dictionary<string, string> { [EventStreamOptions.KeepAliveKey] = ((int)KeepAlive.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}
+
+/// <summary>
+/// Own schema and Valkey prefix, nothing else running: no event flows on the streams opened
+/// here, so all that arrives after the opening is keep-alive comments, at the configured interval.
+/// With the default (15 s) none would arrive within the 5 s each read waits.
+/// </summary>
+public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<ShortKeepAliveHostsFixture>
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task A_quiet_app_stream_gets_a_keep_alive_comment_after_each_configured_interval()
+    {
+        var (_, token, _, _) = await hosts.NewSignedInMitraAsync();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        (await stream.NextCommentAsync()).Should().Be("connected");
+
+        var quiet = Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++)
+            (await stream.NextCommentAsync(ReadTimeout)).Should().Be("keep-alive");
+
+        // One per interval: not sooner (no burst), not much later.
+        quiet.Elapsed.Should().BeGreaterThan(3 * ShortKeepAliveHostsFixture.KeepAlive - TimeSpan.FromMilliseconds(500))
+            .And.BeLessThan(3 * ShortKeepAliveHostsFixture.KeepAlive + TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task A_quiet_client_stream_gets_keep_alive_comments_too()
+    {
+        var (_, token, _) = await hosts.NewRegisteredClientAsync();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", token);
+        (await stream.NextCommentAsync()).Should().Be("connected");
+
+        (await stream.NextCommentAsync(ReadTimeout)).Should().Be("keep-alive");
+        (await stream.NextCommentAsync(ReadTimeout)).Should().Be("keep-alive");
+    }
+
+    [Fact]
+    public async Task A_quiet_dashboard_stream_gets_keep_alive_comments_at_the_configured_interval()
+    {
+        var login = await hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail, Password = HostsFixture.AdminPassword });
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Internal.CreateClient(), "/api/internal/dashboard/events", login.AccessToken);
+        (await stream.NextAsync())!.Type.Should().Be("dashboard");
+
+        // The dashboard checks its figures once a second, so a comment comes 1–2 s after the last write.
+        var quiet = Stopwatch.StartNew();
+        for (var i = 0; i < 2; i++)
+            (await stream.NextCommentAsync(ReadTimeout)).Should().Be("keep-alive");
+        quiet.Elapsed.Should().BeGreaterThan(2 * ShortKeepAliveHostsFixture.KeepAlive - TimeSpan.FromMilliseconds(500))
+            .And.BeLessThan(2 * (ShortKeepAliveHostsFixture.KeepAlive + TimeSpan.FromSeconds(1)) + TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void The_keep_alive_is_15_s_unless_configured()
+    {
+        EventStreamOptions.From(Configuration(null)).KeepAlive.Should().Be(TimeSpan.FromSeconds(15));
+        EventStreamOptions.From(Configuration("7")).KeepAlive.Should().Be(TimeSpan.FromSeconds(7));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    [InlineData("soon")]
+    public void A_keep_alive_that_is_not_a_whole_number_of_seconds_from_1_refuses_to_start(string value)
+    {
+        var read = () => EventStreamOptions.From(Configuration(value));
+
+        read.Should().Throw<StartupRefusedException>().WithMessage("*EventStreams__KeepAliveSeconds*");
+    }
+
+    private static IConfiguration Configuration(string? keepAliveSeconds) =>
+        new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create(EventStreamOptions.KeepAliveKey, keepAliveSeconds)]).Build();
+}
