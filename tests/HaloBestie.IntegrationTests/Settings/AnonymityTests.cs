@@ -115,7 +115,7 @@ public class AnonymityTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var first = await client.App.RequestPairingAsync(new RequestPairing());
         names.Add(ClientNameIn(await UntilAsync(stream, "pairing.offered", payloads)));
         var offered = await GetAsync(mitra.Http, "/api/mitra/pairing-requests", payloads);
-        offered.EnumerateArray().Should().ContainSingle().Which.GetProperty("requestId").GetGuid().Should().Be(first.Id);
+        offered.EnumerateArray().Should().ContainSingle().Which.GetProperty("id").GetGuid().Should().Be(first.Id);
         names.Add(ClientNameIn(offered[0]));
         await client.App.CancelPairingRequestAsync(first.Id);
         await UntilAsync(stream, "pairing.closed", payloads);
