@@ -6,7 +6,7 @@ namespace HaloBestie.Benchmarks;
 /// <summary>
 /// Measures every figure of docs/performance.md against the real system and prints the table.
 ///
-///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,memory] [--no-publish] [--out FILE]
+///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory] [--no-publish] [--out FILE]
 ///   HaloBestie.Benchmarks soak [--minutes 10] [--no-publish]      (scripts/soak; issue 9's soak and consistency check)
 ///
 /// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
@@ -16,7 +16,7 @@ namespace HaloBestie.Benchmarks;
 /// </summary>
 public static class Program
 {
-    public static readonly string[] AllFigures = ["startup", "heartbeats", "pairing", "accept", "history", "memory"];
+    public static readonly string[] AllFigures = ["startup", "heartbeats", "pairing", "accept", "history", "dashboard", "memory"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -80,6 +80,9 @@ public static class Program
 
         if (only.Contains("history"))
             await HistoryReplay.RunAsync(system, mitras, sizes, report);
+
+        if (only.Contains("dashboard"))
+            await DashboardCompute.RunAsync(system, sizes, report);
 
         if (only.Contains("memory"))
             await MemoryUnderLoad.RunAsync(system, mitras, sizes, report);

@@ -39,33 +39,62 @@ public sealed record DashboardFigures(
         var localNow = TimeZoneInfo.ConvertTime(now, zone);
         var startOfDay = new DateTimeOffset(localNow.Date, zone.GetUtcOffset(localNow.Date));
 
-        var online = await session.Query<Mitra>().Where(m => m.IsOnline && m.IsActive).ToListAsync(ct);
-        var available = online.Count(m => m.IsAvailableUnder(settings.MaxCustomersPerMitra));
+        // Runs at most once a second per instance (DashboardCache): read only the figures needed.
+        var online = await session.Query<Mitra>().Where(m => m.IsOnline && m.IsActive)
+            .Select(m => new { m.ActiveSessions, m.MaxCustomersOverride }).ToListAsync(ct);
+        var available = online.Count(m => Mitra.HasRoom(m.ActiveSessions, m.MaxCustomersOverride, settings.MaxCustomersPerMitra));
         var searching = await session.Query<PairingRequest>().CountAsync(r => r.Status == PairingStatus.Searching, ct);
         var activeSessions = await session.Query<Session>().CountAsync(s => s.Status == SessionStatus.Active, ct);
 
-        var requests = await session.Query<PairingRequest>().Where(r => r.RequestedAt >= startOfDay).ToListAsync(ct);
-        var waits = requests.Where(r => r.WaitSeconds is not null).Select(r => r.WaitSeconds!.Value).Order().ToList();
-        var matched = requests.Count(r => r.Status == PairingStatus.Matched);
-        var ended = await session.Query<Session>().Where(s => s.EndedAt >= startOfDay).ToListAsync(ct);
-
-        var today = new TodayFigures(
-            DateOnly.FromDateTime(localNow.DateTime),
-            requests.Count,
-            matched,
-            requests.Count(r => r.Status == PairingStatus.Expired),
-            requests.Count(r => r.Status == PairingStatus.Cancelled),
-            requests.Count == 0 ? 0 : Math.Round((double)matched / requests.Count, 4),
-            Percentile(waits, 0.5),
-            Percentile(waits, 0.9),
-            ended.Count,
-            ended.Count == 0 ? null : Math.Round(ended.Average(s => s.DurationMinutes!.Value), 2));
-
-        var atCapacity = online.Count(m => m.ActiveSessions >= m.CapacityUnder(settings.MaxCustomersPerMitra));
+        var today = await TodayAsync(session, startOfDay, DateOnly.FromDateTime(localNow.DateTime), ct);
+        var atCapacity = online.Count(m => m.ActiveSessions >= (m.MaxCustomersOverride ?? settings.MaxCustomersPerMitra));
         return new DashboardFigures(online.Count, available, atCapacity, searching, activeSessions, today, now);
     }
 
-    /// <summary>Nearest-rank percentile of sorted values; null when there are none.</summary>
-    public static double? Percentile(IReadOnlyList<double> sorted, double p) =>
-        sorted.Count == 0 ? null : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)], 2);
+    /// <summary>
+    /// Today's figures as one aggregate query per table, computed by PostgreSQL over the columns
+    /// Marten duplicates out of the documents (status and times, indexed; MartenSetup): neither a
+    /// document nor more than one row is read, however many requests the day had
+    /// (docs/performance.md). Percentiles are nearest-rank (<c>percentile_disc</c>: the value at
+    /// position ⌈p × n⌉ of the sorted waits).
+    /// </summary>
+    private static async Task<TodayFigures> TodayAsync(IQuerySession session, DateTimeOffset startOfDay, DateOnly date, CancellationToken ct)
+    {
+        var schema = session.DocumentStore.Options.Schema;
+        const string wait = "extract(epoch from (matched_at - requested_at))::float8";
+        var requests = (await session.AdvancedSql.QueryAsync<RequestCounts>($"""
+            select jsonb_build_object(
+              'requests', count(*),
+              'matched', count(*) filter (where status = '{PairingStatus.Matched}'),
+              'expired', count(*) filter (where status = '{PairingStatus.Expired}'),
+              'cancelled', count(*) filter (where status = '{PairingStatus.Cancelled}'),
+              'medianWaitSeconds', percentile_disc(0.5) within group (order by {wait}),
+              'p90WaitSeconds', percentile_disc(0.9) within group (order by {wait}))
+            from {schema.For<PairingRequest>()} where requested_at >= ?
+            """, ct, startOfDay.ToUniversalTime())).Single();
+        var ended = (await session.AdvancedSql.QueryAsync<EndedCounts>($"""
+            select jsonb_build_object(
+              'sessionsEnded', count(*),
+              'averageMinutes', avg(extract(epoch from (ended_at - started_at)) / 60)::float8)
+            from {schema.For<Session>()} where ended_at >= ?
+            """, ct, startOfDay.ToUniversalTime())).Single();
+
+        return new TodayFigures(
+            date,
+            requests.Requests,
+            requests.Matched,
+            requests.Expired,
+            requests.Cancelled,
+            requests.Requests == 0 ? 0 : Math.Round((double)requests.Matched / requests.Requests, 4),
+            Round(requests.MedianWaitSeconds),
+            Round(requests.P90WaitSeconds),
+            ended.SessionsEnded,
+            Round(ended.AverageMinutes));
+    }
+
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 2) : null;
+
+    private sealed record RequestCounts(int Requests, int Matched, int Expired, int Cancelled, double? MedianWaitSeconds, double? P90WaitSeconds);
+
+    private sealed record EndedCounts(int SessionsEnded, double? AverageMinutes);
 }

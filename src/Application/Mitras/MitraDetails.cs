@@ -3,6 +3,7 @@ using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Settings;
 using Marten;
+using Riok.Mapperly.Abstractions;
 
 namespace HaloBestie.Application.Mitras;
 
@@ -31,9 +32,21 @@ public sealed record MitraDetails(
     public static MitraDetails From(Mitra m, PlatformSettings settings)
     {
         var state = MitraAvailability.Of(m, settings);
-        return new(m.Id, m.FullName, m.PhoneNumber, m.Alias, m.Bio, m.Specialties, m.IsActive, m.CreatedAt, m.UpdatedAt,
-            m.FirebaseUid is not null, m.IsOnline, m.OnlineSince, state.Available, state.Capacity, m.MaxCustomersOverride, state.ActiveSessions);
+        return MitraDetailsMapper.ToDetails(m, hasSignedIn: m.FirebaseUid is not null, available: state.Available, capacity: state.Capacity);
     }
+}
+
+/// <summary>
+/// Sixteen fields, thirteen straight from the profile (ADR 0008: Mapperly where a mapping is more
+/// than a one-line constructor; a field added to either side without a mapping fails the build).
+/// The Firebase UID stays out: staff see only whether the app has signed in.
+/// </summary>
+[Mapper]
+internal static partial class MitraDetailsMapper
+{
+    [MapProperty(nameof(Mitra.IsOnline), nameof(MitraDetails.Online))]
+    [MapperIgnoreSource(nameof(Mitra.FirebaseUid))]
+    public static partial MitraDetails ToDetails(Mitra mitra, bool hasSignedIn, bool available, int capacity);
 }
 
 /// <summary>PRODUCT.md §2: a mitra is available when online, active and below capacity.</summary>

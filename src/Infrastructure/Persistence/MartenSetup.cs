@@ -81,10 +81,13 @@ public static class MartenSetup
         options.Projections.Add<PairingRequestProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<PairingRequest>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_pairing_searching_client", r => r.SearchingClientId!)
-            .Index(r => r.Status)
+            .Duplicate(r => r.Status)
             .Index(r => r.ExpiresAt)
             .Index(r => r.ClientId)
-            .Index(r => r.RequestedAt);
+            // Columns of their own (indexed): the dashboard aggregates a whole day of requests
+            // without reading their documents (DashboardFigures).
+            .Duplicate(r => r.RequestedAt)
+            .Duplicate(r => r.MatchedAt!);
 
         options.Projections.Add<PaymentProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Payment>().Index(p => p.ClientId).Index(p => p.CreatedAt);
@@ -96,10 +99,10 @@ public static class MartenSetup
             .UniqueIndex(UniqueIndexType.Computed, "uq_session_active_client", s => s.ActiveClientId!)
             .Index(s => s.ClientId)
             .Index(s => s.MitraId)
-            .Index(s => s.Status)
+            .Duplicate(s => s.Status)
             .Index(s => s.EndsAt)
-            .Index(s => s.StartedAt)
-            .Index(s => s.EndedAt!);
+            .Duplicate(s => s.StartedAt)
+            .Duplicate(s => s.EndedAt!);
 
         // Logins (failure counts, lockouts, rehashes) and admins (deactivation, role, password)
         // write the same account: each write must be of the version it read (ADR 0012).
