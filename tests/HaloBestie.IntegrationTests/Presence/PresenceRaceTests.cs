@@ -12,7 +12,8 @@ namespace HaloBestie.IntegrationTests.Presence;
 /// Presence transitions of one mitra meeting halfway, each started at the same instant many
 /// times: whatever the interleaving, Valkey and the mitra's stream must agree afterwards (never
 /// "online in Valkey, offline on the stream", which answers heartbeats but is never offered
-/// anything), and the stream must alternate online/offline.
+/// anything), and the stream must alternate online/offline. Also what an instance that dies or
+/// stops leaves behind: an offline half done, mitras it was serving.
 /// </summary>
 public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
@@ -70,6 +71,51 @@ public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             (await TransitionsAsync(mitraId)).OfType<MitraWentOffline>().Should().OnlyContain(e => e.Reason == OfflineReasons.Manual,
                 $"round {round}: the mitra only went offline by hand, then online again");
             await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        }
+    }
+
+    [Fact]
+    public async Task An_offline_left_halfway_by_a_dead_instance_is_finished_by_the_sweeper_and_the_app_told()
+    {
+        var (app, token, mitraId) = await hosts.NewOnlineMitraAsync();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        // An instance took the mitra out of the online set and died before writing the event.
+        await Service<IPresenceStore>().BeginOfflineAsync(mitraId, DateTimeOffset.UtcNow);
+        (await app.GetMyMitraProfileAsync()).Online.Should().BeTrue("the stream still says online");
+
+        // The sweeper finishes notes older than any transition takes (30 s; here: a second ahead).
+        await Service<PresenceTransitions>().FinishStaleAsync(DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None);
+
+        await ShouldAgreeAsync(app, mitraId, 0);
+        (await app.GetMyMitraProfileAsync()).Online.Should().BeFalse();
+        (await TransitionsAsync(mitraId)).OfType<MitraWentOffline>().Should().ContainSingle().Which.Reason.Should().Be(OfflineReasons.HeartbeatTimeout);
+        (await stream.NextOfTypeAsync("presence.offline")).Data.Should().Contain("heartbeat-timeout");
+        (await Problems.ProblemOf(() => app.RecordHeartbeatAsync())).Status.Should().Be(409, "an offline mitra goes online again first");
+        await Service<PresenceTransitions>().FinishStaleAsync(DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None);
+        (await TransitionsAsync(mitraId)).OfType<MitraWentOffline>().Should().ContainSingle("the note was dropped with the first finish");
+    }
+
+    [Fact]
+    public async Task Mitras_online_through_an_instance_that_stops_stay_online_through_the_others()
+    {
+        var other = hosts.AnotherPublicHost();
+        var mitras = new List<(PublicApiClient App, Guid Id)>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+            var viaOther = HostsFixture.PublicOn(other, token);
+            await viaOther.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+            await viaOther.RecordHeartbeatAsync();
+            mitras.Add((hosts.PublicAs(token), mitraId));
+        }
+
+        await other.DisposeAsync(); // the instance they went online and heartbeated through
+
+        foreach (var (app, mitraId) in mitras)
+        {
+            await app.RecordHeartbeatAsync(); // on the fixture's instance: 204, nothing to redo
+            (await app.GetMyMitraProfileAsync()).Online.Should().BeTrue();
+            await ShouldAgreeAsync(app, mitraId, 0);
         }
     }
 
