@@ -3,6 +3,7 @@ using HaloBestie.Clients.Public;
 using HaloBestie.Domain.Pairing;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using SetMitraStatus = HaloBestie.Clients.Public.SetMitraStatus;
 
 namespace HaloBestie.IntegrationTests.Pairing;
@@ -61,6 +62,51 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         var closed = await mitraStream.NextAsync();
         closed!.Type.Should().Be("pairing.closed");
         closed.Data.Should().Contain("expired");
+    }
+
+    [Fact]
+    public async Task Forty_requests_due_at_once_on_three_instances_each_expire_exactly_once()
+    {
+        // Three instances whose timers all see forty deadlines pass at the same instant, and on
+        // top of their own loops each is made to run its expiry pass at the same moment: the
+        // passes overlap on the same requests, and the stream's version lets one write each.
+        var instances = new[] { hosts.Public, hosts.AnotherPublicHost(), hosts.AnotherPublicHost() };
+        var requests = new List<(PublicApiClient Client, Guid Id)>();
+        var watched = new List<EventStreamReader>();
+        for (var i = 0; i < 40; i++)
+        {
+            var (client, token, _) = await hosts.NewRegisteredClientAsync();
+            if (i < 10)
+                watched.Add(await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", token));
+            requests.Add((client, (await client.RequestPairingAsync(new RequestPairing())).Id));
+        }
+
+        hosts.Clock!.Advance(TimeSpan.FromSeconds(61));
+        var start = new TaskCompletionSource();
+        var passes = instances.Select(host => Task.Run(async () =>
+        {
+            await start.Task;
+            using var scope = host.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<HaloBestie.Application.Pairing.PairingTimers>().ExpireDueAsync(CancellationToken.None);
+        })).ToList();
+        start.SetResult();
+        var expiredByPasses = (await Task.WhenAll(passes)).Sum();
+
+        foreach (var (client, id) in requests)
+            (await Eventually(async () => (await client.GetMyPairingRequestAsync(id)).Status == HaloBestie.Clients.Public.PairingStatus.Expired, TimeSpan.FromSeconds(5)))
+                .Should().BeTrue();
+        await Task.Delay(2500); // every instance's own timer has run again since
+        foreach (var (_, id) in requests)
+            (await ExpiredEventsAsync(id)).Should().Be(1, $"request {id} expired once, whichever instance wrote it");
+        expiredByPasses.Should().BeLessThanOrEqualTo(40);
+        await Task.WhenAll(watched.Select(async stream =>
+        {
+            await using (stream)
+            {
+                (await stream.NextOfTypeAsync("pairing.expired")).Data.Should().Contain("requestId");
+                await FluentActions.Awaiting(() => stream.NextAsync(TimeSpan.FromSeconds(1))).Should().ThrowAsync<TimeoutException>("the client is told once");
+            }
+        }));
     }
 
     [Fact]
