@@ -96,7 +96,10 @@ public class ContractDriftTests
         await Nswag("openapi2csclient", $"/input:{document}", $"/output:{csharp}", $"/namespace:{ns}", $"/className:{className}",
             "/jsonLibrary:SystemTextJson", "/useBaseUrl:false", "/generateClientInterfaces:true",
             "/operationGenerationMode:SingleClientFromOperationId",
-            "/generateNullableReferenceTypes:true");
+            "/generateNullableReferenceTypes:true",
+            // Times in query strings keep their offset (NSwag's default "s" drops it: an operator's
+            // +07:00 would be read as UTC, seven hours off).
+            "/parameterDateTimeFormat:o");
         await Nswag("openapi2tsclient", $"/input:{document}", $"/output:{typescript}", $"/className:{className}",
             "/template:Fetch", "/operationGenerationMode:SingleClientFromOperationId", "/typeScriptVersion:5.0");
     }

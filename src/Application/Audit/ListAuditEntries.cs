@@ -24,8 +24,9 @@ public sealed record ListAuditEntries(Guid? StaffId, DateTimeOffset? From, DateT
         {
             IQueryable<AuditEntry> entries = session.Query<AuditEntry>();
             if (query.StaffId is { } staffId) entries = entries.Where(x => x.StaffId == staffId);
-            if (query.From is { } from) entries = entries.Where(x => x.At >= from);
-            if (query.To is { } to) entries = entries.Where(x => x.At <= to);
+            // Times may come with any offset (an operator's +07:00); PostgreSQL takes them as UTC.
+            if (query.From?.ToUniversalTime() is { } from) entries = entries.Where(x => x.At >= from);
+            if (query.To?.ToUniversalTime() is { } to) entries = entries.Where(x => x.At <= to);
 
             var page = await entries.OrderByDescending(x => x.At).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
             return new Page<AuditEntry>(page.ToList(), query.Page, query.PageSize, page.TotalItemCount);

@@ -51,8 +51,9 @@ public sealed record GetMitraOnlineLogs(Guid MitraId, DateTimeOffset? From, Date
                 throw new NotFoundException("Mitra", query.MitraId);
 
             var now = clock.GetUtcNow();
-            var to = query.To ?? now;
-            var from = query.From ?? to - DefaultWindow;
+            // Times may come with any offset (an operator's +07:00): compare and store as UTC.
+            var to = query.To?.ToUniversalTime() ?? now;
+            var from = query.From?.ToUniversalTime() ?? to - DefaultWindow;
             var settings = await session.LoadSettingsAsync(cancellationToken);
             var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
 

@@ -19,7 +19,8 @@ public sealed record GetSessionStateAt(Guid SessionId, DateTimeOffset At) : IQue
             if (await session.LoadAsync<Session>(query.SessionId, cancellationToken) is null)
                 throw new NotFoundException("Session", query.SessionId);
 
-            return await session.Events.AggregateStreamAsync<Session>(query.SessionId, timestamp: query.At, token: cancellationToken)
+            // `at` may come with any offset (an operator's +07:00); PostgreSQL takes it as UTC.
+            return await session.Events.AggregateStreamAsync<Session>(query.SessionId, timestamp: query.At.ToUniversalTime(), token: cancellationToken)
                 ?? throw new DomainException(ProblemNames.NotFound, $"Session {query.SessionId} did not exist at {query.At:O}.");
         }
     }

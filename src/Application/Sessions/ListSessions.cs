@@ -33,8 +33,9 @@ public sealed record ListSessions(string? Status, Guid? MitraId, Guid? ClientId,
             }
             if (query.MitraId is { } mitraId) sessions = sessions.Where(s => s.MitraId == mitraId);
             if (query.ClientId is { } clientId) sessions = sessions.Where(s => s.ClientId == clientId);
-            if (query.From is { } from) sessions = sessions.Where(s => s.StartedAt >= from);
-            if (query.To is { } to) sessions = sessions.Where(s => s.StartedAt < to);
+            // Times may come with any offset (an operator's +07:00); PostgreSQL takes them as UTC.
+            if (query.From?.ToUniversalTime() is { } from) sessions = sessions.Where(s => s.StartedAt >= from);
+            if (query.To?.ToUniversalTime() is { } to) sessions = sessions.Where(s => s.StartedAt < to);
             var page = await sessions.OrderByDescending(s => s.StartedAt).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
             return new Page<Session>(page.ToList(), query.Page, query.PageSize, page.TotalItemCount);
         }
