@@ -49,6 +49,17 @@ public class HostileInputTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
     private static readonly Gen<string> Text = Gen.OneOf(Gen.OneOf(NastyStrings), Gen.String[0, 40]);
 
+    // Query values are also well-formed times with any offset (an operator's +07:00, -12:00,
+    // +14:00) and precision, and the ends of the calendar: Npgsql takes only UTC for timestamptz,
+    // and a time that reaches PostgreSQL with its offset answered 500.
+    private static readonly Gen<string> Time = Gen.OneOf(
+        Gen.Select(Gen.DateTime[new DateTime(2000, 1, 1), new DateTime(2100, 1, 1)], Gen.Int[-48, 56],
+            (d, quarters) => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Unspecified), TimeSpan.FromMinutes(15 * quarters))
+                .ToString("o", System.Globalization.CultureInfo.InvariantCulture)),
+        Gen.OneOf("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.9999999Z", "2026-11-26T10:15:00+07:00"));
+
+    private static readonly Gen<string> QueryValue = Gen.OneOf(Text, Time);
+
     private static readonly Gen<string> JsonValue = Gen.OneOf(
         Text.Select(s => JsonSerializer.Serialize(s)),
         Gen.Long.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -86,13 +97,15 @@ public class HostileInputTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         using var http = host == "internal" ? hosts.Internal.CreateClient() : hosts.Public.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenFor(caller));
 
-        var gen = Gen.Select(Gen.Int[0, operations.Count - 1], RouteValue, Text.Array[0, 3], Body, (i, r, q, b) => new Sent(i, r, q, b));
+        // Each query value goes to any of the route's parameters (not only the first ones), so a
+        // later parameter is also reached with the earlier ones absent or valid.
+        var gen = Gen.Select(Gen.Int[0, operations.Count - 1], RouteValue, Gen.Select(Gen.Int[0, 15], QueryValue).Array[0, 3], Body, (i, r, q, b) => new Sent(i, r, q, b));
         await gen.SampleAsync(async sent =>
         {
             var (index, routeValue, queryValues, body) = sent;
             var op = operations[index];
             var path = System.Text.RegularExpressions.Regex.Replace(op.Path, "{[^}]+}", routeValue);
-            var query = string.Join("&", op.Query.Zip(queryValues, (name, value) => $"{name}={Uri.EscapeDataString(value)}"));
+            var query = op.Query.Count == 0 ? "" : string.Join("&", queryValues.Select(v => $"{op.Query[v.Item1 % op.Query.Count]}={Uri.EscapeDataString(v.Item2)}"));
             using var request = new HttpRequestMessage(new HttpMethod(op.Method), query.Length == 0 ? path : $"{path}?{query}");
             if (op.Method is "POST" or "PUT")
                 request.Content = new StringContent(body, Encoding.UTF8, "application/json");
@@ -124,7 +137,7 @@ public class HostileInputTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         (await admin.ListMitrasAsync("+6281299990000", null, null, null, null)).Total.Should().Be(0);
     }
 
-    private sealed record Sent(int Index, string RouteValue, string[] QueryValues, string Body);
+    private sealed record Sent(int Index, string RouteValue, (int, string)[] QueryValues, string Body);
 
     private async Task<string> TokenFor(string caller)
     {
