@@ -73,8 +73,15 @@ public class HostsFixture : IAsyncLifetime
             })
             .ToDictionary();
 
-    /// <summary>When set, the public hosts read time from it (the sweeper included); the internal host keeps real time.</summary>
+    /// <summary>When set, the public hosts read time from it (the sweeper included); the internal host keeps real time unless <see cref="InternalHostOnClock"/>.</summary>
     public FakeTimeProvider? Clock { get; protected init; }
+
+    /// <summary>
+    /// Whether the internal host reads time from <see cref="Clock"/> too, so that what staff do
+    /// (end, reroute) is dated on the same clock as what the public hosts record. Staff tokens are
+    /// then issued at the fake time: sign staff in before moving the clock far.
+    /// </summary>
+    protected virtual bool InternalHostOnClock => false;
 
     public string KeyPrefix => $"test:{_schema}:";
 
@@ -189,7 +196,7 @@ public class HostsFixture : IAsyncLifetime
                 b.UseSetting(key, value);
             b.ConfigureTestServices(services =>
                 {
-                    if (Clock is not null && typeof(T) == typeof(Api.Public.Program))
+                    if (Clock is not null && (typeof(T) == typeof(Api.Public.Program) || InternalHostOnClock))
                         services.AddSingleton<TimeProvider>(Clock);
                 })
                 .UseEnvironment("Test")
