@@ -129,6 +129,25 @@ public class HostsFixture : IAsyncLifetime
 
     public Task<InternalApiClient> AdminAsync() => InternalAs(AdminEmail, AdminPassword);
 
+    /// <summary>
+    /// Changes some platform settings as the admin (<c>PUT /api/internal/settings</c> replaces them
+    /// all): the current ones are read, <paramref name="change"/> edits the copy, it is sent back.
+    /// </summary>
+    public async Task ChangeSettingsAsync(Action<UpdateSettings> change)
+    {
+        var admin = await AdminAsync();
+        var s = await admin.GetSettingsAsync();
+        var update = new UpdateSettings
+        {
+            MaxCustomersPerMitra = s.MaxCustomersPerMitra, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
+            HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds, HeartbeatTimeoutSeconds = s.HeartbeatTimeoutSeconds,
+            SessionDurationMinutes = s.SessionDurationMinutes, TrialSessions = s.TrialSessions, Topics = s.Topics,
+            TimeZone = s.TimeZone, Anonymity = s.Anonymity,
+        };
+        change(update);
+        await admin.UpdateSettingsAsync(update);
+    }
+
     /// <summary>Creates an operator (or admin) with a fresh email and returns a client signed in as it.</summary>
     public async Task<(InternalApiClient Client, StaffView Staff)> NewStaffAsync(StaffRole role = StaffRole.Operator)
     {

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
 using HaloBestie.IntegrationTests.Infrastructure;
 using static HaloBestie.IntegrationTests.Infrastructure.Problems;
@@ -16,8 +15,7 @@ public class PairingRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Fact]
     public async Task Raising_the_global_capacity_offers_waiting_requests_to_mitras_who_were_full()
     {
-        var admin = await hosts.AdminAsync();
-        await SetMaxCustomersAsync(admin, 1);
+        await SetMaxCustomersAsync(1);
         try
         {
             var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
@@ -27,14 +25,14 @@ public class PairingRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             var request = await waiting.RequestPairingAsync(new RequestPairing());
             (await mitra.ListOfferedPairingRequestsAsync()).Should().NotContain(o => o.Id == request.Id, "the mitra is full");
 
-            await SetMaxCustomersAsync(admin, 2);
+            await SetMaxCustomersAsync(2);
 
             (await mitra.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.Id == request.Id, "raising the capacity made the mitra available");
             (await mitra.AcceptPairingRequestAsync(request.Id)).SessionId.Should().NotBeEmpty();
         }
         finally
         {
-            await SetMaxCustomersAsync(admin, 3);
+            await SetMaxCustomersAsync(3);
         }
     }
 
@@ -100,14 +98,5 @@ public class PairingRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         }
     }
 
-    private static async Task SetMaxCustomersAsync(InternalApiClient admin, int max)
-    {
-        var s = await admin.GetSettingsAsync();
-        await admin.UpdateSettingsAsync(new UpdateSettings
-        {
-            MaxCustomersPerMitra = max, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
-            HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds, HeartbeatTimeoutSeconds = s.HeartbeatTimeoutSeconds,
-            SessionDurationMinutes = s.SessionDurationMinutes, TrialSessions = s.TrialSessions, Topics = s.Topics, TimeZone = s.TimeZone, Anonymity = s.Anonymity,
-        });
-    }
+    private Task SetMaxCustomersAsync(int max) => hosts.ChangeSettingsAsync(s => s.MaxCustomersPerMitra = max);
 }

@@ -16,17 +16,7 @@ namespace HaloBestie.IntegrationTests.Payments;
 /// <summary>Own schema: these tests change trialSessions.</summary>
 public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
-    private async Task SetTrialSessionsAsync(int trial)
-    {
-        var admin = await hosts.AdminAsync();
-        var s = await admin.GetSettingsAsync();
-        await admin.UpdateSettingsAsync(new UpdateSettings
-        {
-            MaxCustomersPerMitra = s.MaxCustomersPerMitra, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
-            HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds, HeartbeatTimeoutSeconds = s.HeartbeatTimeoutSeconds,
-            SessionDurationMinutes = s.SessionDurationMinutes, TrialSessions = trial, Topics = s.Topics, TimeZone = s.TimeZone, Anonymity = s.Anonymity,
-        });
-    }
+    private Task SetTrialSessionsAsync(int trial) => hosts.ChangeSettingsAsync(s => s.TrialSessions = trial);
 
     [Fact]
     public async Task A_registered_client_gets_the_trial_once_spends_it_on_a_session_and_then_needs_to_pay()

@@ -15,18 +15,8 @@ public class PresenceUnderLoadTests(HostsFixture hosts) : IClassFixture<HostsFix
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(5);
 
-    private async Task UseShortHeartbeatSettingsAsync()
-    {
-        var admin = await hosts.AdminAsync();
-        var s = await admin.GetSettingsAsync();
-        await admin.UpdateSettingsAsync(new UpdateSettings
-        {
-            MaxCustomersPerMitra = s.MaxCustomersPerMitra, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
-            HeartbeatIntervalSeconds = 1, HeartbeatTimeoutSeconds = (int)Timeout.TotalSeconds,
-            SessionDurationMinutes = s.SessionDurationMinutes, TrialSessions = s.TrialSessions, Topics = s.Topics,
-            TimeZone = s.TimeZone, Anonymity = s.Anonymity,
-        });
-    }
+    private Task UseShortHeartbeatSettingsAsync() =>
+        hosts.ChangeSettingsAsync(s => (s.HeartbeatIntervalSeconds, s.HeartbeatTimeoutSeconds) = (1, (int)Timeout.TotalSeconds));
 
     [Fact]
     public async Task Fifty_mitras_heartbeating_through_two_hosts_stay_online_then_each_times_out_exactly_once()

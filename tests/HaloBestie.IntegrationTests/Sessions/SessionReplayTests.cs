@@ -159,13 +159,13 @@ public class SessionReplayTests(SessionReplayFixture hosts, ITestOutputHelper ou
         CatchUpWithRealTime();
         var admin = await hosts.AdminAsync();
         var (staff, _) = await hosts.NewStaffAsync();
-        var s = await admin.GetSettingsAsync();
-        await admin.UpdateSettingsAsync(new UpdateSettings
+        await hosts.ChangeSettingsAsync(s =>
         {
-            MaxCustomersPerMitra = 20, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
+            s.MaxCustomersPerMitra = 20;
             // Mitras stay online however the clock moves (the run moves it by less than an hour).
-            HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds, HeartbeatTimeoutSeconds = 3600,
-            SessionDurationMinutes = SessionMinutes, TrialSessions = TrialSessions, Topics = s.Topics, TimeZone = s.TimeZone, Anonymity = s.Anonymity,
+            s.HeartbeatTimeoutSeconds = 3600;
+            s.SessionDurationMinutes = SessionMinutes;
+            s.TrialSessions = TrialSessions;
         });
         var mitras = new List<Party>();
         for (var i = 0; i < 5; i++)

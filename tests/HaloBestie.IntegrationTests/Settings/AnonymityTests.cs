@@ -23,18 +23,8 @@ public class AnonymityTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
     private sealed record TestMitra(HttpClient Http, string Token, Guid Id, string FullName, string Alias, string Phone);
 
-    private async Task SetAnonymityAsync(bool showClientDisplayName, bool showMitraFullName)
-    {
-        var admin = await hosts.AdminAsync();
-        var s = await admin.GetSettingsAsync();
-        await admin.UpdateSettingsAsync(new UpdateSettings
-        {
-            MaxCustomersPerMitra = s.MaxCustomersPerMitra, PairingTimeoutSeconds = s.PairingTimeoutSeconds,
-            HeartbeatIntervalSeconds = s.HeartbeatIntervalSeconds, HeartbeatTimeoutSeconds = s.HeartbeatTimeoutSeconds,
-            SessionDurationMinutes = s.SessionDurationMinutes, TrialSessions = s.TrialSessions, Topics = s.Topics, TimeZone = s.TimeZone,
-            Anonymity = new AnonymitySettings { ShowClientDisplayName = showClientDisplayName, ShowMitraFullName = showMitraFullName },
-        });
-    }
+    private Task SetAnonymityAsync(bool showClientDisplayName, bool showMitraFullName) =>
+        hosts.ChangeSettingsAsync(s => s.Anonymity = new AnonymitySettings { ShowClientDisplayName = showClientDisplayName, ShowMitraFullName = showMitraFullName });
 
     private Task RestoreDefaultsAsync() => SetAnonymityAsync(showClientDisplayName: true, showMitraFullName: false);
 
