@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
+using HaloBestie.Application;
 using HaloBestie.Application.Common;
-using HaloBestie.Application.Mitras;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Payments;
 using HaloBestie.Infrastructure.Persistence;
@@ -71,7 +70,7 @@ public static class HostSetup
         // Keep-alive comment of every event stream (EventStreams:KeepAliveSeconds, default 15).
         services.AddSingleton(EventStreamOptions.From(builder.Configuration));
         builder.AddHaloBestieTelemetry();
-        services.AddValidatorsFromAssemblyContaining<RegisterMitra>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddHaloBestieApplication();
         services.AddHaloBestieHealthChecks();
         services.AddHttpContextAccessor();
         services.AddStaffServices(builder.Configuration);

@@ -7,9 +7,9 @@ namespace HaloBestie.Application.Clients;
 
 public sealed record GetMyClientProfile : IQuery<ClientProfile>
 {
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<GetMyClientProfile, ClientProfile>
+    public sealed class Handler(Caller caller) : IQueryHandler<GetMyClientProfile, ClientProfile>
     {
         public async ValueTask<ClientProfile> Handle(GetMyClientProfile query, CancellationToken cancellationToken) =>
-            ClientProfile.From(await session.RequireClientAsync(caller, cancellationToken));
+            ClientProfile.From(await caller.ClientAsync(cancellationToken));
     }
 }

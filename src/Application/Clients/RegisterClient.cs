@@ -13,14 +13,14 @@ namespace HaloBestie.Application.Clients;
 /// </summary>
 public sealed record RegisterClient : ICommand<ClientProfile>
 {
-    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, TimeProvider clock) : ICommandHandler<RegisterClient, ClientProfile>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<RegisterClient, ClientProfile>
     {
         public async ValueTask<ClientProfile> Handle(RegisterClient command, CancellationToken cancellationToken)
         {
-            var stream = await session.Events.FetchForWriting<Client>((await session.RequireClientAsync(caller, cancellationToken)).Id, cancellationToken);
+            var stream = await session.Events.FetchForWriting<Client>((await caller.ClientAsync(cancellationToken)).Id, cancellationToken);
             var client = stream.Aggregate!;
             var now = clock.GetUtcNow();
-            var events = ClientDecisions.Register(client, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
+            var events = ClientDecisions.Register(client, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now);
             var registered = events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
             var trial = ClientDecisions.GrantTrial(registered, (await session.LoadSettingsAsync(cancellationToken)).TrialSessions, now);
             if (events.Count + trial.Count == 0)

@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -18,19 +19,19 @@ public sealed record ReinstateClient(Guid ClientId, string Reason) : ICommand<Cl
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<ReinstateClient, ClientDetails>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<ReinstateClient, ClientDetails>
     {
         public async ValueTask<ClientDetails> Handle(ReinstateClient command, CancellationToken cancellationToken)
         {
             var stream = await session.Events.FetchForWriting<Client>(command.ClientId, cancellationToken);
             var client = stream.Aggregate ?? throw new NotFoundException("Client", command.ClientId);
             var now = clock.GetUtcNow();
-            var events = ClientDecisions.Reinstate(client, command.Reason.Trim(), staff.Actor.Id, now);
+            var events = ClientDecisions.Reinstate(client, command.Reason.Trim(), caller.Staff.Id, now);
             if (events.Count == 0)
                 return ClientDetails.From(client);
 
             stream.AppendMany(events);
-            session.Audit(staff.Actor, "client.reinstated", "client", client.Id, now, command.Reason.Trim());
+            session.Audit(caller.Staff, "client.reinstated", "client", client.Id, now, command.Reason.Trim());
             await session.SaveChangesAsync(cancellationToken);
             return ClientDetails.From(events.OfType<ClientReinstated>().Aggregate(client, (c, e) => c.Apply(e)));
         }

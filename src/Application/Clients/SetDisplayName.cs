@@ -20,11 +20,11 @@ public sealed record SetDisplayName(string DisplayName) : ICommand<ClientProfile
             });
     }
 
-    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, TimeProvider clock) : ICommandHandler<SetDisplayName, ClientProfile>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<SetDisplayName, ClientProfile>
     {
         public async ValueTask<ClientProfile> Handle(SetDisplayName command, CancellationToken cancellationToken)
         {
-            var stream = await session.Events.FetchForWriting<Client>((await session.RequireClientAsync(caller, cancellationToken)).Id, cancellationToken);
+            var stream = await session.Events.FetchForWriting<Client>((await caller.ClientAsync(cancellationToken)).Id, cancellationToken);
             var client = stream.Aggregate!;
             Domain.Clients.DisplayName.TryNormalize(command.DisplayName, out var name, out _);
             var events = ClientDecisions.SetDisplayName(client, name, clock.GetUtcNow());

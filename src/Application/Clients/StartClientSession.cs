@@ -20,14 +20,14 @@ public sealed record StartClientSession : ICommand<StartClientSession.Result>
 {
     public sealed record Result(ClientProfile Client, bool NeedsDisplayName, bool MustRegister);
 
-    public sealed class Handler(IDocumentSession session, IDocumentStore store, IFirebaseCaller caller, TimeProvider clock)
+    public sealed class Handler(IDocumentSession session, IDocumentStore store, Caller caller, TimeProvider clock)
         : ICommandHandler<StartClientSession, Result>
     {
         public async ValueTask<Result> Handle(StartClientSession command, CancellationToken cancellationToken)
         {
-            await session.EnsureNotMitraAsync(caller, cancellationToken);
+            await caller.EnsureNotMitraAsync(cancellationToken);
             var now = clock.GetUtcNow();
-            var existing = await session.FindClientAsync(caller.Uid, cancellationToken);
+            var existing = await caller.FindClientAsync(cancellationToken);
             var client = existing is null
                 ? await SignUpAsync(now, cancellationToken)
                 : await SignInAsync(existing, now, cancellationToken);
@@ -36,7 +36,7 @@ public sealed record StartClientSession : ICommand<StartClientSession.Result>
 
         private async Task<Client> SignUpAsync(DateTimeOffset now, CancellationToken ct)
         {
-            var signedUp = ClientDecisions.SignUp(Guid.CreateVersion7(), caller.Uid, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
+            var signedUp = ClientDecisions.SignUp(Guid.CreateVersion7(), caller.Token.Uid, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now);
             var trial = ClientDecisions.GrantTrial(Client.Create(signedUp), (await session.LoadSettingsAsync(ct)).TrialSessions, now);
             session.Events.StartStream<Client>(signedUp.ClientId, [signedUp, .. trial]);
             try
@@ -47,7 +47,7 @@ public sealed record StartClientSession : ICommand<StartClientSession.Result>
             catch (Exception e) when (e is MartenCommandException or DocumentAlreadyExistsException or ConcurrencyException)
             {
                 await using var fresh = store.QuerySession();
-                var winner = await fresh.FindClientAsync(caller.Uid, ct);
+                var winner = await caller.FindClientAsync(ct);
                 if (winner is null)
                     throw;
                 return winner;
@@ -56,11 +56,11 @@ public sealed record StartClientSession : ICommand<StartClientSession.Result>
 
         private async Task<Client> SignInAsync(Client existing, DateTimeOffset now, CancellationToken ct)
         {
-            if (ClientDecisions.SignIn(existing, caller.SignInProvider, caller.Email, caller.PhoneNumber, now).Count == 0)
+            if (ClientDecisions.SignIn(existing, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now).Count == 0)
                 return existing;
             var stream = await session.Events.FetchForWriting<Client>(existing.Id, ct);
             var client = stream.Aggregate!;
-            var events = ClientDecisions.SignIn(client, caller.SignInProvider, caller.Email, caller.PhoneNumber, now);
+            var events = ClientDecisions.SignIn(client, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now);
             var registered = events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
             var trial = ClientDecisions.GrantTrial(registered, (await session.LoadSettingsAsync(ct)).TrialSessions, now);
             stream.AppendMany([.. events, .. trial]);

@@ -1,7 +1,9 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Pairing;
@@ -24,14 +26,14 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, PairingNotifications notify, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
+    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
     {
         public async ValueTask<ClientDetails> Handle(SuspendClient command, CancellationToken cancellationToken)
         {
             var stream = await session.Events.FetchForWriting<Client>(command.ClientId, cancellationToken);
             var client = stream.Aggregate ?? throw new NotFoundException("Client", command.ClientId);
             var now = clock.GetUtcNow();
-            var events = ClientDecisions.Suspend(client, command.Reason.Trim(), staff.Actor.Id, now);
+            var events = ClientDecisions.Suspend(client, command.Reason.Trim(), caller.Staff.Id, now);
             if (events.Count == 0)
                 return ClientDetails.From(client);
 
@@ -45,12 +47,12 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
                 cancelled = PairingDecisions.Cancel(requestStream.Aggregate!, PairingReasons.ClientSuspended, now);
                 requestStream.AppendOne(cancelled);
             }
-            session.Audit(staff.Actor, "client.suspended", "client", client.Id, now, command.Reason.Trim());
+            session.Audit(caller.Staff, "client.suspended", "client", client.Id, now, command.Reason.Trim());
             await session.SaveChangesAsync(cancellationToken);
             if (searching is not null)
             {
                 ProductMetrics.PairingEnded(searching, cancelled!);
-                await notify.CloseAsync(searching, "cancelled", null, cancellationToken);
+                await notify.ClosedAsync(searching, PairingClosedReasons.Cancelled, null, cancellationToken);
             }
             return ClientDetails.From(events.OfType<ClientSuspended>().Aggregate(client, (c, e) => c.Apply(e)));
         }

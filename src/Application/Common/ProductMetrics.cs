@@ -29,6 +29,10 @@ public static class ProductMetrics
         "halobestie.pairing.accept_conflicts", "{conflict}",
         "Accepts that lost a race: waited at the gate while another accept of the same request decided, or lost a write race at commit (an expiry, a cancel, a change to the mitra or client) and decided again.");
 
+    private static readonly Counter<long> StreamWriteConflicts = Meter.CreateCounter<long>(
+        "halobestie.writes.conflicts", "{conflict}",
+        "Writes that met another writer's commit on one of their streams and decided again (or, after the last attempt, answered 409 conflict), by write (the use case's name).");
+
     private static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>(
         "halobestie.presence.heartbeats", "{heartbeat}",
         "Mitra heartbeats, by result: recorded, restored (Valkey had lost the mitra), refused (the mitra is offline).");
@@ -70,6 +74,9 @@ public static class ProductMetrics
     public static void RateLimited(string limit) => RateLimitRefusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public static void AcceptConflict() => AcceptConflicts.Add(1);
+
+    /// <param name="write">The use case whose commit met another writer's, e.g. <c>CancelPairingRequest</c>.</param>
+    public static void WriteConflict(string write) => StreamWriteConflicts.Add(1, new KeyValuePair<string, object?>("write", write));
 
     public static void Heartbeat(string result) => Heartbeats.Add(1, new KeyValuePair<string, object?>("result", result));
 

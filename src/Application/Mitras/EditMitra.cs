@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -22,7 +23,7 @@ public sealed record EditMitra(Guid MitraId, string FullName, string PhoneNumber
         public Validator() => this.RulesForProfile();
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<EditMitra, MitraDetails>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<EditMitra, MitraDetails>
     {
         public async ValueTask<MitraDetails> Handle(EditMitra command, CancellationToken cancellationToken)
         {
@@ -33,12 +34,12 @@ public sealed record EditMitra(Guid MitraId, string FullName, string PhoneNumber
                 await MitraPhoneNumbers.EnsureFree(session, profile.PhoneNumber, mitra.Id, cancellationToken);
 
             var now = clock.GetUtcNow();
-            var events = MitraDecisions.Edit(mitra, profile, staff.Actor.Id, now);
+            var events = MitraDecisions.Edit(mitra, profile, caller.Staff.Id, now);
             if (events.Count == 0)
                 return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
 
             stream.AppendMany(events);
-            session.Audit(staff.Actor, "mitra.updated", "mitra", mitra.Id, now);
+            session.Audit(caller.Staff, "mitra.updated", "mitra", mitra.Id, now);
             await session.SaveChangesAsync(cancellationToken);
             return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
         }

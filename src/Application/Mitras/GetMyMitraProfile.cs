@@ -25,9 +25,9 @@ public sealed record MitraMe(
 
 public sealed record GetMyMitraProfile : IQuery<MitraMe>
 {
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<GetMyMitraProfile, MitraMe>
+    public sealed class Handler(IQuerySession session, Caller caller) : IQueryHandler<GetMyMitraProfile, MitraMe>
     {
         public async ValueTask<MitraMe> Handle(GetMyMitraProfile query, CancellationToken cancellationToken) =>
-            await MitraMe.LoadAsync(session, await session.RequireMitraAsync(caller, cancellationToken), cancellationToken);
+            await MitraMe.LoadAsync(session, await caller.MitraAsync(cancellationToken), cancellationToken);
     }
 }

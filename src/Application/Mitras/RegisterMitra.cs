@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -16,7 +17,7 @@ public sealed record RegisterMitra(string FullName, string PhoneNumber, string A
         public Validator() => this.RulesForProfile();
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<RegisterMitra, MitraDetails>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<RegisterMitra, MitraDetails>
     {
         public async ValueTask<MitraDetails> Handle(RegisterMitra command, CancellationToken cancellationToken)
         {
@@ -24,9 +25,9 @@ public sealed record RegisterMitra(string FullName, string PhoneNumber, string A
             await MitraPhoneNumbers.EnsureFree(session, profile.PhoneNumber, exceptMitraId: null, cancellationToken);
 
             var now = clock.GetUtcNow();
-            var registered = MitraDecisions.Register(Guid.CreateVersion7(), profile, staff.Actor.Id, now);
+            var registered = MitraDecisions.Register(Guid.CreateVersion7(), profile, caller.Staff.Id, now);
             session.Events.StartStream<Mitra>(registered.MitraId, registered);
-            session.Audit(staff.Actor, "mitra.created", "mitra", registered.MitraId, now);
+            session.Audit(caller.Staff, "mitra.created", "mitra", registered.MitraId, now);
             await session.SaveChangesAsync(cancellationToken);
 
             return await session.MitraDetailsAsync(registered.MitraId, cancellationToken);

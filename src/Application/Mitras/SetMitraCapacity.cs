@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
@@ -19,18 +20,18 @@ public sealed record SetMitraCapacity(Guid MitraId, int? MaxCustomers) : IComman
         public Validator() => RuleFor(x => x.MaxCustomers).InclusiveBetween(1, 20).When(x => x.MaxCustomers is not null);
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, PairingTimers pairing, TimeProvider clock) : ICommandHandler<SetMitraCapacity, MitraDetails>
+    public sealed class Handler(IDocumentSession session, Caller caller, PairingTimers pairing, TimeProvider clock) : ICommandHandler<SetMitraCapacity, MitraDetails>
     {
         public async ValueTask<MitraDetails> Handle(SetMitraCapacity command, CancellationToken cancellationToken)
         {
             var stream = await session.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
             var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
             var now = clock.GetUtcNow();
-            var events = MitraDecisions.SetCapacity(mitra, command.MaxCustomers, staff.Actor.Id, now);
+            var events = MitraDecisions.SetCapacity(mitra, command.MaxCustomers, caller.Staff.Id, now);
             if (events.Count > 0)
             {
                 stream.AppendMany(events);
-                session.Audit(staff.Actor, "mitra.capacity-set", "mitra", mitra.Id, now, command.MaxCustomers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default");
+                session.Audit(caller.Staff, "mitra.capacity-set", "mitra", mitra.Id, now, command.MaxCustomers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default");
                 await session.SaveChangesAsync(cancellationToken);
                 await pairing.OfferOpenRequestsToAsync(mitra.Id, cancellationToken); // more room: offered what still searches
             }

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
@@ -13,11 +14,11 @@ namespace HaloBestie.Application.Mitras;
 /// </summary>
 public sealed record SignInMitra : ICommand<MitraMe>
 {
-    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, TimeProvider clock) : ICommandHandler<SignInMitra, MitraMe>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<SignInMitra, MitraMe>
     {
         public async ValueTask<MitraMe> Handle(SignInMitra command, CancellationToken cancellationToken)
         {
-            if (caller.SignInProvider != "phone" || !PhoneNumbers.TryNormalize(caller.PhoneNumber, out var phone))
+            if (caller.Token.SignInProvider != "phone" || !PhoneNumbers.TryNormalize(caller.Token.PhoneNumber, out var phone))
                 throw new DomainException(ProblemNames.NotAMitra, "The mitra app signs in with a phone number (Firebase phone authentication).");
 
             var mitraId = await session.Query<Mitra>().Where(m => m.PhoneNumber == phone).Select(m => m.Id).FirstOrDefaultAsync(cancellationToken);
@@ -26,7 +27,7 @@ public sealed record SignInMitra : ICommand<MitraMe>
 
             var stream = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
             var mitra = stream.Aggregate!;
-            var events = MitraDecisions.SignIn(mitra, caller.Uid, clock.GetUtcNow());
+            var events = MitraDecisions.SignIn(mitra, caller.Token.Uid, clock.GetUtcNow());
             if (events.Count > 0)
             {
                 stream.AppendMany(events);

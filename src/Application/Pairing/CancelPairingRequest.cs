@@ -1,5 +1,6 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Pairing;
 using Marten;
@@ -15,35 +16,24 @@ namespace HaloBestie.Application.Pairing;
 /// </summary>
 public sealed record CancelPairingRequest(Guid RequestId) : ICommand
 {
-    private const int MaxAttempts = 3;
-
-    public sealed class Handler(IDocumentStore store, IQuerySession reader, IFirebaseCaller caller, PairingNotifications notify, TimeProvider clock)
+    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, TimeProvider clock)
         : ICommandHandler<CancelPairingRequest>
     {
         public async ValueTask<Unit> Handle(CancelPairingRequest command, CancellationToken cancellationToken)
         {
-            var client = await reader.RequireClientAsync(caller, cancellationToken);
-            for (var attempt = 1; ; attempt++)
+            var client = await caller.ClientAsync(cancellationToken);
+            var (request, cancelled) = await writes.RunAsync(nameof(CancelPairingRequest), async session =>
             {
-                await using var session = store.LightweightSession();
                 var stream = await session.Events.FetchForWriting<PairingRequest>(command.RequestId, cancellationToken);
                 if (stream.Aggregate is not { } request || request.ClientId != client.Id)
                     throw new NotFoundException("Pairing request", command.RequestId);
-
                 var cancelled = PairingDecisions.Cancel(request, PairingReasons.CancelledByClient, clock.GetUtcNow());
                 stream.AppendOne(cancelled);
-                try
-                {
-                    await session.SaveChangesAsync(cancellationToken);
-                }
-                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
-                {
-                    continue; // accepted, expired or declined meanwhile: decide again on what it is now
-                }
-                ProductMetrics.PairingEnded(request, cancelled);
-                await notify.CloseAsync(request, "cancelled", null, cancellationToken);
-                return Unit.Value;
-            }
+                return (request, cancelled);
+            }, cancellationToken);
+            ProductMetrics.PairingEnded(request, cancelled);
+            await notify.ClosedAsync(request, PairingClosedReasons.Cancelled, null, cancellationToken);
+            return Unit.Value;
         }
     }
 }

@@ -16,12 +16,12 @@ public sealed record ListOfferedPairingRequests : IQuery<IReadOnlyList<ListOffer
 {
     public sealed record Offer(Guid Id, PairingNotifications.ClientShown Client, string? Topic, string? Note, DateTimeOffset ExpiresAt);
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, TimeProvider clock)
+    public sealed class Handler(IQuerySession session, Caller caller, TimeProvider clock)
         : IQueryHandler<ListOfferedPairingRequests, IReadOnlyList<Offer>>
     {
         public async ValueTask<IReadOnlyList<Offer>> Handle(ListOfferedPairingRequests query, CancellationToken cancellationToken)
         {
-            var mitra = await session.RequireMitraAsync(caller, cancellationToken);
+            var mitra = await caller.MitraAsync(cancellationToken);
             var now = clock.GetUtcNow();
             var requests = await session.Query<PairingRequest>()
                 .Where(r => r.Status == PairingStatus.Searching && r.ExpiresAt > now && r.OfferedTo.Contains(mitra.Id))
@@ -31,8 +31,8 @@ public sealed record ListOfferedPairingRequests : IQuery<IReadOnlyList<ListOffer
             var offers = new List<Offer>();
             foreach (var request in requests.Where(r => !r.DeclinedBy.Contains(mitra.Id)))
             {
-                var offered = await PairingNotifications.OfferOfAsync(session, request, cancellationToken);
-                offers.Add(new Offer(offered.RequestId, offered.Client, offered.Topic, offered.Note, offered.ExpiresAt));
+                var client = await PairingNotifications.ClientShownAsync(session, request.ClientId, cancellationToken);
+                offers.Add(new Offer(request.Id, client, request.Topic, request.Note, request.ExpiresAt));
             }
             return offers;
         }

@@ -2,7 +2,6 @@ using HaloBestie.Application.Common;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
-using JasperFx;
 using Marten;
 
 namespace HaloBestie.Application.Pairing;
@@ -12,7 +11,7 @@ namespace HaloBestie.Application.Pairing;
 /// that any instance may act on; the stream's version makes exactly one of them record it. And
 /// offers to a mitra who became available while requests were searching.
 /// </summary>
-public sealed class PairingTimers(IDocumentStore store, PairingNotifications notify, TimeProvider clock)
+public sealed class PairingTimers(IDocumentStore store, StreamWrites writes, PairingNotifications notify, TimeProvider clock)
 {
     /// <summary>Expires every searching request past its deadline; returns how many this call expired.</summary>
     public async Task<int> ExpireDueAsync(CancellationToken ct)
@@ -32,22 +31,18 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
         var expired = 0;
         foreach (var id in due)
         {
-            await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<PairingRequest>(id, ct);
-            var events = PairingDecisions.Expire(stream.Aggregate!, now);
+            // Another instance (or an accept, a cancel) may get there first: the decision then finds
+            // the request closed and records nothing.
+            var (request, events) = await writes.RunAsync("ExpirePairingRequest", async session =>
+            {
+                var stream = await session.Events.FetchForWriting<PairingRequest>(id, ct);
+                var events = PairingDecisions.Expire(stream.Aggregate!, now);
+                stream.AppendMany(events);
+                return (stream.Aggregate!, events);
+            }, ct);
             if (events.Count == 0)
                 continue;
-            stream.AppendMany(events);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-            }
-            catch (Exception e) when (WriteConflicts.IsConflict(e))
-            {
-                continue; // another instance (or an accept) got there first
-            }
             expired++;
-            var request = stream.Aggregate!;
             ProductMetrics.PairingEnded(request, events[0]);
             ProductMetrics.TimerFired("pairing-expiry", request.ExpiresAt, clock.GetUtcNow());
             await notify.ExpiredAsync(request.Apply((PairingExpired)events[0]), ct);
@@ -91,31 +86,21 @@ public sealed class PairingTimers(IDocumentStore store, PairingNotifications not
 
     /// <summary>
     /// Appends the offer to the request's stream and tells the mitras. A write conflict means the
-    /// request moved meanwhile (another offer, a decline, the accept, the expiry): decide again on
-    /// what it is now, so two mitras becoming available at once both get it.
+    /// request moved meanwhile (another offer, a decline, the accept, the expiry): the write decides
+    /// again on what it is now, so two mitras becoming available at once both get it.
     /// </summary>
     private async Task OfferAsync(Guid requestId, IReadOnlyCollection<Guid> mitraIds, CancellationToken ct)
     {
-        for (var attempt = 1; attempt <= 5; attempt++)
+        var (request, client, offered) = await writes.RunAsync("OfferPairingRequest", async session =>
         {
-            await using var session = store.LightweightSession();
             var stream = await session.Events.FetchForWriting<PairingRequest>(requestId, ct);
             if (stream.Aggregate is null)
-                return;
-            var events = PairingDecisions.Offer(stream.Aggregate, mitraIds, clock.GetUtcNow());
-            if (events.Count == 0)
-                return; // closed, expired, or already offered to them
+                return ((PairingRequest?)null, (PairingNotifications.ClientShown?)null, (IReadOnlyList<object>)[]);
+            var events = PairingDecisions.Offer(stream.Aggregate, mitraIds, clock.GetUtcNow()); // none once closed, or offered to them
             stream.AppendMany(events);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-            }
-            catch (Exception e) when (WriteConflicts.IsConflict(e))
-            {
-                continue;
-            }
-            await notify.OfferAsync(session, stream.Aggregate, ((PairingOffered)events[0]).MitraIds, ct);
-            return;
-        }
+            return ((PairingRequest?)stream.Aggregate, events.Count == 0 ? null : await PairingNotifications.ClientShownAsync(session, stream.Aggregate.ClientId, ct), events);
+        }, ct);
+        if (offered.Count > 0)
+            await notify.OfferedAsync(request!, client!, ((PairingOffered)offered[0]).MitraIds, ct);
     }
 }

@@ -4,7 +4,6 @@ using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Payments;
-using JasperFx;
 using Marten;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -25,7 +24,7 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
 {
     public sealed record Result(string Outcome);
 
-    public sealed partial class Handler(IDocumentStore store, IPaymentProvider provider, IRealtime realtime, TimeProvider clock, ILogger<ApplyXenditCallback> logger)
+    public sealed partial class Handler(StreamWrites writes, IPaymentProvider provider, IRealtime realtime, TimeProvider clock, ILogger<ApplyXenditCallback> logger)
         : ICommandHandler<ApplyXenditCallback, Result>
     {
         public async ValueTask<Result> Handle(ApplyXenditCallback command, CancellationToken cancellationToken)
@@ -34,47 +33,32 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                 throw new DomainException(ProblemNames.Unauthorized, "The x-callback-token header is missing or wrong.");
 
             var (externalId, invoiceId, status, amount) = Parse(command.Body);
-            for (var attempt = 1; ; attempt++)
+            var (outcome, paid) = await writes.RunAsync(nameof(ApplyXenditCallback), async session =>
             {
-                await using var session = store.LightweightSession();
+                // A concurrent duplicate that moved the payment first makes this one decide again: already-applied.
                 var now = clock.GetUtcNow();
-                string outcome;
-                Payment? paid = null;
                 if (!Guid.TryParse(externalId, out var paymentId) || await session.Events.FetchForWriting<Payment>(paymentId, cancellationToken) is not { Aggregate: { } payment } stream)
                 {
-                    outcome = "unknown-payment";
                     LogUnknown(logger, externalId ?? "(none)", status ?? "(none)");
-                }
-                else
-                {
-                    var (events, decided) = PaymentDecisions.Callback(payment, status ?? "", amount ?? -1, now);
-                    outcome = decided;
-                    stream.AppendMany(events);
-                    if (events.OfType<PaymentPaid>().Any())
-                    {
-                        (await session.Events.FetchForWriting<Client>(payment.ClientId, cancellationToken))
-                            .AppendOne(new CreditsPurchased(payment.ClientId, payment.Id, payment.Sessions, now));
-                        paid = payment;
-                    }
-                    if (decided == PaymentDecisions.AmountMismatch)
-                        LogMismatch(logger, payment.Id, payment.AmountIdr, amount ?? -1);
+                    session.Store(new PaymentWebhook(Guid.CreateVersion7(), now, externalId, invoiceId, status, amount, "unknown-payment", command.Body));
+                    return ("unknown-payment", (Payment?)null);
                 }
 
+                var (events, outcome) = PaymentDecisions.Callback(payment, status ?? "", amount ?? -1, now);
+                stream.AppendMany(events);
+                var paid = events.OfType<PaymentPaid>().Any();
+                if (paid)
+                    (await session.Events.FetchForWriting<Client>(payment.ClientId, cancellationToken))
+                        .AppendOne(new CreditsPurchased(payment.ClientId, payment.Id, payment.Sessions, now));
+                if (outcome == PaymentDecisions.AmountMismatch)
+                    LogMismatch(logger, payment.Id, payment.AmountIdr, amount ?? -1);
                 session.Store(new PaymentWebhook(Guid.CreateVersion7(), now, externalId, invoiceId, status, amount, outcome, command.Body));
-                try
-                {
-                    await session.SaveChangesAsync(cancellationToken);
-                }
-                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 5)
-                {
-                    continue; // a concurrent duplicate moved the payment: decide again (it will be already-applied)
-                }
+                return (outcome, paid ? payment : null);
+            }, cancellationToken);
 
-                if (paid is not null)
-                    await realtime.PublishAsync(Recipient.Client(paid.ClientId), "payment.paid",
-                        new { paymentId = paid.Id, sessions = paid.Sessions, amountIdr = paid.AmountIdr }, cancellationToken);
-                return new Result(outcome);
-            }
+            if (paid is not null)
+                await realtime.PublishAsync(Recipient.Client(paid.ClientId), new AppEvents.PaymentPaid(paid.Id, paid.Sessions, paid.AmountIdr), cancellationToken);
+            return new Result(outcome);
         }
 
         private static (string? ExternalId, string? InvoiceId, string? Status, long? Amount) Parse(string body)

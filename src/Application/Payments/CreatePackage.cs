@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using Marten;
@@ -14,14 +15,14 @@ public sealed record CreatePackage(string Name, int Sessions, long PriceIdr) : I
         public Validator() => this.RulesForPackage();
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<CreatePackage, SessionPackage>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<CreatePackage, SessionPackage>
     {
         public async ValueTask<SessionPackage> Handle(CreatePackage command, CancellationToken cancellationToken)
         {
             var now = clock.GetUtcNow();
             var package = new SessionPackage(Guid.CreateVersion7(), command.Name.Trim(), command.Sessions, command.PriceIdr, IsActive: true, now, now);
             session.Insert(package);
-            session.Audit(staff.Actor, "package.created", "package", package.Id, now, $"{package.Name}: {package.Sessions} sessions, IDR {package.PriceIdr}");
+            session.Audit(caller.Staff, "package.created", "package", package.Id, now, $"{package.Name}: {package.Sessions} sessions, IDR {package.PriceIdr}");
             await session.SaveChangesAsync(cancellationToken);
             return package;
         }

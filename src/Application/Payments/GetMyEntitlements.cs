@@ -10,11 +10,11 @@ public sealed record GetMyEntitlements : IQuery<GetMyEntitlements.Result>
 {
     public sealed record Result(int TrialSessionsLeft, int Credits);
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<GetMyEntitlements, Result>
+    public sealed class Handler(Caller caller) : IQueryHandler<GetMyEntitlements, Result>
     {
         public async ValueTask<Result> Handle(GetMyEntitlements query, CancellationToken cancellationToken)
         {
-            var client = await session.RequireClientAsync(caller, cancellationToken);
+            var client = await caller.ClientAsync(cancellationToken);
             return new Result(client.TrialSessionsLeft, client.Credits);
         }
     }

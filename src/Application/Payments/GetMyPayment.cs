@@ -13,11 +13,11 @@ public sealed record GetMyPayment(Guid PaymentId) : IQuery<GetMyPayment.Result>
     public sealed record Result(Guid Id, PaymentStatus Status, Guid PackageId, string PackageName, int Sessions, long AmountIdr,
         string InvoiceUrl, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt);
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<GetMyPayment, Result>
+    public sealed class Handler(IQuerySession session, Caller caller) : IQueryHandler<GetMyPayment, Result>
     {
         public async ValueTask<Result> Handle(GetMyPayment query, CancellationToken cancellationToken)
         {
-            var client = await session.RequireClientAsync(caller, cancellationToken);
+            var client = await caller.ClientAsync(cancellationToken);
             var p = await session.LoadAsync<Payment>(query.PaymentId, cancellationToken);
             if (p is null || p.ClientId != client.Id)
                 throw new NotFoundException("Payment", query.PaymentId);

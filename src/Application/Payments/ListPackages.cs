@@ -13,11 +13,11 @@ public sealed record ListPackages : IQuery<IReadOnlyList<ListPackages.Item>>
 {
     public sealed record Item(Guid Id, string Name, int Sessions, long PriceIdr);
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<ListPackages, IReadOnlyList<Item>>
+    public sealed class Handler(IQuerySession session, Caller caller) : IQueryHandler<ListPackages, IReadOnlyList<Item>>
     {
         public async ValueTask<IReadOnlyList<Item>> Handle(ListPackages query, CancellationToken cancellationToken)
         {
-            await session.RequireClientAsync(caller, cancellationToken);
+            await caller.ClientAsync(cancellationToken);
             return (await session.Query<SessionPackage>().Where(p => p.IsActive).OrderBy(p => p.PriceIdr).ToListAsync(cancellationToken))
                 .Select(p => new Item(p.Id, p.Name, p.Sessions, p.PriceIdr)).ToList();
         }

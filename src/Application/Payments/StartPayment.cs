@@ -22,11 +22,11 @@ public sealed record StartPayment(Guid PackageId) : ICommand<StartPayment.Result
         public Validator() => RuleFor(x => x.PackageId).NotEmpty();
     }
 
-    public sealed class Handler(IDocumentSession session, IFirebaseCaller caller, IPaymentProvider provider, TimeProvider clock) : ICommandHandler<StartPayment, Result>
+    public sealed class Handler(IDocumentSession session, Caller caller, IPaymentProvider provider, TimeProvider clock) : ICommandHandler<StartPayment, Result>
     {
         public async ValueTask<Result> Handle(StartPayment command, CancellationToken cancellationToken)
         {
-            var client = await session.RequireClientAsync(caller, cancellationToken);
+            var client = await caller.ClientAsync(cancellationToken);
             if (!client.IsRegistered)
                 throw new DomainException(ProblemNames.RegistrationRequired, "Link Google, Apple or a phone number before buying sessions.");
             var package = await session.LoadAsync<SessionPackage>(command.PackageId, cancellationToken);

@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -23,7 +24,7 @@ public sealed record UpdatePackage(Guid PackageId, string Name, int Sessions, lo
         public Validator() => this.RulesForPackage();
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : ICommandHandler<UpdatePackage, SessionPackage>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<UpdatePackage, SessionPackage>
     {
         public async ValueTask<SessionPackage> Handle(UpdatePackage command, CancellationToken cancellationToken)
         {
@@ -31,7 +32,7 @@ public sealed record UpdatePackage(Guid PackageId, string Name, int Sessions, lo
             var now = clock.GetUtcNow();
             var updated = package with { Name = command.Name.Trim(), Sessions = command.Sessions, PriceIdr = command.PriceIdr, IsActive = command.IsActive, UpdatedAt = now };
             session.Store(updated);
-            session.Audit(staff.Actor, "package.updated", "package", package.Id, now,
+            session.Audit(caller.Staff, "package.updated", "package", package.Id, now,
                 $"{updated.Name}: {updated.Sessions} sessions, IDR {updated.PriceIdr}, active={updated.IsActive}");
             await session.SaveChangesAsync(cancellationToken);
             return updated;

@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -21,7 +22,7 @@ public sealed record ForceMitraOffline(Guid MitraId, string Reason) : ICommand<F
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, PresenceTransitions transitions, TimeProvider clock)
+    public sealed class Handler(IDocumentSession session, Caller caller, PresenceTransitions transitions, TimeProvider clock)
         : ICommandHandler<ForceMitraOffline, Result>
     {
         public async ValueTask<Result> Handle(ForceMitraOffline command, CancellationToken cancellationToken)
@@ -30,7 +31,7 @@ public sealed record ForceMitraOffline(Guid MitraId, string Reason) : ICommand<F
                 throw new NotFoundException("Mitra", command.MitraId);
 
             var recorded = await transitions.TakeOfflineAsync(command.MitraId, OfflineReasons.ForcedByStaff, cancellationToken);
-            session.Audit(staff.Actor, "mitra.forced-offline", "mitra", command.MitraId, clock.GetUtcNow(), command.Reason.Trim());
+            session.Audit(caller.Staff, "mitra.forced-offline", "mitra", command.MitraId, clock.GetUtcNow(), command.Reason.Trim());
             await session.SaveChangesAsync(cancellationToken);
             return new Result(command.MitraId, recorded);
         }

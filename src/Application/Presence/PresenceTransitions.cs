@@ -1,7 +1,8 @@
+using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
+using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
-using JasperFx;
 using Marten;
 
 namespace HaloBestie.Application.Presence;
@@ -15,7 +16,7 @@ namespace HaloBestie.Application.Presence;
 /// commit. An instance that dies between the two steps of going offline leaves a note in Valkey;
 /// the sweeper finishes the job (see <see cref="FinishStaleAsync"/>).
 /// </summary>
-public sealed class PresenceTransitions(IDocumentStore store, IPresenceStore presence, IRealtime realtime, TimeProvider clock)
+public sealed class PresenceTransitions(StreamWrites writes, IPresenceStore presence, IRealtime realtime, TimeProvider clock)
 {
     /// <summary>
     /// Puts an active mitra online (idempotent: an online mitra is put back into the online set,
@@ -23,30 +24,27 @@ public sealed class PresenceTransitions(IDocumentStore store, IPresenceStore pre
     /// </summary>
     public async Task<DateTimeOffset> GoOnlineAsync(Guid mitraId, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        var markedOnline = (Since: (DateTimeOffset?)null, Any: false);
+        try
         {
-            await using var session = store.LightweightSession();
-            await session.BeginTransactionAsync(ct);
-            await PresenceLock.EnterAsync(session, mitraId, ct);
-            var now = clock.GetUtcNow();
-            var stream = await session.Events.FetchForWriting<Mitra>(mitraId, ct);
-            var events = MitraDecisions.GoOnline(stream.Aggregate!, now); // 403 mitra-inactive for a deactivated mitra
-            stream.AppendMany(events);
-            await presence.MarkOnlineAsync(mitraId, now);
-            try
+            return await writes.RunAsync("GoOnline", async session =>
             {
-                await session.SaveChangesAsync(ct);
+                await session.BeginTransactionAsync(ct);
+                await PresenceLock.EnterAsync(session, mitraId, ct);
+                var now = clock.GetUtcNow();
+                var stream = await session.Events.FetchForWriting<Mitra>(mitraId, ct);
+                var events = MitraDecisions.GoOnline(stream.Aggregate!, now); // 403 mitra-inactive for a deactivated mitra
+                stream.AppendMany(events);
+                await presence.MarkOnlineAsync(mitraId, now);
+                markedOnline = (now, markedOnline.Any || events.Count > 0);
                 return stream.Aggregate!.OnlineSince ?? now;
-            }
-            catch (Exception e)
-            {
-                // Not recorded (a concurrent session taken, PostgreSQL gone): Valkey must not say online alone.
-                if (events.Count > 0)
-                    await presence.BeginOfflineAsync(mitraId, now);
-                if (WriteConflicts.IsConflict(e) && attempt < 3)
-                    continue;
-                throw;
-            }
+            }, ct);
+        }
+        catch when (markedOnline.Any)
+        {
+            // Not recorded (a deactivation meanwhile, PostgreSQL gone): Valkey must not say online alone.
+            await presence.BeginOfflineAsync(mitraId, markedOnline.Since!.Value);
+            throw;
         }
     }
 
@@ -88,10 +86,39 @@ public sealed class PresenceTransitions(IDocumentStore store, IPresenceStore pre
         }
     }
 
+    /// <summary>
+    /// Staff deactivate a mitra: an online one goes offline first (reason <c>deactivated</c>), out
+    /// of Valkey's online set before the events commit, and is told so; its streams are closed.
+    /// Audited. Returns the events (none: it was inactive already, nothing is recorded).
+    /// </summary>
+    public async Task<IReadOnlyList<object>> DeactivateAsync(Guid mitraId, string? reason, StaffActor by, CancellationToken ct)
+    {
+        var events = await writes.RunAsync("DeactivateMitra", async session =>
+        {
+            await session.BeginTransactionAsync(ct);
+            await PresenceLock.EnterAsync(session, mitraId, ct);
+            var stream = await session.Events.FetchForWriting<Mitra>(mitraId, ct);
+            var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", mitraId);
+            var now = clock.GetUtcNow();
+            var events = MitraDecisions.Deactivate(mitra, reason, by.Id, now);
+            if (events.Count == 0)
+                return events;
+            await presence.BeginOfflineAsync(mitraId, now);
+            stream.AppendMany(events);
+            session.Audit(by, "mitra.deactivated", "mitra", mitraId, now, reason);
+            return events;
+        }, ct);
+        if (events.OfType<MitraWentOffline>().Any())
+            await AnnounceOfflineAsync(mitraId, OfflineReasons.Deactivated, ct);
+        if (events.Count > 0)
+            await realtime.CloseStreamsAsync(Recipient.Mitra(mitraId), ct);
+        return events;
+    }
+
     public async Task AnnounceOfflineAsync(Guid mitraId, string reason, CancellationToken ct)
     {
         if (OfflineReasons.IsServerInitiated(reason))
-            await realtime.PublishAsync(Recipient.Mitra(mitraId), RealtimeEvents.PresenceOffline, new { reason }, ct);
+            await realtime.PublishAsync(Recipient.Mitra(mitraId), new AppEvents.PresenceOffline(reason), ct);
     }
 
     /// <summary>
@@ -100,29 +127,20 @@ public sealed class PresenceTransitions(IDocumentStore store, IPresenceStore pre
     /// </summary>
     private async Task<bool> AppendOfflineAsync(Guid mitraId, string reason, Func<Task<bool>> inValkey, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        var valkeyDone = false;
+        return await writes.RunAsync("GoOffline", async session =>
         {
-            await using var session = store.LightweightSession();
             await session.BeginTransactionAsync(ct);
             await PresenceLock.EnterAsync(session, mitraId, ct);
-            if (attempt == 0 && !await inValkey())
+            if (!valkeyDone && !await inValkey())
                 return false;
+            valkeyDone = true; // a retry (someone else changed the stream: a session ended, say) decides again on fresh state
             var stream = await session.Events.FetchForWriting<Mitra>(mitraId, ct);
             if (stream.Aggregate is null)
                 return false;
             var events = MitraDecisions.GoOffline(stream.Aggregate, reason, clock.GetUtcNow());
-            if (events.Count == 0)
-                return false;
             stream.AppendMany(events);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                return true;
-            }
-            catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 3)
-            {
-                // Someone else changed the stream (a session ended, say): decide again on fresh state.
-            }
-        }
+            return events.Count > 0;
+        }, ct);
     }
 }

@@ -15,26 +15,24 @@ namespace HaloBestie.Application.Presence;
 /// </summary>
 public sealed record RecordHeartbeat : ICommand
 {
-    public sealed class Handler(IDocumentStore store, IFirebaseCaller caller, MitraIdentities identities, IPresenceStore presence, TimeProvider clock)
+    public sealed class Handler(Caller caller, IPresenceStore presence, TimeProvider clock)
         : ICommandHandler<RecordHeartbeat>
     {
         public async ValueTask<Unit> Handle(RecordHeartbeat command, CancellationToken cancellationToken)
         {
-            // The common case touches nothing but Valkey: no PostgreSQL session is even created.
-            if (!identities.TryGetKnown(caller.Uid, out var mitraId))
-            {
-                await using var lookup = store.QuerySession();
-                mitraId = await identities.MitraIdOfAsync(caller, lookup, cancellationToken);
-            }
+            // The common case touches nothing but Valkey: no PostgreSQL session is even opened.
+            var mitraId = await caller.MitraIdAsync(cancellationToken);
             if (await presence.HeartbeatAsync(mitraId, clock.GetUtcNow()))
             {
                 ProductMetrics.Heartbeat("recorded");
                 return Unit.Value;
             }
 
-            await using var session = store.QuerySession();
-            var mitra = await session.RequireMitraAsync(caller, cancellationToken);
-            if (mitra.IsOnline && (await presence.RestoreMissingAsync([mitra.Id], clock.GetUtcNow())).Count == 1)
+            // Valkey lost it, or the sweeper's reconciliation is restoring it at this moment (then the
+            // restore here finds it back already, and the heartbeat is recorded on the second try).
+            var mitra = await caller.MitraAsync(cancellationToken);
+            if (mitra.IsOnline && ((await presence.RestoreMissingAsync([mitra.Id], clock.GetUtcNow())).Count == 1
+                || await presence.HeartbeatAsync(mitra.Id, clock.GetUtcNow())))
             {
                 ProductMetrics.Heartbeat("restored");
                 return Unit.Value;

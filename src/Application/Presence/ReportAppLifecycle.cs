@@ -21,11 +21,11 @@ public sealed record ReportAppLifecycle(string State) : ICommand
         public Validator() => RuleFor(x => x.State).Must(s => States.Contains(s)).WithMessage("'State' must be background, foreground or closed.");
     }
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, PresenceTransitions transitions) : ICommandHandler<ReportAppLifecycle>
+    public sealed class Handler(Caller caller, PresenceTransitions transitions) : ICommandHandler<ReportAppLifecycle>
     {
         public async ValueTask<Unit> Handle(ReportAppLifecycle command, CancellationToken cancellationToken)
         {
-            var mitra = await session.RequireMitraAsync(caller, cancellationToken);
+            var mitra = await caller.MitraAsync(cancellationToken);
             if (command.State == "closed")
                 await transitions.TakeOfflineAsync(mitra.Id, OfflineReasons.AppClosed, cancellationToken);
             return Unit.Value;

@@ -18,12 +18,12 @@ public sealed record SetMitraStatus(bool Online) : ICommand<SetMitraStatus.Resul
     /// <summary><paramref name="Since"/>: start of the current online period; null when offline.</summary>
     public sealed record Result(bool Online, DateTimeOffset? Since);
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, PresenceTransitions transitions, PairingTimers pairing)
+    public sealed class Handler(Caller caller, PresenceTransitions transitions, PairingTimers pairing)
         : ICommandHandler<SetMitraStatus, Result>
     {
         public async ValueTask<Result> Handle(SetMitraStatus command, CancellationToken cancellationToken)
         {
-            var mitra = await session.RequireMitraAsync(caller, cancellationToken);
+            var mitra = await caller.MitraAsync(cancellationToken);
             if (!command.Online)
             {
                 await transitions.TakeOfflineAsync(mitra.Id, OfflineReasons.Manual, cancellationToken);

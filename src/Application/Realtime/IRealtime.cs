@@ -16,23 +16,21 @@ public enum RecipientKind
 
 /// <summary>
 /// Delivers an event to a recipient's stream, whichever instance serves it, and keeps it for
-/// replay with Last-Event-ID (implemented on Valkey). Event names as in API.md.
+/// replay with Last-Event-ID (implemented on Valkey). Only events of the catalogue
+/// (<see cref="AppEvents"/>) can be sent.
 /// </summary>
 public interface IRealtime
 {
-    Task PublishAsync(Recipient recipient, string eventName, object data, CancellationToken ct = default);
+    Task PublishAsync<TEvent>(Recipient recipient, TEvent data, CancellationToken ct = default)
+        where TEvent : IAppEvent;
 
     /// <summary>
     /// The same event to many recipients at once (a pairing offered to every available mitra):
     /// serialised once and sent in one batch, so fan-out costs one round trip, not one per recipient.
     /// </summary>
-    Task PublishToAllAsync(IEnumerable<Recipient> recipients, string eventName, object data, CancellationToken ct = default);
+    Task PublishToAllAsync<TEvent>(IEnumerable<Recipient> recipients, TEvent data, CancellationToken ct = default)
+        where TEvent : IAppEvent;
 
     /// <summary>Ends every open stream of the recipient, after what was published before this call.</summary>
     Task CloseStreamsAsync(Recipient recipient, CancellationToken ct = default);
-}
-
-public static class RealtimeEvents
-{
-    public const string PresenceOffline = "presence.offline";
 }

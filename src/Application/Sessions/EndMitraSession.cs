@@ -18,11 +18,11 @@ public sealed record EndMitraSession(Guid SessionId, string? Reason) : ICommand<
         public Validator() => RuleFor(x => x.Reason).MaximumLength(500);
     }
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, SessionLifecycle lifecycle) : ICommandHandler<EndMitraSession, MitraSessionView>
+    public sealed class Handler(IQuerySession session, Caller caller, SessionLifecycle lifecycle) : ICommandHandler<EndMitraSession, MitraSessionView>
     {
         public async ValueTask<MitraSessionView> Handle(EndMitraSession command, CancellationToken cancellationToken)
         {
-            var mitra = await session.RequireMitraAsync(caller, cancellationToken);
+            var mitra = await caller.MitraAsync(cancellationToken);
             var reason = string.IsNullOrWhiteSpace(command.Reason) ? SessionEndReasons.EndedByMitra : command.Reason.Trim();
             var ended = await lifecycle.EndAsync(command.SessionId, SessionActors.Mitra, mitra.Id, reason,
                 s => { if (s.MitraId != mitra.Id) throw new NotFoundException("Session", command.SessionId); }, cancellationToken);

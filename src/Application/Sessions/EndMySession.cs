@@ -18,11 +18,11 @@ public sealed record EndMySession(Guid SessionId, string? Reason) : ICommand<Cli
         public Validator() => RuleFor(x => x.Reason).MaximumLength(500);
     }
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller, SessionLifecycle lifecycle) : ICommandHandler<EndMySession, ClientSessionView>
+    public sealed class Handler(IQuerySession session, Caller caller, SessionLifecycle lifecycle) : ICommandHandler<EndMySession, ClientSessionView>
     {
         public async ValueTask<ClientSessionView> Handle(EndMySession command, CancellationToken cancellationToken)
         {
-            var client = await session.RequireClientAsync(caller, cancellationToken);
+            var client = await caller.ClientAsync(cancellationToken);
             var reason = string.IsNullOrWhiteSpace(command.Reason) ? SessionEndReasons.EndedByClient : command.Reason.Trim();
             var ended = await lifecycle.EndAsync(command.SessionId, SessionActors.Client, client.Id, reason,
                 s => { if (s.ClientId != client.Id) throw new NotFoundException("Session", command.SessionId); }, cancellationToken);

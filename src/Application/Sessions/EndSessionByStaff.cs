@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain.Sessions;
@@ -16,13 +17,13 @@ public sealed record EndSessionByStaff(Guid SessionId, string Reason) : ICommand
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(ICurrentStaff staff, SessionLifecycle lifecycle, TimeProvider clock) : ICommandHandler<EndSessionByStaff, Session>
+    public sealed class Handler(Caller caller, SessionLifecycle lifecycle, TimeProvider clock) : ICommandHandler<EndSessionByStaff, Session>
     {
         public async ValueTask<Session> Handle(EndSessionByStaff command, CancellationToken cancellationToken)
         {
             var reason = command.Reason.Trim();
-            return await lifecycle.EndAsync(command.SessionId, SessionActors.Staff, staff.Actor.Id, reason, _ => { }, cancellationToken,
-                alsoRecord: s => s.Audit(staff.Actor, "session.ended", "session", command.SessionId, clock.GetUtcNow(), reason));
+            return await lifecycle.EndAsync(command.SessionId, SessionActors.Staff, caller.Staff.Id, reason, _ => { }, cancellationToken,
+                alsoRecord: s => s.Audit(caller.Staff, "session.ended", "session", command.SessionId, clock.GetUtcNow(), reason));
         }
     }
 }

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -17,7 +18,7 @@ public sealed record GetSessionHistory(Guid SessionId) : IQuery<IReadOnlyList<Ge
 
     public sealed record Entry(long Sequence, string Type, DateTimeOffset At, Actor Actor, object Data);
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, TimeProvider clock) : IQueryHandler<GetSessionHistory, IReadOnlyList<Entry>>
+    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : IQueryHandler<GetSessionHistory, IReadOnlyList<Entry>>
     {
         public async ValueTask<IReadOnlyList<Entry>> Handle(GetSessionHistory query, CancellationToken cancellationToken)
         {
@@ -28,7 +29,7 @@ public sealed record GetSessionHistory(Guid SessionId) : IQuery<IReadOnlyList<Ge
 
             var events = await session.Events.FetchStreamAsync(query.SessionId, token: cancellationToken);
 
-            session.Audit(staff.Actor, "session.history-opened", "session", query.SessionId, clock.GetUtcNow());
+            session.Audit(caller.Staff, "session.history-opened", "session", query.SessionId, clock.GetUtcNow());
             await session.SaveChangesAsync(cancellationToken);
             return events.Select(e => new Entry(e.Version, e.EventTypeName, e.Timestamp, ActorOf(e.Data), e.Data)).ToList();
         }

@@ -16,11 +16,11 @@ public sealed record ListMySessions(int Page = 1, int PageSize = 20) : IQuery<Pa
         public Validator() => this.RulesForPaging(x => x.Page, x => x.PageSize);
     }
 
-    public sealed class Handler(IQuerySession session, IFirebaseCaller caller) : IQueryHandler<ListMySessions, Page<ClientSessionView>>
+    public sealed class Handler(IQuerySession session, Caller caller) : IQueryHandler<ListMySessions, Page<ClientSessionView>>
     {
         public async ValueTask<Page<ClientSessionView>> Handle(ListMySessions query, CancellationToken cancellationToken)
         {
-            var client = await session.RequireClientAsync(caller, cancellationToken);
+            var client = await caller.ClientAsync(cancellationToken);
             var page = await session.Query<Session>().Where(s => s.ClientId == client.Id)
                 .OrderByDescending(s => s.StartedAt).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
             var items = new List<ClientSessionView>();

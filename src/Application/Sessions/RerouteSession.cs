@@ -1,12 +1,13 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
+using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Sessions;
-using JasperFx;
 using Marten;
 using Mediator;
 
@@ -30,39 +31,32 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
         }
     }
 
-    public sealed class Handler(IDocumentStore store, ICurrentStaff staff, SessionNotifications notify, PairingTimers pairing, TimeProvider clock) : ICommandHandler<RerouteSession, Session>
+    public sealed class Handler(StreamWrites writes, Caller caller, SessionNotifications notify, PairingTimers pairing, TimeProvider clock) : ICommandHandler<RerouteSession, Session>
     {
         public async ValueTask<Session> Handle(RerouteSession command, CancellationToken cancellationToken)
         {
-            for (var attempt = 1; ; attempt++)
+            var reason = command.Reason.Trim();
+            var (current, rerouted, to, client, settings) = await writes.RunAsync(nameof(RerouteSession), async session =>
             {
-                await using var session = store.LightweightSession();
                 var stream = await session.Events.FetchForWriting<Session>(command.SessionId, cancellationToken);
                 var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
                 var now = clock.GetUtcNow();
-                var rerouted = SessionDecisions.Reroute(current, command.ToMitraId, command.Reason.Trim(), command.Force, staff.Actor.Id, now);
+                var rerouted = SessionDecisions.Reroute(current, command.ToMitraId, reason, command.Force, caller.Staff.Id, now);
                 var toStream = await session.Events.FetchForWriting<Mitra>(command.ToMitraId, cancellationToken);
                 var to = toStream.Aggregate ?? throw new NotFoundException("Mitra", command.ToMitraId);
                 var settings = await session.LoadSettingsAsync(cancellationToken);
                 toStream.AppendOne(MitraDecisions.ReceiveReroute(to, current.Id, settings.MaxCustomersPerMitra, command.Force, now));
                 (await session.Events.FetchForWriting<Mitra>(current.MitraId, cancellationToken)).AppendOne(new MitraSessionEnded(current.MitraId, current.Id, now));
                 stream.AppendOne(rerouted);
-                session.Audit(staff.Actor, "session.rerouted", "session", current.Id, now,
-                    $"from={current.MitraId}; to={command.ToMitraId}; force={command.Force}; reason={command.Reason.Trim()}");
-                try
-                {
-                    await session.SaveChangesAsync(cancellationToken);
-                }
-                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < 5)
-                {
-                    continue;
-                }
+                session.Audit(caller.Staff, "session.rerouted", "session", current.Id, now,
+                    $"from={current.MitraId}; to={command.ToMitraId}; force={command.Force}; reason={reason}");
+                return (current, rerouted, to, await session.LoadAsync<Client>(current.ClientId, cancellationToken), settings);
+            }, cancellationToken);
 
-                var result = current.Apply(rerouted);
-                await notify.ReroutedAsync(session, result, current.MitraId, to, cancellationToken);
-                await pairing.OfferOpenRequestsToAsync(current.MitraId, cancellationToken); // the old mitra has a place free
-                return result;
-            }
+            var result = current.Apply(rerouted);
+            await notify.ReroutedAsync(result, current.MitraId, to, client, settings, cancellationToken);
+            await pairing.OfferOpenRequestsToAsync(current.MitraId, cancellationToken); // the old mitra has a place free
+            return result;
         }
     }
 }

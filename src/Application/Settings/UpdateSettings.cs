@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
@@ -51,7 +52,7 @@ public sealed record UpdateSettings(
         }
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff staff, PairingTimers pairing, TimeProvider clock) : ICommandHandler<UpdateSettings, PlatformSettings>
+    public sealed class Handler(IDocumentSession session, Caller caller, PairingTimers pairing, TimeProvider clock) : ICommandHandler<UpdateSettings, PlatformSettings>
     {
         public async ValueTask<PlatformSettings> Handle(UpdateSettings command, CancellationToken cancellationToken)
         {
@@ -65,7 +66,7 @@ public sealed record UpdateSettings(
                 return before;
 
             session.Store(after);
-            session.Audit(staff.Actor, "settings.updated", "settings", PlatformSettings.DocumentId, clock.GetUtcNow(), string.Join("; ", changes));
+            session.Audit(caller.Staff, "settings.updated", "settings", PlatformSettings.DocumentId, clock.GetUtcNow(), string.Join("; ", changes));
             await session.SaveChangesAsync(cancellationToken);
 
             if (after.MaxCustomersPerMitra > before.MaxCustomersPerMitra)

@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -21,7 +22,7 @@ public sealed record CreateStaff(string Email, string Name, StaffRole Role, stri
         }
     }
 
-    public sealed class Handler(IDocumentSession session, ICurrentStaff current, IPasswordHasher hasher, TimeProvider clock)
+    public sealed class Handler(IDocumentSession session, Caller caller, IPasswordHasher hasher, TimeProvider clock)
         : ICommandHandler<CreateStaff, StaffView>
     {
         public async ValueTask<StaffView> Handle(CreateStaff command, CancellationToken cancellationToken)
@@ -34,7 +35,7 @@ public sealed record CreateStaff(string Email, string Name, StaffRole Role, stri
             var staff = new StaffAccount(Guid.CreateVersion7(), email, command.Name.Trim(), command.Role, IsActive: true,
                 hasher.Hash(command.Password), FailedLogins: 0, LockedUntil: null, now);
             session.Insert(staff);
-            session.Audit(current.Actor, "staff.created", "staff", staff.Id, now, $"role={staff.Role}");
+            session.Audit(caller.Staff, "staff.created", "staff", staff.Id, now, $"role={staff.Role}");
             await session.SaveChangesAsync(cancellationToken);
             return StaffView.From(staff);
         }

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Staff;
@@ -8,12 +9,12 @@ namespace HaloBestie.Application.Staff;
 
 public sealed record GetCurrentStaff : IQuery<StaffView>
 {
-    public sealed class Handler(IQuerySession session, ICurrentStaff current) : IQueryHandler<GetCurrentStaff, StaffView>
+    public sealed class Handler(IQuerySession session, Caller caller) : IQueryHandler<GetCurrentStaff, StaffView>
     {
         public async ValueTask<StaffView> Handle(GetCurrentStaff query, CancellationToken cancellationToken)
         {
-            var staff = await session.LoadAsync<StaffAccount>(current.Actor.Id, cancellationToken);
-            return staff is null ? throw new NotFoundException("Staff", current.Actor.Id) : StaffView.From(staff);
+            var staff = await session.LoadAsync<StaffAccount>(caller.Staff.Id, cancellationToken);
+            return staff is null ? throw new NotFoundException("Staff", caller.Staff.Id) : StaffView.From(staff);
         }
     }
 }

@@ -18,18 +18,14 @@ namespace HaloBestie.Application.Staff;
 /// read-check-write starts again on the fresh copy: the lockout and the active flag are checked
 /// again, and the password is verified again only if its hash changed. So parallel attempts
 /// cannot overwrite each other's failure counts, and a login cannot undo a deactivation, a role
-/// change or a new password. After <see cref="MaxAttempts"/> conflicts the answer is 409
-/// <c>conflict</c>, whatever the password, so it tells nothing about it.
+/// change or a new password. After <see cref="StreamWrites.MaxAttempts"/> conflicts the answer is 409
+/// <c>conflict</c>, whatever the password, so it tells nothing about it. (Each conflict means
+/// another write of the account committed first; failed attempts stop writing once the account is
+/// locked, 5 by default, so an attempt meets only a handful.)
 /// </para>
 /// </summary>
 public sealed record LogIn(string Email, string Password) : ICommand<LogIn.Result>
 {
-    /// <summary>
-    /// Each conflict means another write of the account committed first. Failed attempts stop
-    /// writing once the account is locked (5 by default), so an attempt meets only a handful.
-    /// </summary>
-    public const int MaxAttempts = 10;
-
     public sealed record Result(string AccessToken, DateTimeOffset ExpiresAt, StaffView Staff);
 
     public sealed class Validator : AbstractValidator<LogIn>
@@ -41,7 +37,7 @@ public sealed record LogIn(string Email, string Password) : ICommand<LogIn.Resul
         }
     }
 
-    public sealed class Handler(IDocumentStore store, IPasswordHasher hasher, IStaffTokenIssuer tokens, LockoutPolicy lockout, TimeProvider clock)
+    public sealed class Handler(StreamWrites writes, IPasswordHasher hasher, IStaffTokenIssuer tokens, LockoutPolicy lockout, TimeProvider clock)
         : ICommandHandler<LogIn, Result>
     {
         // A valid hash of a random password: checking an unknown email against it costs what a real check costs.
@@ -57,22 +53,18 @@ public sealed record LogIn(string Email, string Password) : ICommand<LogIn.Resul
             var passwordMatches = false;
             string? rehash = null;
 
-            for (var attempt = 1; ; attempt++)
+            var (staff, failed) = await writes.RunAsync(nameof(LogIn), async session =>
             {
-                await using var session = store.LightweightSession();
                 var staff = await session.Query<StaffAccount>().FirstOrDefaultAsync(s => s.Email == email, cancellationToken);
                 var now = clock.GetUtcNow();
-
                 if (staff is null)
                 {
                     _decoyHash ??= hasher.Hash(Guid.NewGuid().ToString());
                     hasher.Verify(_decoyHash, command.Password, out _);
                     throw InvalidCredentials();
                 }
-
                 if (staff.IsLockedOut(now))
                     throw new DomainException(ProblemNames.LockedOut, $"Too many failed attempts. Try again after {staff.LockedUntil:O}.");
-
                 if (verifiedHash != staff.PasswordHash)
                 {
                     passwordMatches = hasher.Verify(staff.PasswordHash, command.Password, out rehash);
@@ -85,36 +77,18 @@ public sealed record LogIn(string Email, string Password) : ICommand<LogIn.Resul
                     session.Store(failed);
                     if (failed.IsLockedOut(now))
                         session.Audit(new StaffActor(staff.Id, staff.Email, staff.Role), "staff.locked-out", "staff", staff.Id, now);
-                    if (!await TrySaveAsync(session, attempt, cancellationToken))
-                        continue;
-                    throw InvalidCredentials();
+                    return (failed, true); // 401 once the failure is counted
                 }
-
                 var signedIn = staff.AfterSuccessfulLogin() with { PasswordHash = rehash ?? staff.PasswordHash };
                 if (signedIn != staff)
-                {
                     session.Store(signedIn);
-                    if (!await TrySaveAsync(session, attempt, cancellationToken))
-                        continue;
-                }
+                return (signedIn, false);
+            }, cancellationToken);
 
-                var token = tokens.Issue(signedIn);
-                return new Result(token.AccessToken, token.ExpiresAt, StaffView.From(signedIn));
-            }
-        }
-
-        /// <summary>False: another writer changed the account since it was read; read it again. The last attempt lets the conflict through (409).</summary>
-        private static async Task<bool> TrySaveAsync(IDocumentSession session, int attempt, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                return true;
-            }
-            catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
-            {
-                return false;
-            }
+            if (failed)
+                throw InvalidCredentials();
+            var token = tokens.Issue(staff);
+            return new Result(token.AccessToken, token.ExpiresAt, StaffView.From(staff));
         }
 
         private static DomainException InvalidCredentials() =>

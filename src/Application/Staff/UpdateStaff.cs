@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -18,13 +19,11 @@ namespace HaloBestie.Application.Staff;
 /// version check then refuses our write, and the change is applied again to the fresh copy. The
 /// admin said what the name, role and active flag must be, and a login does not touch them; a
 /// 409 would only make the control center ask the admin to send the same form again. After
-/// <see cref="MaxAttempts"/> conflicts the answer is 409 <c>conflict</c>.
+/// <see cref="StreamWrites.MaxAttempts"/> conflicts the answer is 409 <c>conflict</c>.
 /// </para>
 /// </summary>
 public sealed record UpdateStaff(Guid StaffId, string Name, StaffRole Role, bool IsActive, string? Password) : ICommand<StaffView>
 {
-    public const int MaxAttempts = 5;
-
     public sealed record Body(string Name, StaffRole Role, bool IsActive, string? Password)
     {
         public UpdateStaff For(Guid staffId) => new(staffId, Name, Role, IsActive, Password);
@@ -40,7 +39,7 @@ public sealed record UpdateStaff(Guid StaffId, string Name, StaffRole Role, bool
         }
     }
 
-    public sealed class Handler(IDocumentStore store, ICurrentStaff current, IPasswordHasher hasher, TimeProvider clock)
+    public sealed class Handler(StreamWrites writes, Caller caller, IPasswordHasher hasher, TimeProvider clock)
         : ICommandHandler<UpdateStaff, StaffView>
     {
         public async ValueTask<StaffView> Handle(UpdateStaff command, CancellationToken cancellationToken)
@@ -48,9 +47,8 @@ public sealed record UpdateStaff(Guid StaffId, string Name, StaffRole Role, bool
             // The slow hash once, before the gate: nobody waits for it.
             var newHash = command.Password is null ? null : hasher.Hash(command.Password);
 
-            for (var attempt = 1; ; attempt++)
+            return await writes.RunAsync(nameof(UpdateStaff), async session =>
             {
-                await using var session = store.LightweightSession();
                 await session.BeginTransactionAsync(cancellationToken);
                 await StaffGate.EnterAsync(session, cancellationToken);
 
@@ -65,20 +63,11 @@ public sealed record UpdateStaff(Guid StaffId, string Name, StaffRole Role, bool
                 if (newHash is not null)
                     updated = updated.AfterSuccessfulLogin() with { PasswordHash = newHash };
 
-                var now = clock.GetUtcNow();
-                session.Store(updated);
-                session.Audit(current.Actor, "staff.updated", "staff", staff.Id, now,
+                session.Store(updated); // a login that wrote the account since it was read makes this apply again to the fresh copy
+                session.Audit(caller.Staff, "staff.updated", "staff", staff.Id, clock.GetUtcNow(),
                     $"role={updated.Role}; active={updated.IsActive}; passwordChanged={command.Password is not null}");
-                try
-                {
-                    await session.SaveChangesAsync(cancellationToken);
-                }
-                catch (Exception e) when (WriteConflicts.IsConflict(e) && attempt < MaxAttempts)
-                {
-                    continue; // a login wrote the account since we read it: apply the change to the fresh copy
-                }
                 return StaffView.From(updated);
-            }
+            }, cancellationToken);
         }
     }
 }

@@ -27,3 +27,9 @@ public static class CreditKinds
     public const string Trial = "trial";
     public const string Paid = "paid";
 }
+
+/// <summary>Why a <see cref="CreditReturned"/>.</summary>
+public static class CreditReturnReasons
+{
+    public const string EndedByStaffWithin5Minutes = "ended-by-staff-within-5-minutes";
+}

@@ -76,12 +76,18 @@ public static class MitraDecisions
         return TakeSession(mitra, sessionId, maxCustomersPerMitra, mayExceedCapacity: force, now);
     }
 
-    private static MitraSessionStarted TakeSession(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, bool mayExceedCapacity, DateTimeOffset now)
+    /// <summary>Active (403 <c>mitra-inactive</c>) and online (403 <c>forbidden</c>): a mitra who may take sessions at all.</summary>
+    public static void EnsureCanTakeSessions(Mitra mitra)
     {
         if (!mitra.IsActive)
             throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
         if (!mitra.IsOnline)
             throw new DomainException(ProblemNames.Forbidden, "Go online before accepting requests.");
+    }
+
+    private static MitraSessionStarted TakeSession(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, bool mayExceedCapacity, DateTimeOffset now)
+    {
+        EnsureCanTakeSessions(mitra);
         if (!mayExceedCapacity && mitra.ActiveSessions >= mitra.CapacityUnder(maxCustomersPerMitra))
             throw new DomainException(ProblemNames.CapacityFull, "You are serving as many clients as you may at once.");
         return new MitraSessionStarted(mitra.Id, sessionId, now);

@@ -1,3 +1,7 @@
+using HaloBestie.Domain.Clients;
+using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Sessions;
+
 namespace HaloBestie.Domain.Pairing;
 
 /// <summary>The pairing rules as pure functions (PRODUCT.md §3).</summary>
@@ -5,6 +9,27 @@ public static class PairingDecisions
 {
     public const int MaxNoteLength = 500;
 
+    /// <summary>
+    /// "Mulai Curhat", checked in this order: 403 <c>registration-required</c> for a guest, 403
+    /// <c>suspended</c>, 409 <c>already-in-session</c>, 409 <c>already-searching</c>, 403
+    /// <c>payment-required</c> without a trial session or credit. <paramref name="open"/> must be
+    /// read while the client's stream is held, so that no accept or second tap changes it meanwhile.
+    /// </summary>
+    public static PairingRequested Request(Client client, OpenPairing open, Guid requestId, string? topic, string? note, TimeSpan timeout, DateTimeOffset now)
+    {
+        if (!client.IsRegistered)
+            throw new DomainException(ProblemNames.RegistrationRequired, "Link Google, Apple or a phone number before starting a conversation.");
+        if (client.Status == ClientStatus.Suspended)
+            throw new DomainException(ProblemNames.Suspended, "This account is suspended.");
+        if (open.InSession)
+            throw new DomainException(ProblemNames.AlreadyInSession, "You already have an active session.");
+        if (open.Searching)
+            throw new DomainException(ProblemNames.AlreadySearching, "You already have a request searching for a bestie.");
+        ClientDecisions.EnsureCanPay(client);
+        return Request(requestId, client.Id, topic, note, timeout, now);
+    }
+
+    /// <summary>The request event itself, once the client's rules passed.</summary>
     public static PairingRequested Request(Guid requestId, Guid clientId, string? topic, string? note, TimeSpan timeout, DateTimeOffset now) =>
         new(requestId, clientId, topic, note, now + timeout, now);
 
@@ -18,9 +43,29 @@ public static class PairingDecisions
     }
 
     /// <summary>
-    /// First come, first served: a matched request answers <c>already-taken</c>; a cancelled or
-    /// expired one — or one past its expiry the timer has not handled yet — <c>request-closed</c>.
+    /// A mitra accepts: first come, first served. The one problem that applies, in this order:
+    /// 403 <c>mitra-inactive</c>; 403 <c>forbidden</c> while offline; 409 <c>already-taken</c> once
+    /// matched, 409 <c>request-closed</c> once cancelled or expired (or past its expiry before the
+    /// timer handled it); 409 <c>capacity-full</c>. Then the client pays with a trial session or a
+    /// credit; when it has neither any more the request closes instead (<see cref="AcceptClosesRequest"/>:
+    /// commit it, then answer 409 <c>request-closed</c>).
     /// </summary>
+    public static AcceptOutcome Accept(PairingRequest request, Mitra mitra, Client client, int maxCustomersPerMitra, TimeSpan sessionDuration, Guid sessionId, DateTimeOffset now)
+    {
+        MitraDecisions.EnsureCanTakeSessions(mitra);
+        EnsureOpen(request, now);
+        var taken = MitraDecisions.TakeSession(mitra, sessionId, maxCustomersPerMitra, now);
+        if (!client.HasSessionToSpend)
+            return new AcceptClosesRequest(Cancel(request, PairingReasons.PaymentRequired, now));
+        var consumed = ClientDecisions.Consume(client, sessionId, now);
+        return new Accepted(
+            new PairingAccepted(request.Id, mitra.Id, sessionId, now),
+            taken,
+            consumed,
+            SessionDecisions.Start(sessionId, request.Id, request.ClientId, mitra.Id, sessionDuration, consumed.Kind, now));
+    }
+
+    /// <summary>The request's side of an accept alone (first come, first served).</summary>
     public static PairingAccepted Accept(PairingRequest request, Guid mitraId, Guid sessionId, DateTimeOffset now)
     {
         EnsureOpen(request, now);
@@ -70,3 +115,15 @@ public static class PairingDecisions
             throw new DomainException(ProblemNames.RequestClosed, "The request has expired.");
     }
 }
+
+/// <summary>What a client already has open when it asks for a bestie: an active session, a searching request.</summary>
+public readonly record struct OpenPairing(bool InSession, bool Searching);
+
+/// <summary>What an accept decided: the session starts, or the request closes because the client can no longer pay.</summary>
+public abstract record AcceptOutcome;
+
+/// <summary>One event for each stream an accept touches: the request, the mitra, the client, the new session.</summary>
+public sealed record Accepted(PairingAccepted Request, MitraSessionStarted Mitra, CreditConsumed Client, SessionStarted Session) : AcceptOutcome;
+
+/// <summary>The client spent its last session since it asked: the request closes, nobody gets a session (409 <c>request-closed</c> after the commit).</summary>
+public sealed record AcceptClosesRequest(PairingCancelled Cancelled) : AcceptOutcome;

@@ -1,3 +1,6 @@
+using HaloBestie.Domain.Clients;
+using HaloBestie.Domain.Mitras;
+
 namespace HaloBestie.Domain.Sessions;
 
 /// <summary>The session rules as pure functions: an ended session accepts nothing more (409 <c>session-ended</c>).</summary>
@@ -12,6 +15,14 @@ public static class SessionDecisions
     /// </summary>
     public static bool ReturnsCredit(Session session, SessionEnded ended) =>
         ended.EndedBy == SessionActors.Staff && session.PaidWith is not null && ended.At - session.StartedAt < Session.CreditReturnWindow;
+
+    /// <summary>
+    /// What an end gives back, on other streams: the mitra's place (<see cref="MitraSessionEnded"/>)
+    /// and, when <see cref="ReturnsCredit"/>, the client's trial session or credit.
+    /// </summary>
+    public static (MitraSessionEnded Freed, CreditReturned? Returned) Release(Session session, SessionEnded ended) =>
+        (new MitraSessionEnded(session.MitraId, session.Id, ended.At),
+         ReturnsCredit(session, ended) ? new CreditReturned(session.ClientId, session.Id, session.PaidWith!, CreditReturnReasons.EndedByStaffWithin5Minutes, ended.At) : null);
 
     public static SessionEnded End(Session session, string endedBy, Guid? actorId, string reason, DateTimeOffset now)
     {

@@ -30,12 +30,15 @@ public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, Valkey
 
     public static RedisChannel Channel(Recipient r) => RedisChannel.Literal($"rt:{(r.Kind == RecipientKind.Mitra ? 'm' : 'c')}:{r.Id}");
 
-    public Task PublishAsync(Recipient recipient, string eventName, object data, CancellationToken ct = default) =>
-        PublishToAllAsync([recipient], eventName, data, ct);
+    public Task PublishAsync<TEvent>(Recipient recipient, TEvent data, CancellationToken ct = default)
+        where TEvent : IAppEvent =>
+        PublishToAllAsync([recipient], data, ct);
 
-    public async Task PublishToAllAsync(IEnumerable<Recipient> recipients, string eventName, object data, CancellationToken ct = default)
+    public async Task PublishToAllAsync<TEvent>(IEnumerable<Recipient> recipients, TEvent data, CancellationToken ct = default)
+        where TEvent : IAppEvent
     {
-        var payload = JsonSerializer.Serialize(data, data.GetType(), json.Value.SerializerOptions);
+        var eventName = TEvent.Name;
+        var payload = JsonSerializer.Serialize(data, json.Value.SerializerOptions);
         NameValueEntry[] entry = [new("type", eventName), new("data", payload)];
         // One batch on the shared connection: per recipient the event is appended before the
         // wake-up is published (commands of a batch are sent in order), and all of it leaves in

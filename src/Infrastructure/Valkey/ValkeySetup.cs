@@ -1,6 +1,3 @@
-using HaloBestie.Application.Dashboard;
-using HaloBestie.Application.Pairing;
-using HaloBestie.Application.Sessions;
 using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure.Realtime;
@@ -45,13 +42,6 @@ public static class ValkeySetup
         services.AddSingleton<EventStream>();
         services.AddSingleton<OpenStreams>();
         services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>());
-        services.AddSingleton<PresenceTransitions>();
-        services.AddSingleton<MitraIdentities>();
-        services.AddSingleton<PairingNotifications>();
-        services.AddSingleton<PairingTimers>();
-        services.AddSingleton<SessionNotifications>();
-        services.AddSingleton<SessionLifecycle>();
-        services.AddSingleton<DashboardCache>();
         return services;
     }
 }

@@ -7,11 +7,11 @@ namespace HaloBestie.Infrastructure.Workers;
 
 /// <summary>
 /// The durable timers, checked every second: pairing requests past their deadline expire;
-/// sessions get their 5-minute warning and then end at time-up. The deadlines live in PostgreSQL,
+/// sessions get their 5-minute warning and then end at time-up (`SessionTimeUp`). The deadlines live in PostgreSQL,
 /// so a restart loses nothing; every public instance runs this, and each stream's version lets
 /// exactly one of them record each transition.
 /// </summary>
-public sealed partial class DurableTimersWorker(PairingTimers pairing, SessionLifecycle sessions, ILogger<DurableTimersWorker> logger) : BackgroundService
+public sealed partial class DurableTimersWorker(PairingTimers pairing, SessionTimeUp sessions, ILogger<DurableTimersWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -23,7 +23,7 @@ public sealed partial class DurableTimersWorker(PairingTimers pairing, SessionLi
             try
             {
                 var expired = await pairing.ExpireDueAsync(stoppingToken);
-                var sessionChanges = await sessions.TickDueAsync(stoppingToken);
+                var sessionChanges = await sessions.RunDueAsync(stoppingToken);
                 if (expired + sessionChanges > 0)
                     LogFired(logger, expired, sessionChanges);
             }

@@ -38,15 +38,15 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         string lastSeen;
         await using (var first = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token))
         {
-            await publishOnFirst.PublishAsync(recipient, "test.event", new { n = 1 });
+            await publishOnFirst.PublishAsync(recipient, new TestEvent(1));
             lastSeen = (await first.NextAsync())!.Id;
         }
 
         for (var n = 2; n <= 4; n++)
-            await publishOnSecond.PublishAsync(recipient, "test.event", new { n });
+            await publishOnSecond.PublishAsync(recipient, new TestEvent(n));
 
         await using var resumed = await EventStreamReader.OpenAsync(other.CreateClient(), "/api/mitra/events", token, lastSeen);
-        await publishOnFirst.PublishAsync(recipient, "test.event", new { n = 5 });
+        await publishOnFirst.PublishAsync(recipient, new TestEvent(5));
 
         var events = await resumed.TakeAsync(4);
         events.Select(e => e.Data).Should().Equal("{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}");
@@ -59,10 +59,10 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     {
         var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
         var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
-        await realtime.PublishAsync(Recipient.Mitra(mitraId), "test.event", new { n = 1 });
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
 
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
-        await realtime.PublishAsync(Recipient.Mitra(mitraId), "test.event", new { n = 2 });
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2));
 
         (await stream.NextAsync())!.Data.Should().Be("{\"n\":2}");
     }

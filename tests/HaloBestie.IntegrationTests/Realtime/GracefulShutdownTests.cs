@@ -25,7 +25,7 @@ public class GracefulShutdownTests(HostsFixture hosts) : IClassFixture<HostsFixt
         foreach (var (token, _) in mitras)
             streams.Add(await EventStreamReader.OpenAsync(stopping.CreateClient(), "/api/mitra/events", token));
         foreach (var (_, mitraId) in mitras)
-            await realtime.PublishAsync(Recipient.Mitra(mitraId), "test.event", new { n = 1 });
+            await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
         var lastSeen = new List<string>();
         foreach (var stream in streams)
             lastSeen.Add((await stream.NextAsync())!.Id);
@@ -39,7 +39,7 @@ public class GracefulShutdownTests(HostsFixture hosts) : IClassFixture<HostsFixt
 
         // Published while the apps are reconnecting: nothing may be lost.
         foreach (var (_, mitraId) in mitras)
-            await realtime.PublishAsync(Recipient.Mitra(mitraId), "test.event", new { n = 2 });
+            await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2));
         for (var i = 0; i < mitras.Count; i++)
         {
             await using var resumed = await EventStreamReader.OpenAsync(survivor.CreateClient(), "/api/mitra/events", mitras[i].Token, lastSeen[i]);

@@ -48,8 +48,6 @@ public class SessionReplayTests(SessionReplayFixture hosts, ITestOutputHelper ou
     private const string Ok = "ok";
     private const string SessionEndedAnswer = "409 session-ended";
     private const string CapacityFull = "409 capacity-full";
-    private const string Conflict = "409 conflict";
-    private const string RequestClosed = "409 request-closed";
     private const string OntoFullKey = "ForcedReroute ok onto the full mitra";
 
     // Between batches the clock moves by one of these (seconds), 18 minutes at most in all; halfway it
@@ -113,9 +111,6 @@ public class SessionReplayTests(SessionReplayFixture hosts, ITestOutputHelper ou
 
         public string? FallbackAnswer { get; set; }
 
-        /// <summary>A second tap's stray request, cancelled (see <see cref="Allow"/>).</summary>
-        public string? CancelAnswer { get; set; }
-
         public Party? Fallback { get; set; }
 
         public Party? StartedClient { get; set; }
@@ -130,7 +125,7 @@ public class SessionReplayTests(SessionReplayFixture hosts, ITestOutputHelper ou
 
         public override string ToString() => Kind switch
         {
-            Kind.Start => $"start(client {Client?.Id.ToString() ?? "new"}, mitra {Mitra!.Id}) → {Answer}{(AcceptAnswer is null ? "" : $", accept {AcceptAnswer}")}{(FallbackAnswer is null ? "" : $", fallback {FallbackAnswer}")}{(CancelAnswer is null ? "" : $", cancel {CancelAnswer}")}",
+            Kind.Start => $"start(client {Client?.Id.ToString() ?? "new"}, mitra {Mitra!.Id}) → {Answer}{(AcceptAnswer is null ? "" : $", accept {AcceptAnswer}")}{(FallbackAnswer is null ? "" : $", fallback {FallbackAnswer}")}",
             Kind.OnEnded => $"{Attempt} on ended {Session!.Id} → {Answer}",
             Kind.Reroute or Kind.ForcedReroute => $"{Kind}({Session!.Id} → {ToMitraId}) → {Answer}",
             _ => $"{Kind}({Session!.Id}) → {Answer}",
@@ -362,29 +357,13 @@ public class SessionReplayTests(SessionReplayFixture hosts, ITestOutputHelper ou
             case Kind.Start:
                 var secondTap = op.Client is not null && others.Any(o => o.Kind == Kind.Start && o.Client == op.Client);
                 op.Allowed = op.Client is not null && snapshot.Clients[op.Client.Id] is { TrialSessionsLeft: 0, Credits: 0 } ? ["403 payment-required"]
-                    : secondTap ? [Ok, "409 already-searching", "409 already-in-session"]
+                    : secondTap ? [Ok, "409 already-searching", "409 already-in-session"] // one tap wins; the other finds its request or its session
                     : [Ok];
                 op.AcceptAllowed = op.Mitra != small ? [Ok]
                     : smallContended ? [Ok, CapacityFull]
                     : smallFull ? [CapacityFull]
                     : [Ok];
                 op.FallbackAllowed = [Ok];
-                if (secondTap)
-                {
-                    // A known race in pairing, not in sessions (reported, not fixed here): a tap's
-                    // checks (RequestPairing.EnsureFreeAsync: no active session, then no searching
-                    // request, in two queries) can both miss the other tap's request being accepted
-                    // between them, or run before that request commits while the insert comes after
-                    // the accept (the unique index on the searching client then has nothing to
-                    // refuse). The request is then made beside the active session — or, when the
-                    // index refused it and the re-check misses the same way, answered 409 conflict.
-                    // Its accept fails on the one-active-session index (409 conflict) or finds the
-                    // credit spent (409 request-closed). The test cancels such a request and goes on:
-                    // no second session and no credit is lost either way, which the checks at the end see.
-                    op.Allowed.Add(Conflict);
-                    op.AcceptAllowed.UnionWith([Conflict, RequestClosed]);
-                    op.FallbackAllowed.UnionWith([Conflict, RequestClosed]);
-                }
                 break;
             default:
                 var session = snapshot.Sessions[op.Session!.Id];
@@ -423,8 +402,6 @@ public class SessionReplayTests(SessionReplayFixture hosts, ITestOutputHelper ou
                 op.AcceptAnswer = await AnswerOf(async () => op.StartedSessionId = (await op.Mitra!.App.AcceptPairingRequestAsync(requestId)).SessionId, op.Details);
                 if (op.AcceptAnswer == CapacityFull)
                     op.FallbackAnswer = await AnswerOf(async () => op.StartedSessionId = (await op.Fallback!.App.AcceptPairingRequestAsync(requestId)).SessionId, op.Details);
-                if ((op.FallbackAnswer ?? op.AcceptAnswer) == Conflict)
-                    op.CancelAnswer = await AnswerOf(() => client.App.CancelPairingRequestAsync(requestId), op.Details);
                 break;
             case Kind.ClientEnd:
                 op.Answer = await AnswerOf(() => op.Session!.Client.App.EndMySessionAsync(id, null), op.Details);
@@ -469,11 +446,9 @@ public class SessionReplayTests(SessionReplayFixture hosts, ITestOutputHelper ou
                 op.AcceptAllowed.Should().Contain(op.AcceptAnswer, because);
             if (op.FallbackAnswer is not null)
                 op.FallbackAllowed.Should().Contain(op.FallbackAnswer, because);
-            if (op.CancelAnswer is not null)
-                op.CancelAnswer.Should().Be(Ok, because);
             var key = op.Kind == Kind.OnEnded ? $"{Kind.OnEnded} {op.Attempt} {op.Answer}" : $"{op.Kind} {op.Answer}";
             answered[key] = answered.GetValueOrDefault(key) + 1;
-            foreach (var (step, answer) in new[] { ("accept", op.AcceptAnswer), ("fallback", op.FallbackAnswer), ("cancel", op.CancelAnswer) })
+            foreach (var (step, answer) in new[] { ("accept", op.AcceptAnswer), ("fallback", op.FallbackAnswer) })
             {
                 if (answer is not null)
                     answered[$"{op.Kind} {step} {answer}"] = answered.GetValueOrDefault($"{op.Kind} {step} {answer}") + 1;

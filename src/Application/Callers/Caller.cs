@@ -1,0 +1,74 @@
+using HaloBestie.Application.Common;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Clients;
+using HaloBestie.Domain.Mitras;
+using Marten;
+
+namespace HaloBestie.Application.Callers;
+
+/// <summary>
+/// Who is calling, found one way by every use case: a client or a mitra of the public host (from
+/// the verified Firebase token, <see cref="Token"/>), or a staff member of the internal host
+/// (<see cref="Staff"/>). A mitra's token on a client route, or the reverse, is refused with 403
+/// whatever the route. Lookups use a query session of their own, opened only when one is needed
+/// (a known mitra's heartbeat opens none).
+/// </summary>
+public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIdentities knownMitras, IDocumentStore store) : IAsyncDisposable
+{
+    private IQuerySession? _session;
+
+    private IQuerySession Session => _session ??= store.QuerySession();
+
+    /// <summary>The claims of the verified Firebase ID token; nothing looked up.</summary>
+    public IFirebaseCaller Token => token;
+
+    /// <summary>The staff member signed in to the control center.</summary>
+    public StaffActor Staff => staff.Actor;
+
+    /// <summary>The caller's client record; 403 <c>forbidden</c> for a mitra or before the first sign-in.</summary>
+    public async Task<Client> ClientAsync(CancellationToken ct)
+    {
+        await EnsureNotMitraAsync(ct);
+        return await FindClientAsync(ct)
+            ?? throw new DomainException(ProblemNames.Forbidden, "Unknown client: call POST /api/client/auth/session first.");
+    }
+
+    /// <summary>The caller's client record if it signed in before (sign-in itself starts here).</summary>
+    public Task<Client?> FindClientAsync(CancellationToken ct) =>
+        Session.Query<Client>().FirstOrDefaultAsync(c => c.FirebaseUid == token.Uid, ct);
+
+    /// <summary>403 <c>forbidden</c> for a mitra's Firebase account: mitras cannot use the client API.</summary>
+    public async Task EnsureNotMitraAsync(CancellationToken ct)
+    {
+        if (knownMitras.TryGet(token.Uid, out _) || await Session.Query<Mitra>().AnyAsync(m => m.FirebaseUid == token.Uid, ct))
+            throw new DomainException(ProblemNames.Forbidden, "Mitra accounts cannot use the client API.");
+    }
+
+    /// <summary>A bound, active mitra; else 403 <c>not-a-mitra</c> or <c>mitra-inactive</c>.</summary>
+    public async Task<Mitra> MitraAsync(CancellationToken ct)
+    {
+        var mitra = await FindMitraAsync(ct);
+        return mitra.IsActive ? mitra : throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
+    }
+
+    /// <summary>
+    /// The mitra's id, from memory once seen (the binding never changes); 403 <c>not-a-mitra</c>.
+    /// Whether it is active is left to the use case (its stream or Valkey decides).
+    /// </summary>
+    public async ValueTask<Guid> MitraIdAsync(CancellationToken ct) =>
+        knownMitras.TryGet(token.Uid, out var id) ? id : (await FindMitraAsync(ct)).Id;
+
+    private async Task<Mitra> FindMitraAsync(CancellationToken ct)
+    {
+        var mitra = await Session.Query<Mitra>().FirstOrDefaultAsync(m => m.FirebaseUid == token.Uid, ct)
+            ?? throw new DomainException(ProblemNames.NotAMitra, "This account is not a mitra. Sign in with POST /api/mitra/auth/session first.");
+        knownMitras.Remember(token.Uid, mitra.Id);
+        return mitra;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+            await _session.DisposeAsync();
+    }
+}

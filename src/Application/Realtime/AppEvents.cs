@@ -1,0 +1,88 @@
+using HaloBestie.Application.Pairing;
+
+namespace HaloBestie.Application.Realtime;
+
+/// <summary>
+/// An event of an app's stream (API.md "real-time events"): the record is its data, serialised as
+/// JSON in camelCase, and <see cref="Name"/> its <c>event:</c> name. Only these records can be
+/// published (<see cref="IRealtime"/>), so a name is written once, here.
+/// </summary>
+public interface IAppEvent
+{
+    static abstract string Name { get; }
+}
+
+/// <summary>
+/// The catalogue of app events, one record each, as API.md lists them; docs/realtime.md describes
+/// them for the app developers.
+/// </summary>
+public static class AppEvents
+{
+    /// <summary>To each available mitra: a client is looking for a bestie.</summary>
+    public sealed record PairingOffered(Guid RequestId, PairingNotifications.ClientShown Client, string? Topic, string? Note, DateTimeOffset ExpiresAt) : IAppEvent
+    {
+        public static string Name => "pairing.offered";
+    }
+
+    /// <summary>To the offered mitras: the request is no longer open (<see cref="PairingClosedReasons"/>).</summary>
+    public sealed record PairingClosed(Guid RequestId, string Reason) : IAppEvent
+    {
+        public static string Name => "pairing.closed";
+    }
+
+    /// <summary>To the client: a mitra accepted.</summary>
+    public sealed record PairingMatched(Guid RequestId, Guid SessionId, PairingNotifications.MitraShown Mitra) : IAppEvent
+    {
+        public static string Name => "pairing.matched";
+    }
+
+    /// <summary>To the client: nobody accepted in time, or every offered mitra declined.</summary>
+    public sealed record PairingExpired(Guid RequestId) : IAppEvent
+    {
+        public static string Name => "pairing.expired";
+    }
+
+    /// <summary>To the mitra: a session is its own, after its accept or a reroute to it.</summary>
+    public sealed record SessionStarted(Guid SessionId, PairingNotifications.ClientShown Client) : IAppEvent
+    {
+        public static string Name => "session.started";
+    }
+
+    /// <summary>To both parties (to a mitra also when its session was rerouted away).</summary>
+    public sealed record SessionEnded(Guid SessionId, string EndedBy, string Reason) : IAppEvent
+    {
+        public static string Name => "session.ended";
+    }
+
+    /// <summary>To both parties, at the warning before time-up.</summary>
+    public sealed record SessionEndingSoon(Guid SessionId, DateTimeOffset EndsAt) : IAppEvent
+    {
+        public static string Name => "session.ending-soon";
+    }
+
+    /// <summary>To the client: staff gave its session to another mitra.</summary>
+    public sealed record SessionRerouted(Guid SessionId, PairingNotifications.MitraShown Mitra) : IAppEvent
+    {
+        public static string Name => "session.rerouted";
+    }
+
+    /// <summary>To a mitra the server put offline (a heartbeat timeout, staff, a deactivation).</summary>
+    public sealed record PresenceOffline(string Reason) : IAppEvent
+    {
+        public static string Name => "presence.offline";
+    }
+
+    /// <summary>To the client: a payment was credited.</summary>
+    public sealed record PaymentPaid(Guid PaymentId, int Sessions, long AmountIdr) : IAppEvent
+    {
+        public static string Name => "payment.paid";
+    }
+}
+
+/// <summary>The <c>reason</c> of <see cref="AppEvents.PairingClosed"/>.</summary>
+public static class PairingClosedReasons
+{
+    public const string Taken = "taken";
+    public const string Cancelled = "cancelled";
+    public const string Expired = "expired";
+}
