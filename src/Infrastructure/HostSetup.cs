@@ -67,8 +67,13 @@ public static class HostSetup
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:GraceSeconds", 10)));
         services.AddHaloBestieMarten(builder.Configuration, builder.Environment);
         services.AddHaloBestieValkey(builder.Configuration);
-        // Keep-alive comment of every event stream (EventStreams:KeepAliveSeconds, default 15).
+        // Every event stream, the apps' and the dashboard's, is written by EventStreamWriter: its
+        // keep-alive (EventStreams:KeepAliveSeconds, default 15), and OpenStreams, which holds
+        // shutdown until each open stream has said goodbye.
         services.AddSingleton(EventStreamOptions.From(builder.Configuration));
+        services.AddSingleton<EventStreamWriter>();
+        services.AddSingleton<OpenStreams>();
+        services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>());
         builder.AddHaloBestieTelemetry();
         services.AddHaloBestieApplication();
         services.AddHaloBestieHealthChecks();

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using HaloBestie.Application.Dashboard;
 using HaloBestie.Infrastructure.Identity;
@@ -24,53 +23,29 @@ public static class DashboardEndpoints
             .WithName("GetDashboard")
             .WithSummary("Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.");
 
-        // Server-sent events: the same figures as event "dashboard", sent when they change, checked once a second;
-        // ": keep-alive" after EventStreams:KeepAliveSeconds (default 15) without one.
-        dashboard.MapGet("/events", async (HttpContext context, IMediator mediator, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, EventStreamOptions streams) =>
-            {
-                // Ends when the screen closes or this host stops (the screen then reconnects elsewhere).
-                using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-                var ct = ended.Token;
-                context.Response.ContentType = "text/event-stream";
-                context.Response.Headers.CacheControl = "no-cache, no-store";
-                string? last = null;
-                var quietSince = DateTime.UtcNow;
-                await Write(context, "retry: 3000\n: connected\n\n", ct);
-                // Not a span per second under a request that lasts hours (ADR 0018).
-                Activity.Current = null;
-                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-                try
-                {
-                    do
-                    {
-                        var figures = await mediator.Send(new GetDashboard(), ct);
-                        var comparable = JsonSerializer.Serialize(figures with { At = default }, json.Value.SerializerOptions);
-                        if (comparable != last)
-                        {
-                            last = comparable;
-                            quietSince = DateTime.UtcNow;
-                            await Write(context, $"event: dashboard\ndata: {JsonSerializer.Serialize(figures, json.Value.SerializerOptions)}\n\n", ct);
-                        }
-                        else if (DateTime.UtcNow - quietSince >= streams.KeepAlive)
-                        {
-                            quietSince = DateTime.UtcNow;
-                            await Write(context, ": keep-alive\n\n", ct);
-                        }
-                    }
-                    while (await timer.WaitForNextTickAsync(ct));
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    // The screen was closed, or the host is stopping.
-                }
-            })
+        // Server-sent events (docs/control-center.md "Live updates"): the figures as event "dashboard"; the
+        // writer adds the keep-alive and the goodbye when the host stops.
+        dashboard.MapGet("/events", (HttpContext context, IMediator mediator, IOptions<JsonOptions> json, TimeProvider clock, EventStreamWriter writer) =>
+                writer.WriteAsync(context, FiguresWhenChanged(mediator, json.Value.SerializerOptions, clock)))
             .WithName("DashboardEvents")
             .ExcludeFromDescription();
     }
 
-    private static async Task Write(HttpContext context, string text, CancellationToken ct)
+    /// <summary>The figures at once, then again whenever a figure other than <c>at</c> changed, checked once a second.</summary>
+    private static async IAsyncEnumerable<SseEvent> FiguresWhenChanged(
+        IMediator mediator, JsonSerializerOptions json, TimeProvider clock, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
-        await context.Response.Body.FlushAsync(ct);
+        using var everySecond = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
+        string? last = null;
+        do
+        {
+            var figures = await mediator.Send(new GetDashboard(), ct);
+            var comparable = JsonSerializer.Serialize(figures with { At = default }, json);
+            if (comparable == last)
+                continue;
+            last = comparable;
+            yield return new SseEvent(null, "dashboard", JsonSerializer.Serialize(figures, json));
+        }
+        while (await everySecond.WaitForNextTickAsync(ct));
     }
 }

@@ -33,7 +33,7 @@ public sealed record XenditOptions(
 /// and retries only for idempotent methods — creating an invoice is not retried, since a retry
 /// after a lost answer would make a second invoice (ADR 0007).
 /// </summary>
-public sealed partial class XenditPaymentProvider(HttpClient http, XenditOptions options, ILogger<XenditPaymentProvider> logger) : IPaymentProvider
+public sealed partial class XenditPaymentProvider(HttpClient http, XenditOptions options, TimeProvider clock, ILogger<XenditPaymentProvider> logger) : IPaymentProvider
 {
     public bool IsConfigured => options.IsConfigured;
 
@@ -74,7 +74,7 @@ public sealed partial class XenditPaymentProvider(HttpClient http, XenditOptions
             var invoice = await response.Content.ReadFromJsonAsync<CreatedInvoice>(ct);
             if (invoice?.Id is null || invoice.InvoiceUrl is null)
                 throw new PaymentProviderUnavailableException("The payment provider answered without an invoice; try again later.");
-            return new Invoice(invoice.Id, invoice.InvoiceUrl, invoice.ExpiryDate ?? DateTimeOffset.UtcNow + options.InvoiceDuration);
+            return new Invoice(invoice.Id, invoice.InvoiceUrl, invoice.ExpiryDate ?? clock.GetUtcNow() + options.InvoiceDuration);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
             or TaskCanceledException { InnerException: TimeoutException } or System.Text.Json.JsonException)

@@ -40,8 +40,6 @@ public static class ValkeySetup
         services.AddSingleton<IPresenceStore, ValkeyPresenceStore>();
         services.AddSingleton<IRealtime, ValkeyRealtime>();
         services.AddSingleton<EventStream>();
-        services.AddSingleton<OpenStreams>();
-        services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>());
         return services;
     }
 }

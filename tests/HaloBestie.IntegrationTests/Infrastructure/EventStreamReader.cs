@@ -21,6 +21,12 @@ public sealed class EventStreamReader : IAsyncDisposable
     /// <summary>The server said it is shutting down (a comment line) before ending the stream.</summary>
     public bool ToldToReconnect { get; private set; }
 
+    /// <summary>A header of the answer (a response or a content header), its values joined with ", "; null when absent.</summary>
+    public string? Header(string name) =>
+        _response.Headers.TryGetValues(name, out var values) || _response.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(", ", values)
+            : null;
+
     public static async Task<EventStreamReader> OpenAsync(HttpClient http, string path, string token, string? lastEventId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

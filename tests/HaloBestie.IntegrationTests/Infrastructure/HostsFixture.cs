@@ -99,6 +99,15 @@ public class HostsFixture : IAsyncLifetime
         return host;
     }
 
+    /// <summary>One more internal instance over the same schema and prefix (on real time unless <see cref="InternalHostOnClock"/>), started at once.</summary>
+    public WebApplicationFactory<Api.Internal.Program> AnotherInternalHost()
+    {
+        var host = Configure(new WebApplicationFactory<Api.Internal.Program>());
+        _extraHosts.Add(host);
+        _ = host.Server;
+        return host;
+    }
+
     /// <summary>A public host's durable-timer worker (started with the host) and the clock its timers read.</summary>
     public static (DurableTimersWorker Worker, TimeProvider Clock) TimersOf(WebApplicationFactory<Api.Public.Program> host) =>
         (host.Services.GetServices<IHostedService>().OfType<DurableTimersWorker>().Single(), host.Services.GetRequiredService<TimeProvider>());

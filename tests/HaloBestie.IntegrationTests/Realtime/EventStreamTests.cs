@@ -84,4 +84,23 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         await using var clientStream = await EventStreamReader.OpenAsync(http, "/api/client/events", clientToken);
     }
+
+    [Fact]
+    public async Task Every_stream_tells_caches_and_proxies_to_pass_it_on_unbuffered()
+    {
+        var (_, mitraToken, _, _) = await hosts.NewSignedInMitraAsync();
+        var (_, clientToken, _) = await hosts.NewRegisteredClientAsync();
+        var login = await hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail, Password = HostsFixture.AdminPassword });
+
+        await using var mitra = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", mitraToken);
+        await using var client = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", clientToken);
+        await using var dashboard = await EventStreamReader.OpenAsync(hosts.Internal.CreateClient(), "/api/internal/dashboard/events", login.AccessToken);
+
+        foreach (var stream in new[] { mitra, client, dashboard })
+        {
+            stream.Header("Content-Type").Should().Be("text/event-stream");
+            stream.Header("Cache-Control")!.Split(", ").Should().BeEquivalentTo("no-cache", "no-store"); // HttpClient reorders them
+            stream.Header("X-Accel-Buffering").Should().Be("no", "nginx would otherwise hold events back");
+        }
+    }
 }

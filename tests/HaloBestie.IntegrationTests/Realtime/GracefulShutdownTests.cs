@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HaloBestie.Application.Realtime;
+using HaloBestie.Clients.Internal;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,5 +48,19 @@ public class GracefulShutdownTests(HostsFixture hosts) : IClassFixture<HostsFixt
         }
         foreach (var stream in streams)
             await stream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Stopping_an_internal_instance_tells_its_dashboard_streams_to_reconnect()
+    {
+        var stopping = hosts.AnotherInternalHost();
+        var login = await hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail, Password = HostsFixture.AdminPassword });
+        await using var stream = await EventStreamReader.OpenAsync(stopping.CreateClient(), "/api/internal/dashboard/events", login.AccessToken);
+        (await stream.NextAsync())!.Type.Should().Be("dashboard");
+
+        stopping.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        (await stream.NextAsync(TimeSpan.FromSeconds(10))).Should().BeNull("the stopping instance ends the stream");
+        stream.ToldToReconnect.Should().BeTrue();
     }
 }

@@ -89,3 +89,37 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
     private static IConfiguration Configuration(string? keepAliveSeconds) =>
         new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create(EventStreamOptions.KeepAliveKey, keepAliveSeconds)]).Build();
 }
+
+/// <summary>The keep-alive interval is measured on the host's <see cref="TimeProvider"/>, here a fake clock the test moves.</summary>
+public class KeepAliveClockTests(FakeClockHostsFixture hosts) : IClassFixture<FakeClockHostsFixture>
+{
+    [Fact]
+    public async Task The_keep_alive_comes_when_the_injected_clock_has_moved_by_the_interval()
+    {
+        var (_, token, _, _) = await hosts.NewSignedInMitraAsync();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        (await stream.NextCommentAsync()).Should().Be("connected");
+
+        // The clock moves a second every 50 ms, so 15 s of it pass in under a second of real time
+        // (however soon after "connected" the stream starts its wait); a keep-alive timed on real
+        // time would not come within the 5 s the read waits.
+        using var stop = new CancellationTokenSource();
+        var moving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                hosts.Clock!.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+        try
+        {
+            (await stream.NextCommentAsync(TimeSpan.FromSeconds(5))).Should().Be("keep-alive");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await moving;
+        }
+    }
+}
