@@ -1,6 +1,5 @@
 using FluentValidation;
 using HaloBestie.Application.Callers;
-using HaloBestie.Application.Common;
 using HaloBestie.Domain.Clients;
 using Marten;
 using Mediator;

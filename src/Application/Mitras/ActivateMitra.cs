@@ -1,6 +1,5 @@
-using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
-using HaloBestie.Application.Common;
+using HaloBestie.Application.Callers;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
 using Marten;

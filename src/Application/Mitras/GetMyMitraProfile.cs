@@ -1,5 +1,4 @@
 using HaloBestie.Application.Callers;
-using HaloBestie.Application.Common;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
 using Marten;

@@ -1,6 +1,5 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
-using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
@@ -8,7 +7,6 @@ using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
 using HaloBestie.Domain.Sessions;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Pairing;

@@ -3,7 +3,6 @@ using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Pairing;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Pairing;

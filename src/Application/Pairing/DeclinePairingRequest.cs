@@ -2,7 +2,6 @@ using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Pairing;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Pairing;

@@ -1,5 +1,4 @@
 using HaloBestie.Application.Callers;
-using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Pairing;
 using Marten;

@@ -1,7 +1,6 @@
 using FluentValidation;
 using FluentValidation.Results;
 using HaloBestie.Application.Callers;
-using HaloBestie.Application.Common;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Pairing;

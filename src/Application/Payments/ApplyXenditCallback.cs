@@ -1,10 +1,9 @@
-using HaloBestie.Application.Common;
 using System.Text.Json;
+using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Payments;
-using Marten;
 using Mediator;
 using Microsoft.Extensions.Logging;
 

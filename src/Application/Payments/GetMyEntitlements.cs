@@ -1,6 +1,4 @@
 using HaloBestie.Application.Callers;
-using HaloBestie.Application.Common;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Payments;

@@ -1,7 +1,6 @@
 using FluentValidation;
-using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
-using HaloBestie.Application.Common;
+using HaloBestie.Application.Callers;
 using HaloBestie.Domain;
 using Marten;
 using Mediator;

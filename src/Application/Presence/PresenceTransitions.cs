@@ -3,7 +3,6 @@ using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
-using Marten;
 
 namespace HaloBestie.Application.Presence;
 

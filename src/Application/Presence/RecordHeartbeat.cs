@@ -1,7 +1,6 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Presence;

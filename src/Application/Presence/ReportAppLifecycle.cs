@@ -1,8 +1,6 @@
 using FluentValidation;
 using HaloBestie.Application.Callers;
-using HaloBestie.Application.Common;
 using HaloBestie.Domain.Mitras;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Presence;

@@ -1,8 +1,6 @@
 using HaloBestie.Application.Callers;
-using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain.Mitras;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Presence;

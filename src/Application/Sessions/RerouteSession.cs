@@ -1,6 +1,6 @@
 using FluentValidation;
-using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Application.Settings;
@@ -8,7 +8,6 @@ using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Sessions;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Sessions;

@@ -1,6 +1,6 @@
 using FluentValidation;
-using HaloBestie.Application.Callers;
 using HaloBestie.Application.Audit;
+using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Staff;
