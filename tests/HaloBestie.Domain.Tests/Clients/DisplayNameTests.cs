@@ -15,8 +15,9 @@ public class DisplayNameTests
     [InlineData("\u202fBudi\u2009\u00a0Santoso\u2007", "Budi Santoso")] // narrow no-break, thin, no-break, figure space (all Zs)
     public void Valid_names_are_trimmed_collapsed_and_normalised(string input, string expected)
     {
-        DisplayName.TryNormalize(input, out var normalized, out _).Should().BeTrue();
+        DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeTrue();
         normalized.Should().Be(expected);
+        error.Should().BeEmpty();
     }
 
     [Theory]
@@ -69,5 +70,48 @@ public class DisplayNameTests
         var name = string.Concat(Enumerable.Repeat("e\u0301", 30)).Normalize(System.Text.NormalizationForm.FormD);
 
         DisplayName.TryNormalize(name, out _, out _).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("Budi 2", "Budi 2")]
+    [InlineData("Sekar \u0663", "Sekar \u0663")] // Arabic-Indic digit three (Nd)
+    [InlineData("Rama \u0930\u093e\u092e", "Rama \u0930\u093e\u092e")] // a Devanagari vowel sign that is a spacing mark (Mc)
+    [InlineData("\u0928\u092e\u0938\u094d\u0924\u0947", "\u0928\u092e\u0938\u094d\u0924\u0947")] // namaste: virama and vowel sign, non-spacing (Mn)
+    public void TryNormalize_when_the_name_has_digits_or_marks_no_letter_absorbs_accepts_them(string input, string expected)
+    {
+        // Latin accents compose into their letters in form C, so only scripts whose marks stay
+        // separate (and digits) reach the mark and digit rules.
+        DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeTrue(error);
+        normalized.Should().Be(expected);
+    }
+
+    /// <summary>
+    /// Before counting text elements, anything longer than 8 UTF-16 units per allowed character
+    /// is refused unread: 30 characters of a letter and seven combining marks each (240 units)
+    /// are still read and accepted, one unit more is not.
+    /// </summary>
+    [Fact]
+    public void TryNormalize_when_the_input_exceeds_eight_utf16_units_per_character_refuses_it_unread()
+    {
+        var thirtyHeavyLetters = string.Concat(Enumerable.Repeat("x" + new string('\u0332', 7), 30)); // combining low line: composes with nothing
+
+        thirtyHeavyLetters.Length.Should().Be(240);
+        DisplayName.TryNormalize(thirtyHeavyLetters, out var normalized, out _).Should().BeTrue();
+        normalized.Should().Be(thirtyHeavyLetters);
+        DisplayName.TryNormalize(thirtyHeavyLetters + "\u0332", out normalized, out var error).Should().BeFalse();
+        normalized.Should().BeEmpty();
+        error.Should().Be("A display name has at most 30 characters.");
+    }
+
+    [Fact]
+    public void TryNormalize_when_the_text_is_not_valid_unicode_refuses_it()
+    {
+        // A lone high and a lone low surrogate (kept out of InlineData: test names must be valid text).
+        foreach (var input in new[] { "Budi\ud800", "\udc00Budi" })
+        {
+            DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeFalse();
+            normalized.Should().BeEmpty();
+            error.Should().Be("The display name is not valid Unicode text.");
+        }
     }
 }

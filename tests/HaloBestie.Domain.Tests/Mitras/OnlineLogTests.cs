@@ -37,4 +37,24 @@ public class OnlineLogTests
 
         OnlinePeriod.IdOf(MitraId, on).Should().Be(OnlinePeriod.IdOf(MitraId, on)).And.NotBe(OnlinePeriod.IdOf(MitraId, on.AddTicks(1)));
     }
+
+    [Fact]
+    public void IdOf_when_computed_by_any_release_is_the_same_for_the_same_period()
+    {
+        // A period opened before a deployment is closed after it, by the next release's
+        // projection, under the id it computes: the formula may not change, so one value is pinned
+        // (the mitra id with the start's UTC ticks XORed into its last eight bytes).
+        var mitraId = Guid.Parse("0190f5a2-7c3e-7b41-9d2e-5f6a7b8c9d0e");
+        var onlineAt = new DateTimeOffset(2026, 11, 25, 15, 0, 0, TimeSpan.FromHours(7));
+
+        OnlinePeriod.IdOf(mitraId, onlineAt).Should().Be(Guid.Parse("0190f5a2-7c3e-7b41-9d6e-c670b1c64206"));
+    }
+
+    [Fact]
+    public void IdOf_when_two_mitras_go_online_at_the_same_moment_differs()
+    {
+        var on = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+
+        OnlinePeriod.IdOf(Guid.CreateVersion7(), on).Should().NotBe(OnlinePeriod.IdOf(Guid.CreateVersion7(), on));
+    }
 }

@@ -74,4 +74,34 @@ public class PresenceDecisionsTests
         OfflineReasons.IsServerInitiated(OfflineReasons.Manual).Should().BeFalse();
         OfflineReasons.IsServerInitiated(OfflineReasons.AppClosed).Should().BeFalse();
     }
+
+    [Fact]
+    public void IsAvailableUnder_when_online_active_and_below_capacity_is_true_and_otherwise_false()
+    {
+        var available = Active() with { IsOnline = true, OnlineSince = Now };
+
+        available.IsAvailableUnder(1).Should().BeTrue();
+        (available with { IsActive = false }).IsAvailableUnder(1).Should().BeFalse("an inactive mitra is not offered requests");
+        (available with { IsOnline = false }).IsAvailableUnder(1).Should().BeFalse("an offline mitra is not offered requests");
+        (available with { ActiveSessions = 1 }).IsAvailableUnder(1).Should().BeFalse("a full mitra is not offered requests");
+    }
+
+    [Fact]
+    public void HasRoom_when_staff_set_an_override_counts_against_it_not_the_platform_setting()
+    {
+        Mitra.HasRoom(activeSessions: 3, maxCustomersOverride: 5, maxCustomersPerMitra: 3).Should().BeTrue();
+        Mitra.HasRoom(activeSessions: 1, maxCustomersOverride: 1, maxCustomersPerMitra: 3).Should().BeFalse();
+        Mitra.HasRoom(activeSessions: 2, maxCustomersOverride: null, maxCustomersPerMitra: 3).Should().BeTrue();
+        Mitra.HasRoom(activeSessions: 3, maxCustomersOverride: null, maxCustomersPerMitra: 3).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Apply_session_ended_when_sessions_are_open_frees_one_place_and_never_counts_below_zero()
+    {
+        var mitra = Active() with { ActiveSessions = 2 };
+        var ended = new MitraSessionEnded(mitra.Id, Guid.CreateVersion7(), Now);
+
+        mitra.Apply(ended).ActiveSessions.Should().Be(1);
+        mitra.Apply(ended).Apply(ended).Apply(ended).ActiveSessions.Should().Be(0);
+    }
 }

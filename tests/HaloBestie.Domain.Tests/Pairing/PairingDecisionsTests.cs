@@ -17,6 +17,15 @@ public class PairingDecisionsTests
 
     private static string ProblemOf(Action act) => act.Should().Throw<DomainException>().Which.Problem;
 
+    /// <summary>The request closed, one second after it was made and well before its deadline, the way <paramref name="how"/> says.</summary>
+    private static PairingRequest Closed(PairingRequest request, string how) => how switch
+    {
+        "matched" => request.Apply(PairingDecisions.Accept(request, A, Guid.CreateVersion7(), Now.AddSeconds(1))),
+        "cancelled" => request.Apply(PairingDecisions.Cancel(request, PairingReasons.CancelledByClient, Now.AddSeconds(1))),
+        "no-bestie" => request.Apply(new PairingExpired(request.Id, PairingReasons.NoBestie, Now.AddSeconds(1))),
+        _ => throw new ArgumentOutOfRangeException(nameof(how), how, null),
+    };
+
     [Fact]
     public void A_request_expires_after_the_timeout()
     {
@@ -87,5 +96,109 @@ public class PairingDecisionsTests
         busy.IsAvailableUnder(1).Should().BeFalse();
         ProblemOf(() => MitraDecisions.TakeSession(busy, Guid.CreateVersion7(), 1, Now)).Should().Be(ProblemNames.CapacityFull);
         busy.IsAvailableUnder(2).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Offer_when_the_deadline_is_this_very_moment_offers_nothing()
+    {
+        var request = Searching(A);
+
+        PairingDecisions.Offer(request, [B], request.ExpiresAt.AddTicks(-1)).Should().ContainSingle();
+        PairingDecisions.Offer(request, [B], request.ExpiresAt).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("matched")]
+    [InlineData("cancelled")]
+    [InlineData("no-bestie")]
+    public void Offer_when_the_request_is_closed_before_its_deadline_offers_nothing(string how)
+    {
+        // Given a request closed at +1 s, when a mitra not offered yet becomes available at +2 s
+        var closed = Closed(Searching(A), how);
+
+        // then nobody is offered it (the deadline alone would let a matched request be offered
+        // to every mitra who comes online until then).
+        PairingDecisions.Offer(closed, [B], Now.AddSeconds(2)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Accept_when_the_request_ended_as_no_bestie_is_request_closed()
+    {
+        var closed = Closed(Searching(A, B), "no-bestie");
+
+        ProblemOf(() => PairingDecisions.Accept(closed, B, Guid.CreateVersion7(), Now.AddSeconds(2))).Should().Be(ProblemNames.RequestClosed);
+    }
+
+    [Theory]
+    [InlineData("matched", ProblemNames.AlreadyTaken)]
+    [InlineData("cancelled", ProblemNames.RequestClosed)]
+    [InlineData("no-bestie", ProblemNames.RequestClosed)]
+    public void Decline_when_the_request_is_closed_is_refused(string how, string problem)
+    {
+        var closed = Closed(Searching(A, B), how);
+
+        ProblemOf(() => PairingDecisions.Decline(closed, B, othersAvailable: false, Now.AddSeconds(2))).Should().Be(problem);
+    }
+
+    [Fact]
+    public void Decline_when_the_deadline_has_passed_is_request_closed()
+    {
+        var request = Searching(A);
+
+        ProblemOf(() => PairingDecisions.Decline(request, A, othersAvailable: false, request.ExpiresAt)).Should().Be(ProblemNames.RequestClosed);
+    }
+
+    [Fact]
+    public void Decline_when_the_mitra_already_declined_records_nothing()
+    {
+        // Given A and B offered, A declined
+        var request = Searching(A, B);
+        var afterA = request.Apply((PairingDeclined)PairingDecisions.Decline(request, A, othersAvailable: true, Now).Single());
+
+        // when A declines again (a double tap), nothing is recorded: not a second decline, and
+        // not a no-bestie end while B may still accept.
+        PairingDecisions.Decline(afterA, A, othersAvailable: false, Now.AddSeconds(1)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Apply_decline_when_the_mitra_is_already_counted_keeps_one_entry()
+    {
+        var request = Searching(A, B);
+        var declined = new PairingDeclined(request.Id, A, Now);
+
+        request.Apply(declined).Apply(declined).DeclinedBy.Should().Equal(A);
+    }
+
+    [Theory]
+    [InlineData("matched")]
+    [InlineData("cancelled")]
+    [InlineData("no-bestie")]
+    public void Expire_when_the_request_closed_before_its_deadline_records_nothing(string how)
+    {
+        // The durable timer fires at the deadline of every request, including those matched or
+        // cancelled before it: it must not expire them after the fact.
+        var closed = Closed(Searching(A), how);
+
+        PairingDecisions.Expire(closed, closed.ExpiresAt).Should().BeEmpty();
+        PairingDecisions.Expire(closed, closed.ExpiresAt.AddMinutes(5)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void SearchingClientId_when_searching_is_the_client_and_once_closed_is_null()
+    {
+        var request = Searching(A);
+
+        request.SearchingClientId.Should().Be(request.ClientId);
+        Closed(request, "cancelled").SearchingClientId.Should().BeNull();
+        Closed(request, "no-bestie").SearchingClientId.Should().BeNull();
+    }
+
+    [Fact]
+    public void Cancel_when_the_request_is_matched_or_ended_is_request_closed()
+    {
+        var request = Searching(A);
+
+        ProblemOf(() => PairingDecisions.Cancel(Closed(request, "matched"), PairingReasons.CancelledByClient, Now.AddSeconds(2))).Should().Be(ProblemNames.RequestClosed);
+        ProblemOf(() => PairingDecisions.Cancel(Closed(request, "no-bestie"), PairingReasons.CancelledByClient, Now.AddSeconds(2))).Should().Be(ProblemNames.RequestClosed);
     }
 }

@@ -101,4 +101,12 @@ public class SessionDecisionsTests
 
         SessionDecisions.ReturnsCredit(session, EndedAt(session, SessionActors.Staff, TimeSpan.FromMinutes(1))).Should().BeFalse();
     }
+
+    [Fact]
+    public void ActiveClientId_when_active_is_the_client_that_keeps_it_to_one_session()
+    {
+        var session = Active();
+
+        session.ActiveClientId.Should().Be(session.ClientId);
+    }
 }
