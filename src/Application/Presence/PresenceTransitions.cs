@@ -3,6 +3,7 @@ using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
+using Marten;
 
 namespace HaloBestie.Application.Presence;
 
@@ -15,7 +16,7 @@ namespace HaloBestie.Application.Presence;
 /// commit. An instance that dies between the two steps of going offline leaves a note in Valkey;
 /// the sweeper finishes the job (see <see cref="FinishStaleAsync"/>).
 /// </summary>
-public sealed class PresenceTransitions(StreamWrites writes, IPresenceStore presence, IRealtime realtime, TimeProvider clock)
+public sealed class PresenceTransitions(IDocumentStore store, StreamWrites writes, IPresenceStore presence, IRealtime realtime, TimeProvider clock)
 {
     /// <summary>
     /// Puts an active mitra online (idempotent: an online mitra is put back into the online set,
@@ -112,6 +113,30 @@ public sealed class PresenceTransitions(StreamWrites writes, IPresenceStore pres
         if (events.Count > 0)
             await realtime.CloseStreamsAsync(Recipient.Mitra(mitraId), ct);
         return events;
+    }
+
+    /// <summary>
+    /// Puts back into Valkey the mitras the stream said were online but Valkey lacks (it restarted
+    /// empty). The stream was read before this call: an offline transition that committed and
+    /// dropped its note in between would be undone, so each mitra put back is read again under
+    /// its presence lock, and taken out again when it is offline by now (the lost case is rare:
+    /// a restore restores nobody almost always). Returns those that stay restored.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> RestoreMissingAsync(IReadOnlyCollection<Guid> onlineInStream, CancellationToken ct)
+    {
+        var restored = await presence.RestoreMissingAsync(onlineInStream, clock.GetUtcNow());
+        var kept = new List<Guid>(restored.Count);
+        foreach (var mitraId in restored)
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            await PresenceLock.EnterAsync(session, mitraId, ct);
+            if ((await session.Events.FetchForWriting<Mitra>(mitraId, ct)).Aggregate is { IsOnline: true })
+                kept.Add(mitraId);
+            else
+                await presence.BeginOfflineAsync(mitraId, clock.GetUtcNow()); // out again; the sweeper drops the note later
+        }
+        return kept;
     }
 
     public async Task AnnounceOfflineAsync(Guid mitraId, string reason, CancellationToken ct)

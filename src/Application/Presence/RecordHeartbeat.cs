@@ -14,7 +14,7 @@ namespace HaloBestie.Application.Presence;
 /// </summary>
 public sealed record RecordHeartbeat : ICommand
 {
-    public sealed class Handler(Caller caller, IPresenceStore presence, TimeProvider clock)
+    public sealed class Handler(Caller caller, IPresenceStore presence, PresenceTransitions transitions, TimeProvider clock)
         : ICommandHandler<RecordHeartbeat>
     {
         public async ValueTask<Unit> Handle(RecordHeartbeat command, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ public sealed record RecordHeartbeat : ICommand
             // Valkey lost it, or the sweeper's reconciliation is restoring it at this moment (then the
             // restore here finds it back already, and the heartbeat is recorded on the second try).
             var mitra = await caller.MitraAsync(cancellationToken);
-            if (mitra.IsOnline && ((await presence.RestoreMissingAsync([mitra.Id], clock.GetUtcNow())).Count == 1
+            if (mitra.IsOnline && ((await transitions.RestoreMissingAsync([mitra.Id], cancellationToken)).Count == 1
                 || await presence.HeartbeatAsync(mitra.Id, clock.GetUtcNow())))
             {
                 ProductMetrics.Heartbeat("restored");

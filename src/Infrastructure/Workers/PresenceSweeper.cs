@@ -64,7 +64,7 @@ public sealed partial class PresenceSweeper(
         await transitions.FinishStaleAsync(clock.GetUtcNow() - StaleAfter, ct);
         await using var session = store.QuerySession();
         var online = await session.Query<Mitra>().Where(m => m.IsOnline).Select(m => m.Id).ToListAsync(ct);
-        var restored = await presence.RestoreMissingAsync(online, clock.GetUtcNow());
+        var restored = await transitions.RestoreMissingAsync(online, ct);
         if (restored.Count > 0)
             LogRestored(logger, restored.Count);
     }

@@ -96,6 +96,23 @@ public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task Restore_when_the_stream_it_read_went_offline_since_leaves_the_mitra_offline()
+    {
+        // A sweeper read "online" from the stream; before it restored, another instance finished a
+        // half-done offline (committed the event and dropped the note). The restore must not undo it.
+        var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
+        await Service<IPresenceStore>().BeginOfflineAsync(mitraId, DateTimeOffset.UtcNow); // an instance died halfway
+        IReadOnlyList<Guid> readBefore = [mitraId];
+        await Service<PresenceTransitions>().FinishStaleAsync(DateTimeOffset.UtcNow.AddSeconds(1), CancellationToken.None);
+
+        var restored = await Service<PresenceTransitions>().RestoreMissingAsync(readBefore, CancellationToken.None);
+
+        restored.Should().BeEmpty();
+        await ShouldAgreeAsync(app, mitraId, 0);
+        (await app.GetMyMitraProfileAsync()).Online.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Mitras_online_through_an_instance_that_stops_stay_online_through_the_others()
     {
         var other = hosts.AnotherPublicHost();
