@@ -10,7 +10,8 @@ namespace HaloBestie.Infrastructure.Realtime;
 /// <summary>
 /// Serves one recipient's server-sent event stream (API.md "Real-time events"): every event with
 /// <c>id:</c>, <c>event:</c> and <c>data:</c>; after a reconnect with <c>Last-Event-ID</c>, every
-/// event of the last 5 minutes after that id, in order, before new ones. Keep-alive, headers and
+/// event after that id, in order, before new ones — or, when they cannot all be replayed any more,
+/// <c>resumed: false</c> in the first frame and only new events. Keep-alive, headers and
 /// the goodbye when the host stops are <see cref="EventStreamWriter"/>'s.
 /// </summary>
 public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, TimeProvider clock, EventStreamWriter writer)
@@ -31,13 +32,13 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
             wake.Writer.TryWrite(true);
         };
 
-        // Subscribe before reading the stream, and read where to start before the writer says
-        // "connected": nothing published from then on can be missed.
+        // Subscribe before reading the stream, and read where to start before the writer sends the
+        // ready frame: nothing published from then on can be missed.
         await subscriber.SubscribeAsync(channel, onMessage);
         try
         {
-            var last = await StartAfterAsync(key, context.Request.Headers["Last-Event-ID"].ToString());
-            await writer.WriteAsync(context, EntriesAfter(last));
+            var (last, resumed) = await StartAfterAsync(key, context.Request.Headers["Last-Event-ID"].ToString());
+            await writer.WriteAsync(context, EntriesAfter(last), resumed);
         }
         finally
         {
@@ -65,15 +66,22 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
         }
     }
 
-    /// <summary>The id to read after: the client's Last-Event-ID within the replay window, else the newest event now.</summary>
-    private async Task<string> StartAfterAsync(RedisKey key, string lastEventId)
+    /// <summary>
+    /// Where to read from, and whether that resumes the app's stream without a gap: the app's
+    /// Last-Event-ID when it is within the replay window and still held (the events after it are
+    /// then all there: Valkey trims a stream from its oldest end); otherwise the newest event now,
+    /// and the app reloads its state (the <c>ready</c> frame says <c>resumed: false</c>). A gap
+    /// can come from an id older than 5 minutes, more than 2,000 events since, or a Valkey restart.
+    /// </summary>
+    private async Task<(string After, bool Resumed)> StartAfterAsync(RedisKey key, string lastEventId)
     {
         var oldest = (clock.GetUtcNow() - ValkeyRealtime.Replay).ToUnixTimeMilliseconds();
-        if (TryParseId(lastEventId, out var ms, out var seq))
-            return ms < oldest ? $"{oldest}-0" : $"{ms}-{seq}";
+        if (TryParseId(lastEventId, out var ms, out var seq) && ms >= oldest
+            && (await db.StreamRangeAsync(key, lastEventId, lastEventId, 1)).Length == 1)
+            return ($"{ms}-{seq}", true);
 
         var newest = await db.StreamRangeAsync(key, "-", "+", 1, Order.Descending);
-        return newest.Length == 1 ? newest[0].Id.ToString() : "0-0";
+        return (newest.Length == 1 ? newest[0].Id.ToString() : "0-0", false);
     }
 
     private static bool TryParseId(string id, out long ms, out long seq)

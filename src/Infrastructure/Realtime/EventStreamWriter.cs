@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 
@@ -16,8 +17,8 @@ public sealed record SseEvent(string? Id, string Type, string Data);
 /// <list type="bullet">
 /// <item><c>text/event-stream</c>, <c>Cache-Control: no-cache, no-store</c>, and
 /// <c>X-Accel-Buffering: no</c> so that nginx passes each event on at once;</item>
-/// <item><c>retry: 3000</c> and <c>: connected</c> as soon as it is called (so call it once the
-/// source can miss nothing);</item>
+/// <item><c>retry: 3000</c> and the first frame, <c>event: ready</c> with <c>{serverTime, resumed}</c>
+/// (no <c>id:</c>), as soon as it is called (so call it once the source can miss nothing);</item>
 /// <item><c>: keep-alive</c> after <see cref="EventStreamOptions.KeepAlive"/> without anything
 /// written, timed by the injected <see cref="TimeProvider"/>;</item>
 /// <item>when the host stops, <c>retry: 500</c> and <c>: server shutting down, reconnect</c>, so the
@@ -28,7 +29,12 @@ public sealed record SseEvent(string? Id, string Type, string Data);
 /// </summary>
 public sealed class EventStreamWriter(TimeProvider clock, IHostApplicationLifetime lifetime, OpenStreams open, EventStreamOptions options)
 {
-    public async Task WriteAsync(HttpContext context, IAsyncEnumerable<SseEvent> source)
+    /// <param name="resumed">
+    /// For the first frame, <c>event: ready</c> with <c>{serverTime, resumed}</c>: whether the source
+    /// continues the stream the caller had (its Last-Event-ID) without a gap; false makes the app
+    /// reload its state through the queries.
+    /// </param>
+    public async Task WriteAsync(HttpContext context, IAsyncEnumerable<SseEvent> source, bool resumed = false)
     {
         // Ends when the caller goes away or this host stops; cancelled below as well, to stop the
         // source when the stream ends any other way (a failed write).
@@ -44,7 +50,8 @@ public sealed class EventStreamWriter(TimeProvider clock, IHostApplicationLifeti
         open.Opened();
         try
         {
-            await WriteAsync(response, "retry: 3000\n: connected\n\n", ct);
+            await WriteAsync(response, "retry: 3000\n" + Format(new SseEvent(null, ReadyEvent,
+                JsonSerializer.Serialize(new Ready(clock.GetUtcNow(), resumed), JsonSerializerOptions.Web))), ct);
             // A stream lives for minutes or hours: what its source does is not traced under the
             // request's span (client spans outside a request start no trace of their own, ADR 0018).
             Activity.Current = null;
@@ -78,6 +85,11 @@ public sealed class EventStreamWriter(TimeProvider clock, IHostApplicationLifeti
             open.Closed();
         }
     }
+
+    /// <summary>The first frame's name: an app that reads it knows the stream is open and whether it resumed.</summary>
+    public const string ReadyEvent = "ready";
+
+    private sealed record Ready(DateTimeOffset ServerTime, bool Resumed);
 
     /// <summary>Whether <paramref name="task"/> completes within <paramref name="interval"/> of the injected clock; it keeps running either way.</summary>
     private async Task<bool> CompletesWithinAsync(Task task, TimeSpan interval, CancellationToken ct)

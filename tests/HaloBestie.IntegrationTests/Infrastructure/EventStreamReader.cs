@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 
 namespace HaloBestie.IntegrationTests.Infrastructure;
 
@@ -38,12 +39,21 @@ public sealed class EventStreamReader : IAsyncDisposable
             throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}", null, response.StatusCode);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
         var stream = new EventStreamReader(response, reader);
-        // The server writes a comment as soon as the stream is ready: from then on nothing is missed.
-        var first = await stream.ReadLineAsync(TimeSpan.FromSeconds(10));
-        if (first is null)
-            throw new InvalidOperationException("The stream ended before it started.");
+        // The server sends "ready" as soon as the stream is open: from then on nothing is missed.
+        var ready = await stream.NextAsync() ?? throw new InvalidOperationException("The stream ended before it started.");
+        if (ready.Type != "ready" || ready.Id != "")
+            throw new InvalidOperationException($"The first frame was '{ready.Type}' (id '{ready.Id}'), not 'ready' without an id.");
+        using var data = JsonDocument.Parse(ready.Data);
+        stream.ServerTime = data.RootElement.GetProperty("serverTime").GetDateTimeOffset();
+        stream.Resumed = data.RootElement.GetProperty("resumed").GetBoolean();
         return stream;
     }
+
+    /// <summary>The first frame's <c>resumed</c>: the stream continues after the Last-Event-ID sent, without a gap.</summary>
+    public bool Resumed { get; private set; }
+
+    /// <summary>The first frame's <c>serverTime</c>.</summary>
+    public DateTimeOffset ServerTime { get; private set; }
 
     /// <summary>The next event, skipping comments and retry hints; null when the server ends the stream.</summary>
     public async Task<ServerSentEvent?> NextAsync(TimeSpan? timeout = null)

@@ -55,6 +55,63 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task Ready_when_the_last_event_id_is_still_held_says_resumed_and_a_new_stream_says_not()
+    {
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
+        string lastSeen;
+        await using (var first = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token))
+        {
+            first.Resumed.Should().BeFalse("no Last-Event-ID was sent");
+            first.ServerTime.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(5));
+            await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
+            lastSeen = (await first.NextAsync())!.Id;
+        }
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2));
+
+        await using var resumed = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token, lastSeen);
+
+        resumed.Resumed.Should().BeTrue();
+        (await resumed.NextAsync())!.Data.Should().Be("{\"n\":2}");
+    }
+
+    [Fact]
+    public async Task Ready_when_the_last_event_id_is_older_than_the_replay_window_says_not_resumed_and_replays_nothing()
+    {
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
+        var sixMinutesAgo = $"{DateTimeOffset.UtcNow.AddMinutes(-6).ToUnixTimeMilliseconds()}-0";
+
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token, sixMinutesAgo);
+
+        stream.Resumed.Should().BeFalse("events before the window may be missing: the app reloads");
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2));
+        (await stream.NextAsync())!.Data.Should().Be("{\"n\":2}", "only new events follow a stream that did not resume");
+    }
+
+    [Fact]
+    public async Task Ready_when_valkey_lost_the_events_since_the_last_event_id_says_not_resumed()
+    {
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
+        string lastSeen;
+        await using (var first = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token))
+        {
+            await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
+            lastSeen = (await first.NextAsync())!.Id;
+        }
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2)); // missed, then lost
+        // What a Valkey restart does to the app's events (the replay buffer is in memory only).
+        await using (var valkey = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(hosts.Servers.Valkey))
+            (await valkey.GetDatabase().KeyDeleteAsync(hosts.KeyPrefix + $"rt:m:{mitraId}")).Should().BeTrue();
+
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token, lastSeen);
+
+        stream.Resumed.Should().BeFalse("event 2 can no longer be replayed");
+    }
+
+    [Fact]
     public async Task A_new_stream_without_last_event_id_starts_with_new_events_only()
     {
         var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
