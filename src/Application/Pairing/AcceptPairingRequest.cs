@@ -37,35 +37,32 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                     ProductMetrics.AcceptConflict(); // another accept of it decided meanwhile: decide on what it left
                 var request = await session.Events.FetchForWriting<PairingRequest>(command.RequestId, cancellationToken);
                 var clientId = request.Aggregate?.ClientId ?? throw new NotFoundException("Pairing request", command.RequestId);
-                var (mitra, client) = (await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken), await session.Events.FetchForWriting<Client>(clientId, cancellationToken));
+                var mitra = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
+                var client = await session.Events.FetchForWriting<Client>(clientId, cancellationToken);
                 var settings = await session.LoadSettingsAsync(cancellationToken);
                 var outcome = PairingDecisions.Accept(request.Aggregate, mitra.Aggregate!, client.Aggregate!, settings.MaxCustomersPerMitra,
                     TimeSpan.FromMinutes(settings.SessionDurationMinutes), Guid.CreateVersion7(), clock.GetUtcNow());
-                switch (outcome)
-                {
-                    case Accepted accepted:
-                        request.AppendOne(accepted.Request);
-                        mitra.AppendOne(accepted.Mitra);
-                        client.AppendOne(accepted.Client);
-                        session.Events.StartStream<Session>(accepted.Session.SessionId, accepted.Session);
-                        break;
-                    case AcceptClosesRequest closes:
-                        request.AppendOne(closes.Cancelled);
-                        break;
-                }
+                request.AppendMany(outcome.ForRequest);
+                mitra.AppendMany(outcome.ForMitra);
+                client.AppendMany(outcome.ForClient);
+                if (outcome is Accepted { Session: var started })
+                    session.Events.StartStream<Session>(started.SessionId, started);
                 return (request.Aggregate, mitra.Aggregate!, client.Aggregate!, settings, outcome);
             }, cancellationToken);
 
-            if (outcome is AcceptClosesRequest closed)
+            switch (outcome)
             {
-                ProductMetrics.PairingEnded(request, closed.Cancelled);
-                await notify.ClosedAsync(request, PairingClosedReasons.Cancelled, except: null, cancellationToken);
-                throw new DomainException(ProblemNames.RequestClosed, "The client can no longer pay for a session; the request is closed.");
+                case AcceptClosesRequest closed:
+                    ProductMetrics.PairingEnded(request, closed.Cancelled);
+                    await notify.ClosedAsync(request, PairingClosedReasons.Cancelled, except: null, cancellationToken);
+                    throw new DomainException(ProblemNames.RequestClosed, "The client can no longer pay for a session; the request is closed.");
+                case Accepted { Request: var matched }:
+                    ProductMetrics.PairingEnded(request, matched);
+                    await notify.MatchedAsync(request.Apply(matched), matched.SessionId, mitra, client, settings, cancellationToken);
+                    return new Result(matched.SessionId);
+                default:
+                    return new Result(((AlreadyAccepted)outcome).SessionId); // a retry of the accept that won: nothing new to tell
             }
-            var matched = ((Accepted)outcome).Request;
-            ProductMetrics.PairingEnded(request, matched);
-            await notify.MatchedAsync(request.Apply(matched), matched.SessionId, mitra, client, settings, cancellationToken);
-            return new Result(matched.SessionId);
         }
     }
 }

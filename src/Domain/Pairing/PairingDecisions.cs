@@ -43,7 +43,9 @@ public static class PairingDecisions
     }
 
     /// <summary>
-    /// A mitra accepts: first come, first served. The one problem that applies, in this order:
+    /// A mitra accepts: first come, first served. The mitra that won asking again (a retry after a
+    /// lost answer) gets <see cref="AlreadyAccepted"/>: the same session, nothing recorded.
+    /// Otherwise the one problem that applies, in this order:
     /// 403 <c>mitra-inactive</c>; 403 <c>forbidden</c> while offline; 409 <c>already-taken</c> once
     /// matched, 409 <c>request-closed</c> once cancelled or expired (or past its expiry before the
     /// timer handled it); 409 <c>capacity-full</c>. Then the client pays with a trial session or a
@@ -52,6 +54,8 @@ public static class PairingDecisions
     /// </summary>
     public static AcceptOutcome Accept(PairingRequest request, Mitra mitra, Client client, int maxCustomersPerMitra, TimeSpan sessionDuration, Guid sessionId, DateTimeOffset now)
     {
+        if (request is { Status: PairingStatus.Matched, SessionId: { } won } && request.MitraId == mitra.Id)
+            return new AlreadyAccepted(won);
         MitraDecisions.EnsureCanTakeSessions(mitra);
         EnsureOpen(request, now);
         var taken = MitraDecisions.TakeSession(mitra, sessionId, maxCustomersPerMitra, now);
@@ -119,11 +123,34 @@ public static class PairingDecisions
 /// <summary>What a client already has open when it asks for a bestie: an active session, a searching request.</summary>
 public readonly record struct OpenPairing(bool InSession, bool Searching);
 
-/// <summary>What an accept decided: the session starts, or the request closes because the client can no longer pay.</summary>
-public abstract record AcceptOutcome;
+/// <summary>What an accept decided: the session starts, the request closes because the client can no longer pay, or it was this mitra's already.</summary>
+public abstract record AcceptOutcome
+{
+    /// <summary>What to append to the request's stream.</summary>
+    public virtual IReadOnlyList<object> ForRequest => [];
 
-/// <summary>One event for each stream an accept touches: the request, the mitra, the client, the new session.</summary>
-public sealed record Accepted(PairingAccepted Request, MitraSessionStarted Mitra, CreditConsumed Client, SessionStarted Session) : AcceptOutcome;
+    /// <summary>What to append to the mitra's stream.</summary>
+    public virtual IReadOnlyList<object> ForMitra => [];
+
+    /// <summary>What to append to the client's stream.</summary>
+    public virtual IReadOnlyList<object> ForClient => [];
+}
+
+/// <summary>One event for each stream an accept touches: the request, the mitra, the client, and the new session's first.</summary>
+public sealed record Accepted(PairingAccepted Request, MitraSessionStarted Mitra, CreditConsumed Client, SessionStarted Session) : AcceptOutcome
+{
+    public override IReadOnlyList<object> ForRequest => [Request];
+
+    public override IReadOnlyList<object> ForMitra => [Mitra];
+
+    public override IReadOnlyList<object> ForClient => [Client];
+}
+
+/// <summary>This mitra won the request already (a retried accept): its session, nothing more to record.</summary>
+public sealed record AlreadyAccepted(Guid SessionId) : AcceptOutcome;
 
 /// <summary>The client spent its last session since it asked: the request closes, nobody gets a session (409 <c>request-closed</c> after the commit).</summary>
-public sealed record AcceptClosesRequest(PairingCancelled Cancelled) : AcceptOutcome;
+public sealed record AcceptClosesRequest(PairingCancelled Cancelled) : AcceptOutcome
+{
+    public override IReadOnlyList<object> ForRequest => [Cancelled];
+}

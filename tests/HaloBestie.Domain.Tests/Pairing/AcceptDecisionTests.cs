@@ -64,6 +64,27 @@ public class AcceptDecisionTests
     }
 
     [Fact]
+    public void Accept_when_this_mitra_won_already_returns_its_session_and_records_nothing()
+    {
+        var won = Searching(new PairingAccepted(RequestId, MitraId, SessionId, Now.AddSeconds(-1)));
+        var deactivatedSince = OnlineMitra(new MitraSessionStarted(MitraId, SessionId, Now.AddSeconds(-1)),
+            new MitraDeactivated(MitraId, null, Guid.CreateVersion7(), Now));
+
+        var outcome = Accept(won, deactivatedSince, ClientWith(), at: Now.AddMinutes(5));
+
+        outcome.Should().Be(new AlreadyAccepted(SessionId), "a retry after a lost answer gets the same session, whatever changed since");
+        (outcome.ForRequest.Count + outcome.ForMitra.Count + outcome.ForClient.Count).Should().Be(0);
+    }
+
+    [Fact]
+    public void Accept_when_another_mitra_won_returns_already_taken()
+    {
+        var wonByOther = Searching(new PairingAccepted(RequestId, Guid.CreateVersion7(), Guid.CreateVersion7(), Now.AddSeconds(-1)));
+
+        Then.Problem(() => Accept(wonByOther, OnlineMitra(), WithTrial), ProblemNames.AlreadyTaken);
+    }
+
+    [Fact]
     public void Accept_when_the_mitra_is_inactive_returns_mitra_inactive_before_anything_else()
     {
         var taken = Searching(new PairingAccepted(RequestId, Guid.CreateVersion7(), Guid.CreateVersion7(), Now.AddSeconds(-1)));
