@@ -45,8 +45,8 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
 
             var client = (await session.Events.FetchForExclusiveWriting<Client>(clientId, cancellationToken)).Aggregate!;
             var open = new OpenPairing(
-                InSession: await session.Query<Session>().AnyAsync(s => s.ClientId == client.Id && s.Status == SessionStatus.Active, cancellationToken),
-                Searching: await session.Query<PairingRequest>().AnyAsync(r => r.ClientId == client.Id && r.Status == PairingStatus.Searching, cancellationToken));
+                SessionId: (await session.Query<Session>().FirstOrDefaultAsync(s => s.ClientId == client.Id && s.Status == SessionStatus.Active, cancellationToken))?.Id,
+                RequestId: (await session.Query<PairingRequest>().FirstOrDefaultAsync(r => r.ClientId == client.Id && r.Status == PairingStatus.Searching, cancellationToken))?.Id);
             var now = clock.GetUtcNow();
             var requested = PairingDecisions.Request(client, open, Guid.CreateVersion7(), topic,
                 string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim(), TimeSpan.FromSeconds(settings.PairingTimeoutSeconds), now);

@@ -11,8 +11,9 @@ public static class PairingDecisions
 
     /// <summary>
     /// "Mulai Curhat", checked in this order: 403 <c>registration-required</c> for a guest, 403
-    /// <c>suspended</c>, 409 <c>already-in-session</c>, 409 <c>already-searching</c>, 403
-    /// <c>payment-required</c> without a trial session or credit. <paramref name="open"/> must be
+    /// <c>suspended</c>, 409 <c>already-in-session</c> (with the session's <c>sessionId</c>), 409
+    /// <c>already-searching</c> (with the request's <c>requestId</c>: a tap whose 201 was lost finds
+    /// its request), 403 <c>payment-required</c> without a trial session or credit. <paramref name="open"/> must be
     /// read while the client's stream is held, so that no accept or second tap changes it meanwhile.
     /// </summary>
     public static PairingRequested Request(Client client, OpenPairing open, Guid requestId, string? topic, string? note, TimeSpan timeout, DateTimeOffset now)
@@ -21,10 +22,10 @@ public static class PairingDecisions
             throw new DomainException(ProblemNames.RegistrationRequired, "Link Google, Apple or a phone number before starting a conversation.");
         if (client.Status == ClientStatus.Suspended)
             throw new DomainException(ProblemNames.Suspended, "This account is suspended.");
-        if (open.InSession)
-            throw new DomainException(ProblemNames.AlreadyInSession, "You already have an active session.");
-        if (open.Searching)
-            throw new DomainException(ProblemNames.AlreadySearching, "You already have a request searching for a bestie.");
+        if (open.SessionId is { } sessionId)
+            throw new DomainException(ProblemNames.AlreadyInSession, "You already have an active session.", new Dictionary<string, object> { ["sessionId"] = sessionId });
+        if (open.RequestId is { } searching)
+            throw new DomainException(ProblemNames.AlreadySearching, "You already have a request searching for a bestie.", new Dictionary<string, object> { ["requestId"] = searching });
         ClientDecisions.EnsureCanPay(client);
         return Request(requestId, client.Id, topic, note, timeout, now);
     }
@@ -120,8 +121,8 @@ public static class PairingDecisions
     }
 }
 
-/// <summary>What a client already has open when it asks for a bestie: an active session, a searching request.</summary>
-public readonly record struct OpenPairing(bool InSession, bool Searching);
+/// <summary>What a client already has open when it asks for a bestie: its active session, its searching request.</summary>
+public readonly record struct OpenPairing(Guid? SessionId, Guid? RequestId);
 
 /// <summary>What an accept decided: the session starts, the request closes because the client can no longer pay, or it was this mitra's already.</summary>
 public abstract record AcceptOutcome

@@ -60,7 +60,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     public static ProblemDetails ToProblem(Exception exception) => exception switch
     {
         ValidationException v => Validation(v),
-        DomainException d => Named(d.Problem, d.Message),
+        DomainException d => WithExtensions(Named(d.Problem, d.Message), d.Extensions),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Named(ProblemCatalog.PayloadTooLarge, "The request body is too large."),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Named(ProblemCatalog.UnsupportedMediaType, "Send the body as application/json."),
         BadHttpRequestException b => Named(ProblemNames.Validation, BadRequestDetail(b)),
@@ -73,6 +73,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         _ when IsUnavailable(exception) => Named(ProblemCatalog.ServiceUnavailable, "A backing service is unavailable; retry shortly."),
         _ => Named(ProblemCatalog.Internal, "An unexpected error occurred; it has been logged."),
     };
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object> extensions)
+    {
+        foreach (var (name, value) in extensions)
+            problem.Extensions[name] = value;
+        return problem;
+    }
 
     public static ProblemDetails Named(string name, string detail) => new()
     {

@@ -10,7 +10,9 @@ public class RequestDecisionTests
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 8, 0, 0, TimeSpan.Zero);
     private static readonly Guid ClientId = Guid.CreateVersion7();
     private static readonly Guid RequestId = Guid.CreateVersion7();
-    private static readonly OpenPairing Nothing = new(InSession: false, Searching: false);
+    private static readonly OpenPairing Nothing = new(SessionId: null, RequestId: null);
+    private static readonly Guid OpenSessionId = Guid.CreateVersion7();
+    private static readonly Guid OpenRequestId = Guid.CreateVersion7();
 
     private static readonly object SignedUp = new ClientSignedUp(ClientId, "uid-1", "google.com", null, null, Now.AddDays(-1));
     private static readonly object Trial = new TrialGranted(ClientId, 1, Now.AddDays(-1));
@@ -30,7 +32,7 @@ public class RequestDecisionTests
     {
         var guest = Given.Stream<Client>(new ClientSignedUp(ClientId, "uid-1", Client.AnonymousProvider, null, null, Now.AddDays(-1)));
 
-        Then.Problem(() => Request(guest, new OpenPairing(true, true)), ProblemNames.RegistrationRequired);
+        Then.Problem(() => Request(guest, new OpenPairing(OpenSessionId, OpenRequestId)), ProblemNames.RegistrationRequired);
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public class RequestDecisionTests
     {
         var suspended = Given.Stream<Client>(SignedUp, Trial, new ClientSuspended(ClientId, "abuse", Guid.CreateVersion7(), Now.AddHours(-1)));
 
-        Then.Problem(() => Request(suspended, new OpenPairing(true, true)), ProblemNames.Suspended);
+        Then.Problem(() => Request(suspended, new OpenPairing(OpenSessionId, OpenRequestId)), ProblemNames.Suspended);
     }
 
     [Fact]
@@ -46,8 +48,19 @@ public class RequestDecisionTests
     {
         var client = Given.Stream<Client>(SignedUp, Trial);
 
-        Then.Problem(() => Request(client, new OpenPairing(InSession: true, Searching: true)), ProblemNames.AlreadyInSession);
-        Then.Problem(() => Request(client, new OpenPairing(InSession: false, Searching: true)), ProblemNames.AlreadySearching);
+        Then.Problem(() => Request(client, new OpenPairing(OpenSessionId, OpenRequestId)), ProblemNames.AlreadyInSession);
+        Then.Problem(() => Request(client, new OpenPairing(null, OpenRequestId)), ProblemNames.AlreadySearching);
+    }
+
+    [Fact]
+    public void Request_when_something_is_open_names_it_so_a_retried_tap_can_find_it()
+    {
+        var client = Given.Stream<Client>(SignedUp, Trial);
+
+        FluentActions.Invoking(() => Request(client, new OpenPairing(OpenSessionId, null))).Should().Throw<DomainException>()
+            .Which.Extensions.Should().Equal(new Dictionary<string, object> { ["sessionId"] = OpenSessionId });
+        FluentActions.Invoking(() => Request(client, new OpenPairing(null, OpenRequestId))).Should().Throw<DomainException>()
+            .Which.Extensions.Should().Equal(new Dictionary<string, object> { ["requestId"] = OpenRequestId });
     }
 
     [Fact]
@@ -55,7 +68,7 @@ public class RequestDecisionTests
     {
         var client = Given.Stream<Client>(SignedUp);
 
-        Then.Problem(() => Request(client, new OpenPairing(false, true)), ProblemNames.AlreadySearching);
+        Then.Problem(() => Request(client, new OpenPairing(null, OpenRequestId)), ProblemNames.AlreadySearching);
         Then.Problem(() => Request(client, Nothing), ProblemNames.PaymentRequired);
     }
 }

@@ -30,8 +30,12 @@ public static class Problems
             ? e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToArray())
             : new Dictionary<string, string[]>();
         var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-        return new Problem(status, type.StartsWith(TypeBase, StringComparison.Ordinal) ? type[TypeBase.Length..] : type, errors, detail);
+        var extensions = root.ValueKind != JsonValueKind.Object ? new Dictionary<string, string>()
+            : root.EnumerateObject().Where(p => p.Name is not ("type" or "title" or "status" or "detail" or "errors" or "instance"))
+                .ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText());
+        return new Problem(status, type.StartsWith(TypeBase, StringComparison.Ordinal) ? type[TypeBase.Length..] : type, errors, detail, extensions);
     }
 }
 
-public sealed record Problem(int Status, string Name, IReadOnlyDictionary<string, string[]> Errors, string? Detail = null);
+/// <param name="Extensions">The other members of the answer (<c>requestId</c>, say), string values as they are, others as JSON.</param>
+public sealed record Problem(int Status, string Name, IReadOnlyDictionary<string, string[]> Errors, string? Detail = null, IReadOnlyDictionary<string, string>? Extensions = null);

@@ -53,6 +53,23 @@ public class RequestPairingTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         answers.Should().Contain("already-searching").And.Contain("already-in-session");
     }
 
+    [Fact]
+    public async Task Request_when_the_first_answer_was_lost_names_the_searching_request_then_the_session()
+    {
+        var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var first = await client.RequestPairingAsync(new RequestPairing()); // its 201 never reached the app
+
+        var searching = await ProblemOf(() => client.RequestPairingAsync(new RequestPairing()));
+
+        (searching.Status, searching.Name).Should().Be((409, "already-searching"));
+        searching.Extensions!["requestId"].Should().Be(first.Id.ToString());
+        var session = (await mitra.AcceptPairingRequestAsync(first.Id)).SessionId;
+        var inSession = await ProblemOf(() => client.RequestPairingAsync(new RequestPairing()));
+        (inSession.Status, inSession.Name).Should().Be((409, "already-in-session"));
+        inSession.Extensions!["sessionId"].Should().Be(session.ToString());
+    }
+
     private static void SpinFor(TimeSpan delay)
     {
         if (delay <= TimeSpan.Zero)
