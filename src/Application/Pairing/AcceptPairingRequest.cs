@@ -37,6 +37,7 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                     ProductMetrics.AcceptConflict(); // another accept of it decided meanwhile: decide on what it left
                 var request = await session.Events.FetchForWriting<PairingRequest>(command.RequestId, cancellationToken);
                 var clientId = request.Aggregate?.ClientId ?? throw new NotFoundException("Pairing request", command.RequestId);
+                _ = PairingDecisions.FirstAcceptChecks(request.Aggregate, mitraId, clock.GetUtcNow()); // a loser learns it from one read
                 var mitra = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
                 var client = await session.Events.FetchForWriting<Client>(clientId, cancellationToken);
                 var settings = await session.LoadSettingsAsync(cancellationToken);

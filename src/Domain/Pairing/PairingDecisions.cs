@@ -46,19 +46,17 @@ public static class PairingDecisions
     /// <summary>
     /// A mitra accepts: first come, first served. The mitra that won asking again (a retry after a
     /// lost answer) gets <see cref="AlreadyAccepted"/>: the same session, nothing recorded.
-    /// Otherwise the one problem that applies, in this order:
-    /// 403 <c>mitra-inactive</c>; 403 <c>forbidden</c> while offline; 409 <c>already-taken</c> once
+    /// Otherwise the one problem that applies, in this order: 409 <c>already-taken</c> once
     /// matched, 409 <c>request-closed</c> once cancelled or expired (or past its expiry before the
-    /// timer handled it); 409 <c>capacity-full</c>. Then the client pays with a trial session or a
-    /// credit; when it has neither any more the request closes instead (<see cref="AcceptClosesRequest"/>:
-    /// commit it, then answer 409 <c>request-closed</c>).
+    /// timer handled it); 403 <c>mitra-inactive</c>; 403 <c>forbidden</c> while offline; 409
+    /// <c>capacity-full</c>. Then the client pays with a trial session or a credit; when it has
+    /// neither any more the request closes instead (<see cref="AcceptClosesRequest"/>: commit it,
+    /// then answer 409 <c>request-closed</c>).
     /// </summary>
     public static AcceptOutcome Accept(PairingRequest request, Mitra mitra, Client client, int maxCustomersPerMitra, TimeSpan sessionDuration, Guid sessionId, DateTimeOffset now)
     {
-        if (request is { Status: PairingStatus.Matched, SessionId: { } won } && request.MitraId == mitra.Id)
-            return new AlreadyAccepted(won);
-        MitraDecisions.EnsureCanTakeSessions(mitra);
-        EnsureOpen(request, now);
+        if (FirstAcceptChecks(request, mitra.Id, now) is { } again)
+            return again;
         var taken = MitraDecisions.TakeSession(mitra, sessionId, maxCustomersPerMitra, now);
         if (!client.HasSessionToSpend)
             return new AcceptClosesRequest(Cancel(request, PairingReasons.PaymentRequired, now));
@@ -68,6 +66,21 @@ public static class PairingDecisions
             taken,
             consumed,
             SessionDecisions.Start(sessionId, request.Id, request.ClientId, mitra.Id, sessionDuration, consumed.Kind, now));
+    }
+
+    /// <summary>
+    /// The first rules of <see cref="Accept(PairingRequest, Mitra, Client, int, TimeSpan, Guid, DateTimeOffset)"/>,
+    /// which need the request alone: this mitra's win already (returned), then
+    /// <c>already-taken</c> and <c>request-closed</c> (thrown). An accept that waited at the gate
+    /// while another decided runs them before loading anything else: most such accepts lost, and
+    /// learn it from one read.
+    /// </summary>
+    public static AlreadyAccepted? FirstAcceptChecks(PairingRequest request, Guid mitraId, DateTimeOffset now)
+    {
+        if (request is { Status: PairingStatus.Matched, SessionId: { } won } && request.MitraId == mitraId)
+            return new AlreadyAccepted(won);
+        EnsureOpen(request, now);
+        return null;
     }
 
     /// <summary>The request's side of an accept alone (first come, first served).</summary>

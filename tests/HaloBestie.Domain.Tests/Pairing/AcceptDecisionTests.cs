@@ -85,21 +85,28 @@ public class AcceptDecisionTests
     }
 
     [Fact]
-    public void Accept_when_the_mitra_is_inactive_returns_mitra_inactive_before_anything_else()
+    public void Accept_when_taken_returns_already_taken_before_what_is_wrong_with_the_mitra()
     {
         var taken = Searching(new PairingAccepted(RequestId, Guid.CreateVersion7(), Guid.CreateVersion7(), Now.AddSeconds(-1)));
         var inactive = OnlineMitra(new MitraDeactivated(MitraId, null, Guid.CreateVersion7(), Now.AddMinutes(-1)));
 
-        Then.Problem(() => Accept(taken, inactive, ClientWith()), ProblemNames.MitraInactive);
+        Then.Problem(() => Accept(taken, inactive, ClientWith()), ProblemNames.AlreadyTaken);
     }
 
     [Fact]
-    public void Accept_when_the_mitra_is_offline_returns_forbidden_before_the_request_state()
+    public void Accept_when_the_mitra_is_inactive_returns_mitra_inactive_before_offline_and_capacity()
     {
-        var taken = Searching(new PairingAccepted(RequestId, Guid.CreateVersion7(), Guid.CreateVersion7(), Now.AddSeconds(-1)));
+        var inactive = Given.Stream<Mitra>(Registered, new MitraDeactivated(MitraId, null, Guid.CreateVersion7(), Now.AddMinutes(-1)));
+
+        Then.Problem(() => Accept(Searching(), inactive, ClientWith(), capacity: 0), ProblemNames.MitraInactive);
+    }
+
+    [Fact]
+    public void Accept_when_the_mitra_is_offline_returns_forbidden_before_capacity_full()
+    {
         var offline = Given.Stream<Mitra>(Registered);
 
-        Then.Problem(() => Accept(taken, offline, WithTrial), ProblemNames.Forbidden);
+        Then.Problem(() => Accept(Searching(), offline, ClientWith(), capacity: 0), ProblemNames.Forbidden);
     }
 
     [Fact]
