@@ -29,227 +29,595 @@ namespace HaloBestie.Clients.Internal
     [System.CodeDom.Compiler.GeneratedCode("NSwag", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial interface IInternalApiClient
     {
+        /// <summary>
+        /// Email and password → short-lived staff access token.
+        /// </summary>
+        /// <remarks>
+        /// 401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After); 409 conflict, whatever the password, only if the account kept changing under 10 tries in a row (try again).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 invalid-credentials; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 423 locked-out; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<LogInResult> LogInAsync(LogIn command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Email and password → short-lived staff access token.
+        /// </summary>
+        /// <remarks>
+        /// 401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After); 409 conflict, whatever the password, only if the account kept changing under 10 tries in a row (try again).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 invalid-credentials; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 423 locked-out; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<LogInResult> LogInAsync(LogIn command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The signed-in staff member.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StaffView> GetCurrentStaffAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The signed-in staff member.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StaffView> GetCurrentStaffAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// All staff accounts (admin).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StaffView>> ListStaffAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// All staff accounts (admin).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StaffView>> ListStaffAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Create a staff account (admin). Passwords: 12–128 characters.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StaffView> CreateStaffAsync(CreateStaff command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Create a staff account (admin). Passwords: 12–128 characters.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StaffView> CreateStaffAsync(CreateStaff command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Change name, role, active flag, and optionally the password (admin). The last active admin cannot be demoted or deactivated (409).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StaffView> UpdateStaffAsync(System.Guid id, UpdateStaffBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Change name, role, active flag, and optionally the password (admin). The last active admin cannot be demoted or deactivated (409).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StaffView> UpdateStaffAsync(System.Guid id, UpdateStaffBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Mitras, newest first; search matches name, alias or phone number; filters active and online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfMitraDetails> ListMitrasAsync(string? search, bool? active, bool? online, int? page, int? pageSize);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Mitras, newest first; search matches name, alias or phone number; filters active and online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfMitraDetails> ListMitrasAsync(string? search, bool? active, bool? online, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Register a mitra. The phone number is stored in E.164 (numbers without a country code are read as Indonesian).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> RegisterMitraAsync(RegisterMitra command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Register a mitra. The phone number is stored in E.164 (numbers without a country code are read as Indonesian).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> RegisterMitraAsync(RegisterMitra command, System.Threading.CancellationToken cancellationToken);
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> GetMitraAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> GetMitraAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Replace the mitra's profile.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> EditMitraAsync(System.Guid id, EditMitraBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Replace the mitra's profile.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> EditMitraAsync(System.Guid id, EditMitraBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Deactivate the account (idempotent). The mitra can no longer sign in or go online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> DeactivateMitraAsync(System.Guid id, DeactivateMitraBody? body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Deactivate the account (idempotent). The mitra can no longer sign in or go online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> DeactivateMitraAsync(System.Guid id, DeactivateMitraBody? body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Reactivate the account (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> ActivateMitraAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Reactivate the account (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> ActivateMitraAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Put the mitra offline (reason forced-by-staff); the app is told with presence.offline.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ForceMitraOfflineResult> ForceMitraOfflineAsync(System.Guid id, ForceMitraOfflineBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Put the mitra offline (reason forced-by-staff); the app is told with presence.offline.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ForceMitraOfflineResult> ForceMitraOfflineAsync(System.Guid id, ForceMitraOfflineBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Clients this mitra may serve at once (1–20), or null for the platform's maxCustomersPerMitra.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> SetMitraCapacityAsync(System.Guid id, SetMitraCapacityBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Clients this mitra may serve at once (1–20), or null for the platform's maxCustomersPerMitra.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> SetMitraCapacityAsync(System.Guid id, SetMitraCapacityBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Online periods overlapping [from, to) (default: the last 7 days; at most 93 days), with reasons and seconds, and daily totals in the platform time zone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetMitraOnlineLogsResult> GetMitraOnlineLogsAsync(System.Guid id, System.DateTimeOffset? from, System.DateTimeOffset? to);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Online periods overlapping [from, to) (default: the last 7 days; at most 93 days), with reasons and seconds, and daily totals in the platform time zone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetMitraOnlineLogsResult> GetMitraOnlineLogsAsync(System.Guid id, System.DateTimeOffset? from, System.DateTimeOffset? to, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Clients, newest first; search matches display name, email or phone; status: active or suspended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfClientDetails> ListClientsAsync(string? search, string? status, int? page, int? pageSize);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Clients, newest first; search matches display name, email or phone; status: active or suspended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfClientDetails> ListClientsAsync(string? search, string? status, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientDetails> GetClientAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientDetails> GetClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Suspend (idempotent): the client can sign in and read its profile but not start pairings.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientDetails> SuspendClientAsync(System.Guid id, SuspendClientBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Suspend (idempotent): the client can sign in and read its profile but not start pairings.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientDetails> SuspendClientAsync(System.Guid id, SuspendClientBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Lift a suspension (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientDetails> ReinstateClientAsync(System.Guid id, ReinstateClientBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Lift a suspension (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientDetails> ReinstateClientAsync(System.Guid id, ReinstateClientBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The platform settings in force (operators may read).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PlatformSettings> GetSettingsAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The platform settings in force (operators may read).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PlatformSettings> GetSettingsAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Replace every setting (admin). Ranges: maxCustomersPerMitra 1–20, pairingTimeoutSeconds 5–600, heartbeatIntervalSeconds 1–300, heartbeatTimeoutSeconds &gt; interval and ≤ 3600, sessionDurationMinutes 5–240, trialSessions 0–10, 1–20 unique topics of ≤ 40 characters, an IANA timeZone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PlatformSettings> UpdateSettingsAsync(UpdateSettings command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Replace every setting (admin). Ranges: maxCustomersPerMitra 1–20, pairingTimeoutSeconds 5–600, heartbeatIntervalSeconds 1–300, heartbeatTimeoutSeconds &gt; interval and ≤ 3600, sessionDurationMinutes 5–240, trialSessions 0–10, 1–20 unique topics of ≤ 40 characters, an IANA timeZone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PlatformSettings> UpdateSettingsAsync(UpdateSettings command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Pairing requests, newest first; status: searching, matched, cancelled or expired.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfPairingRequest> ListPairingRequestsAsync(string? status, int? page, int? pageSize);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Pairing requests, newest first; status: searching, matched, cancelled or expired.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfPairingRequest> ListPairingRequestsAsync(string? status, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Staff actions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfAuditEntry> ListAuditEntriesAsync(System.Guid? staffId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Staff actions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfAuditEntry> ListAuditEntriesAsync(System.Guid? staffId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Sessions, newest first; status active or ended; from/to bound the start time.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfSession> ListSessionsAsync(string? status, System.Guid? mitraId, System.Guid? clientId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Sessions, newest first; status active or ended; from/to bound the start time.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfSession> ListSessionsAsync(string? status, System.Guid? mitraId, System.Guid? clientId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> GetSessionAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> GetSessionAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Every event of the session in order, with sequence, type, time, actor and data. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<GetSessionHistoryEntry>> GetSessionHistoryAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Every event of the session in order, with sequence, type, time, actor and data. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<GetSessionHistoryEntry>> GetSessionHistoryAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The session rebuilt from its events up to `at` (ISO-8601).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> GetSessionStateAtAsync(System.Guid id, System.DateTimeOffset at);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The session rebuilt from its events up to `at` (ISO-8601).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> GetSessionStateAtAsync(System.Guid id, System.DateTimeOffset at, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Move the session to another mitra. Audited.
+        /// </summary>
+        /// <remarks>
+        /// The target must be active and online (409 mitra-unavailable) and below capacity (409 capacity-full) unless force, which may exceed capacity. 409 session-ended: the session has ended; conflict: it is already with that mitra. 404 not-found: no such session or target mitra.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 404 not-found; 409 capacity-full, conflict, mitra-unavailable, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> RerouteSessionAsync(System.Guid id, RerouteSessionBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Move the session to another mitra. Audited.
+        /// </summary>
+        /// <remarks>
+        /// The target must be active and online (409 mitra-unavailable) and below capacity (409 capacity-full) unless force, which may exceed capacity. 409 session-ended: the session has ended; conflict: it is already with that mitra. 404 not-found: no such session or target mitra.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 404 not-found; 409 capacity-full, conflict, mitra-unavailable, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> RerouteSessionAsync(System.Guid id, RerouteSessionBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// End an active session (reason required). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> EndSessionByStaffAsync(System.Guid id, EndSessionByStaffBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// End an active session (reason required). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<Session> EndSessionByStaffAsync(System.Guid id, EndSessionByStaffBody body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<DashboardFigures> GetDashboardAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<DashboardFigures> GetDashboardAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<SessionPackage>> ListAllPackagesAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<SessionPackage>> ListAllPackagesAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// A new active package: 1–100 sessions, IDR 10,000–100,000,000. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SessionPackage> CreatePackageAsync(CreatePackage command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// A new active package: 1–100 sessions, IDR 10,000–100,000,000. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SessionPackage> CreatePackageAsync(CreatePackage command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Change a package or retire it (isActive false). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SessionPackage> UpdatePackageAsync(System.Guid id, UpdatePackageBody body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Change a package or retire it (isActive false). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SessionPackage> UpdatePackageAsync(System.Guid id, UpdatePackageBody body, System.Threading.CancellationToken cancellationToken);
 
@@ -287,6 +655,14 @@ namespace HaloBestie.Clients.Internal
         partial void PrepareRequest(System.Net.Http.HttpClient client, System.Net.Http.HttpRequestMessage request, System.Text.StringBuilder urlBuilder);
         partial void ProcessResponse(System.Net.Http.HttpClient client, System.Net.Http.HttpResponseMessage response);
 
+        /// <summary>
+        /// Email and password → short-lived staff access token.
+        /// </summary>
+        /// <remarks>
+        /// 401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After); 409 conflict, whatever the password, only if the account kept changing under 10 tries in a row (try again).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 invalid-credentials; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 423 locked-out; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<LogInResult> LogInAsync(LogIn command)
         {
@@ -294,6 +670,14 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Email and password → short-lived staff access token.
+        /// </summary>
+        /// <remarks>
+        /// 401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After); 409 conflict, whatever the password, only if the account kept changing under 10 tries in a row (try again).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 invalid-credentials; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 423 locked-out; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<LogInResult> LogInAsync(LogIn command, System.Threading.CancellationToken cancellationToken)
         {
@@ -358,7 +742,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -368,7 +752,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("invalid-credentials", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -378,7 +762,27 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 423)
@@ -388,7 +792,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("locked-out", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -398,7 +802,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -420,6 +834,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// The signed-in staff member.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<StaffView> GetCurrentStaffAsync()
         {
@@ -427,6 +847,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The signed-in staff member.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<StaffView> GetCurrentStaffAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -484,7 +910,27 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -506,6 +952,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// All staff accounts (admin).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StaffView>> ListStaffAsync()
         {
@@ -513,6 +965,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// All staff accounts (admin).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<StaffView>> ListStaffAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -570,7 +1028,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -580,7 +1038,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -602,6 +1070,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Create a staff account (admin). Passwords: 12–128 characters.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<StaffView> CreateStaffAsync(CreateStaff command)
         {
@@ -609,6 +1083,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Create a staff account (admin). Passwords: 12–128 characters.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<StaffView> CreateStaffAsync(CreateStaff command, System.Threading.CancellationToken cancellationToken)
         {
@@ -673,7 +1153,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -683,7 +1163,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -693,7 +1173,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -703,7 +1183,37 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -725,6 +1235,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Change name, role, active flag, and optionally the password (admin). The last active admin cannot be demoted or deactivated (409).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<StaffView> UpdateStaffAsync(System.Guid id, UpdateStaffBody body)
         {
@@ -732,6 +1248,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Change name, role, active flag, and optionally the password (admin). The last active admin cannot be demoted or deactivated (409).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<StaffView> UpdateStaffAsync(System.Guid id, UpdateStaffBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -800,7 +1322,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -810,7 +1332,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -820,7 +1342,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -830,7 +1352,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -840,7 +1362,37 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -862,6 +1414,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Mitras, newest first; search matches name, alias or phone number; filters active and online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PageOfMitraDetails> ListMitrasAsync(string? search, bool? active, bool? online, int? page, int? pageSize)
         {
@@ -869,6 +1427,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Mitras, newest first; search matches name, alias or phone number; filters active and online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PageOfMitraDetails> ListMitrasAsync(string? search, bool? active, bool? online, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken)
         {
@@ -948,7 +1512,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -958,17 +1522,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
-                        if (status_ == 403)
+                        if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -990,6 +1554,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Register a mitra. The phone number is stored in E.164 (numbers without a country code are read as Indonesian).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraDetails> RegisterMitraAsync(RegisterMitra command)
         {
@@ -997,6 +1567,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Register a mitra. The phone number is stored in E.164 (numbers without a country code are read as Indonesian).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraDetails> RegisterMitraAsync(RegisterMitra command, System.Threading.CancellationToken cancellationToken)
         {
@@ -1061,7 +1637,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1071,17 +1647,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -1091,7 +1657,37 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1113,6 +1709,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraDetails> GetMitraAsync(System.Guid id)
         {
@@ -1120,6 +1719,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraDetails> GetMitraAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -1181,17 +1783,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1201,7 +1793,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1223,6 +1825,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Replace the mitra's profile.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraDetails> EditMitraAsync(System.Guid id, EditMitraBody body)
         {
@@ -1230,6 +1838,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Replace the mitra's profile.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraDetails> EditMitraAsync(System.Guid id, EditMitraBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -1298,7 +1912,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1308,17 +1922,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1328,7 +1932,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -1338,7 +1942,37 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1360,6 +1994,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Deactivate the account (idempotent). The mitra can no longer sign in or go online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraDetails> DeactivateMitraAsync(System.Guid id, DeactivateMitraBody? body)
         {
@@ -1367,6 +2007,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Deactivate the account (idempotent). The mitra can no longer sign in or go online.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraDetails> DeactivateMitraAsync(System.Guid id, DeactivateMitraBody? body, System.Threading.CancellationToken cancellationToken)
         {
@@ -1433,7 +2079,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1443,17 +2089,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1463,7 +2099,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1485,6 +2161,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Reactivate the account (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraDetails> ActivateMitraAsync(System.Guid id)
         {
@@ -1492,6 +2174,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Reactivate the account (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraDetails> ActivateMitraAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -1555,17 +2243,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1575,7 +2253,27 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1597,6 +2295,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Put the mitra offline (reason forced-by-staff); the app is told with presence.offline.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ForceMitraOfflineResult> ForceMitraOfflineAsync(System.Guid id, ForceMitraOfflineBody body)
         {
@@ -1604,6 +2308,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Put the mitra offline (reason forced-by-staff); the app is told with presence.offline.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ForceMitraOfflineResult> ForceMitraOfflineAsync(System.Guid id, ForceMitraOfflineBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -1673,7 +2383,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1683,17 +2393,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1703,7 +2403,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1725,6 +2465,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Clients this mitra may serve at once (1–20), or null for the platform's maxCustomersPerMitra.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraDetails> SetMitraCapacityAsync(System.Guid id, SetMitraCapacityBody body)
         {
@@ -1732,6 +2478,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Clients this mitra may serve at once (1–20), or null for the platform's maxCustomersPerMitra.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraDetails> SetMitraCapacityAsync(System.Guid id, SetMitraCapacityBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -1801,7 +2553,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1811,17 +2563,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1831,7 +2573,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1853,6 +2635,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Online periods overlapping [from, to) (default: the last 7 days; at most 93 days), with reasons and seconds, and daily totals in the platform time zone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<GetMitraOnlineLogsResult> GetMitraOnlineLogsAsync(System.Guid id, System.DateTimeOffset? from, System.DateTimeOffset? to)
         {
@@ -1860,6 +2648,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Online periods overlapping [from, to) (default: the last 7 days; at most 93 days), with reasons and seconds, and daily totals in the platform time zone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<GetMitraOnlineLogsResult> GetMitraOnlineLogsAsync(System.Guid id, System.DateTimeOffset? from, System.DateTimeOffset? to, System.Threading.CancellationToken cancellationToken)
         {
@@ -1932,7 +2726,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1942,17 +2736,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1962,7 +2746,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1984,6 +2778,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Clients, newest first; search matches display name, email or phone; status: active or suspended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PageOfClientDetails> ListClientsAsync(string? search, string? status, int? page, int? pageSize)
         {
@@ -1991,6 +2791,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Clients, newest first; search matches display name, email or phone; status: active or suspended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PageOfClientDetails> ListClientsAsync(string? search, string? status, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken)
         {
@@ -2066,7 +2872,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2076,17 +2882,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
-                        if (status_ == 403)
+                        if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2108,6 +2914,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientDetails> GetClientAsync(System.Guid id)
         {
@@ -2115,6 +2924,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientDetails> GetClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -2176,17 +2988,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2196,7 +2998,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2218,6 +3030,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Suspend (idempotent): the client can sign in and read its profile but not start pairings.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientDetails> SuspendClientAsync(System.Guid id, SuspendClientBody body)
         {
@@ -2225,6 +3043,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Suspend (idempotent): the client can sign in and read its profile but not start pairings.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientDetails> SuspendClientAsync(System.Guid id, SuspendClientBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -2294,7 +3118,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2304,17 +3128,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2324,7 +3138,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2346,6 +3200,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Lift a suspension (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientDetails> ReinstateClientAsync(System.Guid id, ReinstateClientBody body)
         {
@@ -2353,6 +3213,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Lift a suspension (idempotent).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientDetails> ReinstateClientAsync(System.Guid id, ReinstateClientBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -2422,7 +3288,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2432,17 +3298,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2452,7 +3308,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2474,6 +3370,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// The platform settings in force (operators may read).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PlatformSettings> GetSettingsAsync()
         {
@@ -2481,6 +3383,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The platform settings in force (operators may read).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PlatformSettings> GetSettingsAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -2538,17 +3446,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
-                        if (status_ == 403)
+                        if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2570,6 +3478,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Replace every setting (admin). Ranges: maxCustomersPerMitra 1–20, pairingTimeoutSeconds 5–600, heartbeatIntervalSeconds 1–300, heartbeatTimeoutSeconds &gt; interval and ≤ 3600, sessionDurationMinutes 5–240, trialSessions 0–10, 1–20 unique topics of ≤ 40 characters, an IANA timeZone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PlatformSettings> UpdateSettingsAsync(UpdateSettings command)
         {
@@ -2577,6 +3491,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Replace every setting (admin). Ranges: maxCustomersPerMitra 1–20, pairingTimeoutSeconds 5–600, heartbeatIntervalSeconds 1–300, heartbeatTimeoutSeconds &gt; interval and ≤ 3600, sessionDurationMinutes 5–240, trialSessions 0–10, 1–20 unique topics of ≤ 40 characters, an IANA timeZone.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PlatformSettings> UpdateSettingsAsync(UpdateSettings command, System.Threading.CancellationToken cancellationToken)
         {
@@ -2641,7 +3561,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2651,7 +3571,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2661,7 +3581,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2683,6 +3643,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Pairing requests, newest first; status: searching, matched, cancelled or expired.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PageOfPairingRequest> ListPairingRequestsAsync(string? status, int? page, int? pageSize)
         {
@@ -2690,6 +3656,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Pairing requests, newest first; status: searching, matched, cancelled or expired.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PageOfPairingRequest> ListPairingRequestsAsync(string? status, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken)
         {
@@ -2761,7 +3733,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2771,17 +3743,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
-                        if (status_ == 403)
+                        if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2803,6 +3775,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Staff actions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PageOfAuditEntry> ListAuditEntriesAsync(System.Guid? staffId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize)
         {
@@ -2810,6 +3788,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Staff actions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PageOfAuditEntry> ListAuditEntriesAsync(System.Guid? staffId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken)
         {
@@ -2889,7 +3873,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2899,17 +3883,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
-                        if (status_ == 403)
+                        if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2931,6 +3915,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Sessions, newest first; status active or ended; from/to bound the start time.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PageOfSession> ListSessionsAsync(string? status, System.Guid? mitraId, System.Guid? clientId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize)
         {
@@ -2938,6 +3928,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Sessions, newest first; status active or ended; from/to bound the start time.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PageOfSession> ListSessionsAsync(string? status, System.Guid? mitraId, System.Guid? clientId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken)
         {
@@ -3025,7 +4021,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3035,17 +4031,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
-                        if (status_ == 403)
+                        if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3067,6 +4063,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<Session> GetSessionAsync(System.Guid id)
         {
@@ -3074,6 +4073,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<Session> GetSessionAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -3135,17 +4137,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -3155,7 +4147,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3177,6 +4179,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Every event of the session in order, with sequence, type, time, actor and data. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<GetSessionHistoryEntry>> GetSessionHistoryAsync(System.Guid id)
         {
@@ -3184,6 +4192,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Every event of the session in order, with sequence, type, time, actor and data. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<GetSessionHistoryEntry>> GetSessionHistoryAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -3246,17 +4260,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -3266,7 +4270,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3288,6 +4302,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// The session rebuilt from its events up to `at` (ISO-8601).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<Session> GetSessionStateAtAsync(System.Guid id, System.DateTimeOffset at)
         {
@@ -3295,6 +4315,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The session rebuilt from its events up to `at` (ISO-8601).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<Session> GetSessionStateAtAsync(System.Guid id, System.DateTimeOffset at, System.Threading.CancellationToken cancellationToken)
         {
@@ -3363,7 +4389,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3373,17 +4399,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -3393,7 +4409,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3415,6 +4441,14 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Move the session to another mitra. Audited.
+        /// </summary>
+        /// <remarks>
+        /// The target must be active and online (409 mitra-unavailable) and below capacity (409 capacity-full) unless force, which may exceed capacity. 409 session-ended: the session has ended; conflict: it is already with that mitra. 404 not-found: no such session or target mitra.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 404 not-found; 409 capacity-full, conflict, mitra-unavailable, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<Session> RerouteSessionAsync(System.Guid id, RerouteSessionBody body)
         {
@@ -3422,6 +4456,14 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Move the session to another mitra. Audited.
+        /// </summary>
+        /// <remarks>
+        /// The target must be active and online (409 mitra-unavailable) and below capacity (409 capacity-full) unless force, which may exceed capacity. 409 session-ended: the session has ended; conflict: it is already with that mitra. 404 not-found: no such session or target mitra.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 404 not-found; 409 capacity-full, conflict, mitra-unavailable, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<Session> RerouteSessionAsync(System.Guid id, RerouteSessionBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -3491,7 +4533,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3501,17 +4543,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -3521,7 +4553,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -3531,7 +4563,37 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("capacity-full, conflict, mitra-unavailable, session-ended", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3553,6 +4615,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// End an active session (reason required). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<Session> EndSessionByStaffAsync(System.Guid id, EndSessionByStaffBody body)
         {
@@ -3560,6 +4628,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// End an active session (reason required). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<Session> EndSessionByStaffAsync(System.Guid id, EndSessionByStaffBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -3629,7 +4703,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3639,17 +4713,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 403)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -3659,7 +4723,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -3669,7 +4733,37 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict, session-ended", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3691,6 +4785,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<DashboardFigures> GetDashboardAsync()
         {
@@ -3698,6 +4798,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<DashboardFigures> GetDashboardAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -3755,17 +4861,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
-                        if (status_ == 403)
+                        if (status_ == 503)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3787,6 +4893,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<SessionPackage>> ListAllPackagesAsync()
         {
@@ -3794,6 +4903,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<SessionPackage>> ListAllPackagesAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -3851,7 +4963,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -3861,7 +4973,17 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3883,6 +5005,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// A new active package: 1–100 sessions, IDR 10,000–100,000,000. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<SessionPackage> CreatePackageAsync(CreatePackage command)
         {
@@ -3890,6 +5018,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// A new active package: 1–100 sessions, IDR 10,000–100,000,000. Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SessionPackage> CreatePackageAsync(CreatePackage command, System.Threading.CancellationToken cancellationToken)
         {
@@ -3954,7 +5088,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3964,7 +5098,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -3974,7 +5108,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3996,6 +5170,12 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Change a package or retire it (isActive false). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<SessionPackage> UpdatePackageAsync(System.Guid id, UpdatePackageBody body)
         {
@@ -4003,6 +5183,12 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Change a package or retire it (isActive false). Audited.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SessionPackage> UpdatePackageAsync(System.Guid id, UpdatePackageBody body, System.Threading.CancellationToken cancellationToken)
         {
@@ -4071,7 +5257,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -4081,7 +5267,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -4091,7 +5277,7 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -4101,7 +5287,47 @@ namespace HaloBestie.Clients.Internal
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -4305,6 +5531,27 @@ namespace HaloBestie.Clients.Internal
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class LogIn
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("email")]
+        public string Email { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("password")]
+        public string Password { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class HttpValidationProblemDetails : ProblemDetails
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("errors")]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ProblemDetails
     {
 
@@ -4331,27 +5578,6 @@ namespace HaloBestie.Clients.Internal
             get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
             set { _additionalProperties = value; }
         }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class HttpValidationProblemDetails : ProblemDetails
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("errors")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = default!;
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class LogIn
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string Email { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("password")]
-        public string Password { get; set; } = default!;
 
     }
 

@@ -29,192 +29,522 @@ namespace HaloBestie.Clients.Public
     [System.CodeDom.Compiler.GeneratedCode("NSwag", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial interface IPublicApiClient
     {
+        /// <summary>
+        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Sign in; creates the client on first call.
+        /// </summary>
+        /// <remarks>
+        /// needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Sign in; creates the client on first call.
+        /// </summary>
+        /// <remarks>
+        /// needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).
+        /// </summary>
+        /// <remarks>
+        /// 409 conflict: the token is still anonymous; link an account in Firebase, then call again with the new token.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientProfile> RegisterClientAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).
+        /// </summary>
+        /// <remarks>
+        /// 409 conflict: the token is still anonymous; link an account in Firebase, then call again with the new token.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientProfile> RegisterClientAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientProfile> GetMyClientProfileAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientProfile> GetMyClientProfileAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// 3–30 letters, digits, spaces or . _ - (any script); trimmed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientProfile> SetDisplayNameAsync(SetDisplayName command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// 3–30 letters, digits, spaces or . _ - (any script); trimmed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientProfile> SetDisplayNameAsync(SetDisplayName command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Mulai Curhat: blast a request to every available mitra. Topic from GET /api/shared/config; note ≤ 500 characters.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account; payment-required: no trial session or credit left; suspended: the account is suspended. 409 already-searching: a request of this client is still searching; already-in-session: a session is active. 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, payment-required, registration-required, suspended; 409 already-in-session, already-searching, conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<RequestPairingResult> RequestPairingAsync(RequestPairing command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Mulai Curhat: blast a request to every available mitra. Topic from GET /api/shared/config; note ≤ 500 characters.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account; payment-required: no trial session or credit left; suspended: the account is suspended. 409 already-searching: a request of this client is still searching; already-in-session: a session is active. 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, payment-required, registration-required, suspended; 409 already-in-session, already-searching, conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<RequestPairingResult> RequestPairingAsync(RequestPairing command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PairingRequestView> GetMyPairingRequestAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PairingRequestView> GetMyPairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Stop searching. 409 request-closed once matched, expired or cancelled.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task CancelPairingRequestAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Stop searching. 409 request-closed once matched, expired or cancelled.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task CancelPairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Sign in with a Firebase phone token whose number is an active mitra's.
+        /// </summary>
+        /// <remarks>
+        /// 403 not-a-mitra: the number is no mitra's, or the mitra is bound to another Firebase account. 403 mitra-inactive: the account is deactivated.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraMe> SignInMitraAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Sign in with a Firebase phone token whose number is an active mitra's.
+        /// </summary>
+        /// <remarks>
+        /// 403 not-a-mitra: the number is no mitra's, or the mitra is bound to another Firebase account. 403 mitra-inactive: the account is deactivated.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraMe> SignInMitraAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraMe> GetMyMitraProfileAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraMe> GetMyMitraProfileAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SetMitraStatusResult> SetMitraStatusAsync(SetMitraStatus command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SetMitraStatusResult> SetMitraStatusAsync(SetMitraStatus command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task RecordHeartbeatAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task RecordHeartbeatAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task ReportAppLifecycleAsync(ReportAppLifecycle command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task ReportAppLifecycleAsync(ReportAppLifecycle command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Requests on offer to this mitra now (for an app that reconnects).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Requests on offer to this mitra now (for an app that reconnects).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Take the request; the first accept wins and starts the session.
+        /// </summary>
+        /// <remarks>
+        /// 403 forbidden: the mitra is offline (go online first). 409 already-taken: another mitra took it; request-closed: cancelled, expired, or the client can no longer pay; capacity-full: the mitra serves as many clients as it may; conflict: many mitras accepted at once (try again).
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, capacity-full, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<AcceptPairingRequestResult> AcceptPairingRequestAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Take the request; the first accept wins and starts the session.
+        /// </summary>
+        /// <remarks>
+        /// 403 forbidden: the mitra is offline (go online first). 409 already-taken: another mitra took it; request-closed: cancelled, expired, or the client can no longer pay; capacity-full: the mitra serves as many clients as it may; conflict: many mitras accepted at once (try again).
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, capacity-full, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<AcceptPairingRequestResult> AcceptPairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Pass on the request. 409 already-taken or request-closed once it is no longer searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task DeclinePairingRequestAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Pass on the request. 409 already-taken or request-closed once it is no longer searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task DeclinePairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The current session; 404 when there is none.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientSessionView> GetMyActiveSessionAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The current session; 404 when there is none.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientSessionView> GetMyActiveSessionAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Own past and current sessions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfClientSessionView> ListMySessionsAsync(int? page, int? pageSize);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Own past and current sessions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfClientSessionView> ListMySessionsAsync(int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientSessionView> GetMySessionAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientSessionView> GetMySessionAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// End the session. 409 session-ended when it already ended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientSessionView> EndMySessionAsync(System.Guid id, EndMySessionBody? body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// End the session. 409 session-ended when it already ended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientSessionView> EndMySessionAsync(System.Guid id, EndMySessionBody? body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Own active sessions, oldest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<MitraSessionView>> ListMyActiveSessionsAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Own active sessions, oldest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<MitraSessionView>> ListMyActiveSessionsAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// End one of own sessions. 409 session-ended; 404 for another mitra's session.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraSessionView> EndMitraSessionAsync(System.Guid id, EndMitraSessionBody? body);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// End one of own sessions. 409 session-ended; 404 for another mitra's session.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraSessionView> EndMitraSessionAsync(System.Guid id, EndMitraSessionBody? body, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Trial sessions left and paid credits.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetMyEntitlementsResult> GetMyEntitlementsAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Trial sessions left and paid credits.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetMyEntitlementsResult> GetMyEntitlementsAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Purchasable session packages, prices in IDR.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListPackagesItem>> ListPackagesAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Purchasable session packages, prices in IDR.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListPackagesItem>> ListPackagesAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Create a Xendit invoice for a package; open invoiceUrl to pay.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Create a Xendit invoice for a package; open invoiceUrl to pay.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Payment status: pending, paid, expired or failed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetMyPaymentResult> GetMyPaymentAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Payment status: pending, paid, expired or failed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetMyPaymentResult> GetMyPaymentAsync(System.Guid id, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Heartbeat interval, pairing timeout and the topics a client may pick. No authentication.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetAppConfigResult> GetAppConfigAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Heartbeat interval, pairing timeout and the topics a client may pick. No authentication.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetAppConfigResult> GetAppConfigAsync(System.Threading.CancellationToken cancellationToken);
 
@@ -252,6 +582,12 @@ namespace HaloBestie.Clients.Public
         partial void PrepareRequest(System.Net.Http.HttpClient client, System.Net.Http.HttpRequestMessage request, System.Text.StringBuilder urlBuilder);
         partial void ProcessResponse(System.Net.Http.HttpClient client, System.Net.Http.HttpResponseMessage response);
 
+        /// <summary>
+        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync()
         {
@@ -259,6 +595,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -310,6 +652,16 @@ namespace HaloBestie.Clients.Public
                             return objectResponse_.Object;
                         }
                         else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 401)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -317,7 +669,27 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -327,7 +699,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -349,6 +731,14 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Sign in; creates the client on first call.
+        /// </summary>
+        /// <remarks>
+        /// needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync()
         {
@@ -356,6 +746,14 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Sign in; creates the client on first call.
+        /// </summary>
+        /// <remarks>
+        /// needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -414,7 +812,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -424,7 +822,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -434,7 +842,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -456,6 +874,14 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).
+        /// </summary>
+        /// <remarks>
+        /// 409 conflict: the token is still anonymous; link an account in Firebase, then call again with the new token.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientProfile> RegisterClientAsync()
         {
@@ -463,6 +889,14 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).
+        /// </summary>
+        /// <remarks>
+        /// 409 conflict: the token is still anonymous; link an account in Firebase, then call again with the new token.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientProfile> RegisterClientAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -521,7 +955,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -531,7 +965,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -541,7 +975,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -551,7 +985,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -573,6 +1017,9 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientProfile> GetMyClientProfileAsync()
         {
@@ -580,6 +1027,9 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientProfile> GetMyClientProfileAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -637,7 +1087,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -647,7 +1097,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -669,6 +1129,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// 3–30 letters, digits, spaces or . _ - (any script); trimmed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientProfile> SetDisplayNameAsync(SetDisplayName command)
         {
@@ -676,6 +1142,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// 3–30 letters, digits, spaces or . _ - (any script); trimmed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientProfile> SetDisplayNameAsync(SetDisplayName command, System.Threading.CancellationToken cancellationToken)
         {
@@ -740,7 +1212,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -750,7 +1222,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -760,7 +1232,47 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -782,6 +1294,14 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Mulai Curhat: blast a request to every available mitra. Topic from GET /api/shared/config; note ≤ 500 characters.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account; payment-required: no trial session or credit left; suspended: the account is suspended. 409 already-searching: a request of this client is still searching; already-in-session: a session is active. 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, payment-required, registration-required, suspended; 409 already-in-session, already-searching, conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<RequestPairingResult> RequestPairingAsync(RequestPairing command)
         {
@@ -789,6 +1309,14 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Mulai Curhat: blast a request to every available mitra. Topic from GET /api/shared/config; note ≤ 500 characters.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account; payment-required: no trial session or credit left; suspended: the account is suspended. 409 already-searching: a request of this client is still searching; already-in-session: a session is active. 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, payment-required, registration-required, suspended; 409 already-in-session, already-searching, conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<RequestPairingResult> RequestPairingAsync(RequestPairing command, System.Threading.CancellationToken cancellationToken)
         {
@@ -853,7 +1381,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -863,7 +1391,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -873,7 +1401,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, payment-required, registration-required, suspended", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -883,7 +1411,27 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("already-in-session, already-searching, conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -893,7 +1441,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -915,6 +1473,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PairingRequestView> GetMyPairingRequestAsync(System.Guid id)
         {
@@ -922,6 +1486,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PairingRequestView> GetMyPairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -983,7 +1553,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -993,7 +1563,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1003,7 +1573,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1025,6 +1605,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Stop searching. 409 request-closed once matched, expired or cancelled.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task CancelPairingRequestAsync(System.Guid id)
         {
@@ -1032,6 +1618,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Stop searching. 409 request-closed once matched, expired or cancelled.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task CancelPairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -1087,7 +1679,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1097,7 +1689,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1107,7 +1699,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -1117,7 +1709,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict, request-closed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1139,6 +1741,14 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Sign in with a Firebase phone token whose number is an active mitra's.
+        /// </summary>
+        /// <remarks>
+        /// 403 not-a-mitra: the number is no mitra's, or the mitra is bound to another Firebase account. 403 mitra-inactive: the account is deactivated.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraMe> SignInMitraAsync()
         {
@@ -1146,6 +1756,14 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Sign in with a Firebase phone token whose number is an active mitra's.
+        /// </summary>
+        /// <remarks>
+        /// 403 not-a-mitra: the number is no mitra's, or the mitra is bound to another Firebase account. 403 mitra-inactive: the account is deactivated.
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 429 rate-limited; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraMe> SignInMitraAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -1204,7 +1822,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1214,7 +1832,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1224,7 +1852,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1246,6 +1884,9 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraMe> GetMyMitraProfileAsync()
         {
@@ -1253,6 +1894,9 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraMe> GetMyMitraProfileAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -1310,7 +1954,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1320,7 +1964,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1342,6 +1996,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<SetMitraStatusResult> SetMitraStatusAsync(SetMitraStatus command)
         {
@@ -1349,6 +2009,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SetMitraStatusResult> SetMitraStatusAsync(SetMitraStatus command, System.Threading.CancellationToken cancellationToken)
         {
@@ -1413,7 +2079,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1423,7 +2089,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1433,7 +2099,47 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1455,6 +2161,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task RecordHeartbeatAsync()
         {
@@ -1462,6 +2174,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task RecordHeartbeatAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -1514,7 +2232,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1524,7 +2242,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -1534,7 +2252,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1556,6 +2284,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task ReportAppLifecycleAsync(ReportAppLifecycle command)
         {
@@ -1563,6 +2297,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task ReportAppLifecycleAsync(ReportAppLifecycle command, System.Threading.CancellationToken cancellationToken)
         {
@@ -1621,7 +2361,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1631,7 +2371,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1641,7 +2381,47 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1663,6 +2443,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Requests on offer to this mitra now (for an app that reconnects).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync()
         {
@@ -1670,6 +2456,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Requests on offer to this mitra now (for an app that reconnects).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListOfferedPairingRequestsOffer>> ListOfferedPairingRequestsAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -1727,7 +2519,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1737,7 +2529,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1759,6 +2561,14 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Take the request; the first accept wins and starts the session.
+        /// </summary>
+        /// <remarks>
+        /// 403 forbidden: the mitra is offline (go online first). 409 already-taken: another mitra took it; request-closed: cancelled, expired, or the client can no longer pay; capacity-full: the mitra serves as many clients as it may; conflict: many mitras accepted at once (try again).
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, capacity-full, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<AcceptPairingRequestResult> AcceptPairingRequestAsync(System.Guid id)
         {
@@ -1766,6 +2576,14 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Take the request; the first accept wins and starts the session.
+        /// </summary>
+        /// <remarks>
+        /// 403 forbidden: the mitra is offline (go online first). 409 already-taken: another mitra took it; request-closed: cancelled, expired, or the client can no longer pay; capacity-full: the mitra serves as many clients as it may; conflict: many mitras accepted at once (try again).
+        /// <br/>
+        /// <br/>Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, capacity-full, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<AcceptPairingRequestResult> AcceptPairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -1829,7 +2647,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1839,7 +2657,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1849,7 +2667,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -1859,7 +2677,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("already-taken, capacity-full, conflict, request-closed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1881,6 +2709,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Pass on the request. 409 already-taken or request-closed once it is no longer searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task DeclinePairingRequestAsync(System.Guid id)
         {
@@ -1888,6 +2722,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Pass on the request. 409 already-taken or request-closed once it is no longer searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, conflict, request-closed; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task DeclinePairingRequestAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -1945,7 +2785,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -1955,7 +2795,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -1965,7 +2805,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -1975,7 +2815,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("already-taken, conflict, request-closed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -1997,6 +2847,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// The current session; 404 when there is none.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientSessionView> GetMyActiveSessionAsync()
         {
@@ -2004,6 +2860,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The current session; 404 when there is none.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientSessionView> GetMyActiveSessionAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -2061,7 +2923,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2071,7 +2933,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2081,7 +2943,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2103,6 +2975,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Own past and current sessions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<PageOfClientSessionView> ListMySessionsAsync(int? page, int? pageSize)
         {
@@ -2110,6 +2988,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Own past and current sessions, newest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<PageOfClientSessionView> ListMySessionsAsync(int? page, int? pageSize, System.Threading.CancellationToken cancellationToken)
         {
@@ -2177,7 +3061,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2187,7 +3071,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2197,7 +3081,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2219,6 +3113,9 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientSessionView> GetMySessionAsync(System.Guid id)
         {
@@ -2226,6 +3123,9 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientSessionView> GetMySessionAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -2287,7 +3187,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2297,7 +3197,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2307,7 +3207,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2329,6 +3239,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// End the session. 409 session-ended when it already ended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<ClientSessionView> EndMySessionAsync(System.Guid id, EndMySessionBody? body)
         {
@@ -2336,6 +3252,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// End the session. 409 session-ended when it already ended.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientSessionView> EndMySessionAsync(System.Guid id, EndMySessionBody? body, System.Threading.CancellationToken cancellationToken)
         {
@@ -2402,7 +3324,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2412,7 +3334,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2422,7 +3344,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2432,7 +3354,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -2442,7 +3364,37 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict, session-ended", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2464,6 +3416,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Own active sessions, oldest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<MitraSessionView>> ListMyActiveSessionsAsync()
         {
@@ -2471,6 +3429,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Own active sessions, oldest first.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<MitraSessionView>> ListMyActiveSessionsAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -2528,7 +3492,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2538,7 +3502,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2560,6 +3534,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// End one of own sessions. 409 session-ended; 404 for another mitra's session.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<MitraSessionView> EndMitraSessionAsync(System.Guid id, EndMitraSessionBody? body)
         {
@@ -2567,6 +3547,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// End one of own sessions. 409 session-ended; 404 for another mitra's session.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<MitraSessionView> EndMitraSessionAsync(System.Guid id, EndMitraSessionBody? body, System.Threading.CancellationToken cancellationToken)
         {
@@ -2633,7 +3619,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2643,7 +3629,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2653,7 +3639,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2663,7 +3649,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 409)
@@ -2673,7 +3659,37 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("conflict, session-ended", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2695,6 +3711,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Trial sessions left and paid credits.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<GetMyEntitlementsResult> GetMyEntitlementsAsync()
         {
@@ -2702,6 +3724,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Trial sessions left and paid credits.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<GetMyEntitlementsResult> GetMyEntitlementsAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -2759,7 +3787,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2769,7 +3797,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2791,6 +3829,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Purchasable session packages, prices in IDR.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListPackagesItem>> ListPackagesAsync()
         {
@@ -2798,6 +3842,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Purchasable session packages, prices in IDR.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<System.Collections.Generic.ICollection<ListPackagesItem>> ListPackagesAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -2855,7 +3905,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2865,7 +3915,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -2887,6 +3947,14 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Create a Xendit invoice for a package; open invoiceUrl to pay.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command)
         {
@@ -2894,6 +3962,14 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Create a Xendit invoice for a package; open invoiceUrl to pay.
+        /// </summary>
+        /// <remarks>
+        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// <br/>
+        /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command, System.Threading.CancellationToken cancellationToken)
         {
@@ -2958,7 +4034,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2968,7 +4044,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -2978,7 +4054,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden, registration-required", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2988,7 +4064,37 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 413)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unsupported-media-type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -2998,7 +4104,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 503)
@@ -3008,7 +4114,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("payment-provider-unavailable, service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3030,6 +4136,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Payment status: pending, paid, expired or failed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<GetMyPaymentResult> GetMyPaymentAsync(System.Guid id)
         {
@@ -3037,6 +4149,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Payment status: pending, paid, expired or failed.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<GetMyPaymentResult> GetMyPaymentAsync(System.Guid id, System.Threading.CancellationToken cancellationToken)
         {
@@ -3098,7 +4216,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 403)
@@ -3108,7 +4226,7 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -3118,7 +4236,17 @@ namespace HaloBestie.Clients.Public
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A server side error occurred.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3140,6 +4268,12 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// Heartbeat interval, pairing timeout and the topics a client may pick. No authentication.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual System.Threading.Tasks.Task<GetAppConfigResult> GetAppConfigAsync()
         {
@@ -3147,6 +4281,12 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Heartbeat interval, pairing timeout and the topics a client may pick. No authentication.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 503 service-unavailable.
+        /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<GetAppConfigResult> GetAppConfigAsync(System.Threading.CancellationToken cancellationToken)
         {
@@ -3195,6 +4335,16 @@ namespace HaloBestie.Clients.Public
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3355,6 +4505,15 @@ namespace HaloBestie.Clients.Public
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class HttpValidationProblemDetails : ProblemDetails
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("errors")]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ProblemDetails
     {
 
@@ -3433,15 +4592,6 @@ namespace HaloBestie.Clients.Public
 
         [System.Runtime.Serialization.EnumMember(Value = @"suspended")]
         Suspended = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class HttpValidationProblemDetails : ProblemDetails
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("errors")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = default!;
 
     }
 

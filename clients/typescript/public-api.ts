@@ -17,6 +17,11 @@ export class PublicApiClient {
         this.baseUrl = baseUrl ?? "";
     }
 
+    /**
+     * Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
+     *
+     * Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
+     */
     xenditCallback(): Promise<ApplyXenditCallbackResult> {
         let url_ = this.baseUrl + "/api/shared/payments/xendit/callback";
         url_ = url_.replace(/[?&]$/, "");
@@ -43,19 +48,47 @@ export class PublicApiClient {
             result200 = ApplyXenditCallbackResult.fromJS(resultData200);
             return result200;
             });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
             });
         } else if (status === 429) {
             return response.text().then((_responseText) => {
             let result429: any = null;
             let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result429 = ProblemDetails.fromJS(resultData429);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            return throwException("rate-limited", status, _responseText, _headers, result429);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -65,6 +98,13 @@ export class PublicApiClient {
         return Promise.resolve<ApplyXenditCallbackResult>(null as any);
     }
 
+    /**
+     * Sign in; creates the client on first call.
+     *
+     * needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+     */
     startClientSession(): Promise<StartClientSessionResult> {
         let url_ = this.baseUrl + "/api/client/auth/session";
         url_ = url_.replace(/[?&]$/, "");
@@ -96,21 +136,35 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
             });
         } else if (status === 429) {
             return response.text().then((_responseText) => {
             let result429: any = null;
             let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result429 = ProblemDetails.fromJS(resultData429);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            return throwException("rate-limited", status, _responseText, _headers, result429);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -120,6 +174,13 @@ export class PublicApiClient {
         return Promise.resolve<StartClientSessionResult>(null as any);
     }
 
+    /**
+     * Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).
+     *
+     * 409 conflict: the token is still anonymous; link an account in Firebase, then call again with the new token.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
+     */
     registerClient(): Promise<ClientProfile> {
         let url_ = this.baseUrl + "/api/client/auth/register";
         url_ = url_.replace(/[?&]$/, "");
@@ -151,28 +212,35 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("conflict", status, _responseText, _headers, result409);
             });
         } else if (status === 429) {
             return response.text().then((_responseText) => {
             let result429: any = null;
             let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result429 = ProblemDetails.fromJS(resultData429);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            return throwException("rate-limited", status, _responseText, _headers, result429);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -182,6 +250,9 @@ export class PublicApiClient {
         return Promise.resolve<ClientProfile>(null as any);
     }
 
+    /**
+     * Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+     */
     getMyClientProfile(): Promise<ClientProfile> {
         let url_ = this.baseUrl + "/api/client/me";
         url_ = url_.replace(/[?&]$/, "");
@@ -213,14 +284,21 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -230,6 +308,11 @@ export class PublicApiClient {
         return Promise.resolve<ClientProfile>(null as any);
     }
 
+    /**
+     * 3–30 letters, digits, spaces or . _ - (any script); trimmed.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     */
     setDisplayName(command: SetDisplayName): Promise<ClientProfile> {
         let url_ = this.baseUrl + "/api/client/me/display-name";
         url_ = url_.replace(/[?&]$/, "");
@@ -265,21 +348,49 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -289,6 +400,13 @@ export class PublicApiClient {
         return Promise.resolve<ClientProfile>(null as any);
     }
 
+    /**
+     * Mulai Curhat: blast a request to every available mitra. Topic from GET /api/shared/config; note ≤ 500 characters.
+     *
+     * 403 registration-required: a guest (anonymous) account; payment-required: no trial session or credit left; suspended: the account is suspended. 409 already-searching: a request of this client is still searching; already-in-session: a session is active. 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden, payment-required, registration-required, suspended; 409 already-in-session, already-searching, conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 service-unavailable.
+     */
     requestPairing(command: RequestPairing): Promise<RequestPairingResult> {
         let url_ = this.baseUrl + "/api/client/pairing-requests";
         url_ = url_.replace(/[?&]$/, "");
@@ -324,35 +442,56 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, payment-required, registration-required, suspended", status, _responseText, _headers, result403);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("already-in-session, already-searching, conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
             });
         } else if (status === 429) {
             return response.text().then((_responseText) => {
             let result429: any = null;
             let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result429 = ProblemDetails.fromJS(resultData429);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            return throwException("rate-limited", status, _responseText, _headers, result429);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -362,6 +501,11 @@ export class PublicApiClient {
         return Promise.resolve<RequestPairingResult>(null as any);
     }
 
+    /**
+     * The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+     */
     getMyPairingRequest(id: string): Promise<PairingRequestView> {
         let url_ = this.baseUrl + "/api/client/pairing-requests/{id}";
         if (id === undefined || id === null)
@@ -396,21 +540,28 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -420,6 +571,11 @@ export class PublicApiClient {
         return Promise.resolve<PairingRequestView>(null as any);
     }
 
+    /**
+     * Stop searching. 409 request-closed once matched, expired or cancelled.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, request-closed; 503 service-unavailable.
+     */
     cancelPairingRequest(id: string): Promise<void> {
         let url_ = this.baseUrl + "/api/client/pairing-requests/{id}";
         if (id === undefined || id === null)
@@ -450,28 +606,35 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("conflict, request-closed", status, _responseText, _headers, result409);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -481,6 +644,13 @@ export class PublicApiClient {
         return Promise.resolve<void>(null as any);
     }
 
+    /**
+     * Sign in with a Firebase phone token whose number is an active mitra's.
+     *
+     * 403 not-a-mitra: the number is no mitra's, or the mitra is bound to another Firebase account. 403 mitra-inactive: the account is deactivated.
+     *
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 429 rate-limited; 503 service-unavailable.
+     */
     signInMitra(): Promise<MitraMe> {
         let url_ = this.baseUrl + "/api/mitra/auth/session";
         url_ = url_.replace(/[?&]$/, "");
@@ -512,21 +682,35 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
             });
         } else if (status === 429) {
             return response.text().then((_responseText) => {
             let result429: any = null;
             let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result429 = ProblemDetails.fromJS(resultData429);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            return throwException("rate-limited", status, _responseText, _headers, result429);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -536,6 +720,9 @@ export class PublicApiClient {
         return Promise.resolve<MitraMe>(null as any);
     }
 
+    /**
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+     */
     getMyMitraProfile(): Promise<MitraMe> {
         let url_ = this.baseUrl + "/api/mitra/me";
         url_ = url_.replace(/[?&]$/, "");
@@ -567,14 +754,21 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -584,6 +778,11 @@ export class PublicApiClient {
         return Promise.resolve<MitraMe>(null as any);
     }
 
+    /**
+     * Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     */
     setMitraStatus(command: SetMitraStatus): Promise<SetMitraStatusResult> {
         let url_ = this.baseUrl + "/api/mitra/status";
         url_ = url_.replace(/[?&]$/, "");
@@ -619,21 +818,49 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -643,6 +870,11 @@ export class PublicApiClient {
         return Promise.resolve<SetMitraStatusResult>(null as any);
     }
 
+    /**
+     * Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.
+     *
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 503 service-unavailable.
+     */
     recordHeartbeat(): Promise<void> {
         let url_ = this.baseUrl + "/api/mitra/heartbeat";
         url_ = url_.replace(/[?&]$/, "");
@@ -670,21 +902,28 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -694,6 +933,11 @@ export class PublicApiClient {
         return Promise.resolve<void>(null as any);
     }
 
+    /**
+     * background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     */
     reportAppLifecycle(command: ReportAppLifecycle): Promise<void> {
         let url_ = this.baseUrl + "/api/mitra/lifecycle";
         url_ = url_.replace(/[?&]$/, "");
@@ -725,21 +969,49 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -749,6 +1021,11 @@ export class PublicApiClient {
         return Promise.resolve<void>(null as any);
     }
 
+    /**
+     * Requests on offer to this mitra now (for an app that reconnects).
+     *
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+     */
     listOfferedPairingRequests(): Promise<ListOfferedPairingRequestsOffer[]> {
         let url_ = this.baseUrl + "/api/mitra/pairing-requests";
         url_ = url_.replace(/[?&]$/, "");
@@ -787,14 +1064,21 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -804,6 +1088,13 @@ export class PublicApiClient {
         return Promise.resolve<ListOfferedPairingRequestsOffer[]>(null as any);
     }
 
+    /**
+     * Take the request; the first accept wins and starts the session.
+     *
+     * 403 forbidden: the mitra is offline (go online first). 409 already-taken: another mitra took it; request-closed: cancelled, expired, or the client can no longer pay; capacity-full: the mitra serves as many clients as it may; conflict: many mitras accepted at once (try again).
+     *
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, capacity-full, conflict, request-closed; 503 service-unavailable.
+     */
     acceptPairingRequest(id: string): Promise<AcceptPairingRequestResult> {
         let url_ = this.baseUrl + "/api/mitra/pairing-requests/{id}/accept";
         if (id === undefined || id === null)
@@ -838,28 +1129,35 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("already-taken, capacity-full, conflict, request-closed", status, _responseText, _headers, result409);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -869,6 +1167,11 @@ export class PublicApiClient {
         return Promise.resolve<AcceptPairingRequestResult>(null as any);
     }
 
+    /**
+     * Pass on the request. 409 already-taken or request-closed once it is no longer searching.
+     *
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 already-taken, conflict, request-closed; 503 service-unavailable.
+     */
     declinePairingRequest(id: string): Promise<void> {
         let url_ = this.baseUrl + "/api/mitra/pairing-requests/{id}/decline";
         if (id === undefined || id === null)
@@ -899,28 +1202,35 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("already-taken, conflict, request-closed", status, _responseText, _headers, result409);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -930,6 +1240,11 @@ export class PublicApiClient {
         return Promise.resolve<void>(null as any);
     }
 
+    /**
+     * The current session; 404 when there is none.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+     */
     getMyActiveSession(): Promise<ClientSessionView> {
         let url_ = this.baseUrl + "/api/client/sessions/active";
         url_ = url_.replace(/[?&]$/, "");
@@ -961,21 +1276,28 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -985,6 +1307,13 @@ export class PublicApiClient {
         return Promise.resolve<ClientSessionView>(null as any);
     }
 
+    /**
+     * Own past and current sessions, newest first.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden; 503 service-unavailable.
+     * @param page (optional) 
+     * @param pageSize (optional) 
+     */
     listMySessions(page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfClientSessionView> {
         let url_ = this.baseUrl + "/api/client/sessions?";
         if (page !== undefined && page !== null)
@@ -1020,21 +1349,28 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1044,6 +1380,9 @@ export class PublicApiClient {
         return Promise.resolve<PageOfClientSessionView>(null as any);
     }
 
+    /**
+     * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+     */
     getMySession(id: string): Promise<ClientSessionView> {
         let url_ = this.baseUrl + "/api/client/sessions/{id}";
         if (id === undefined || id === null)
@@ -1078,21 +1417,28 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1102,6 +1448,12 @@ export class PublicApiClient {
         return Promise.resolve<ClientSessionView>(null as any);
     }
 
+    /**
+     * End the session. 409 session-ended when it already ended.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     * @param body (optional) 
+     */
     endMySession(id: string, body: EndMySessionBody | undefined): Promise<ClientSessionView> {
         let url_ = this.baseUrl + "/api/client/sessions/{id}/end";
         if (id === undefined || id === null)
@@ -1140,35 +1492,56 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("conflict, session-ended", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1178,6 +1551,11 @@ export class PublicApiClient {
         return Promise.resolve<ClientSessionView>(null as any);
     }
 
+    /**
+     * Own active sessions, oldest first.
+     *
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+     */
     listMyActiveSessions(): Promise<MitraSessionView[]> {
         let url_ = this.baseUrl + "/api/mitra/sessions/active";
         url_ = url_.replace(/[?&]$/, "");
@@ -1216,14 +1594,21 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1233,6 +1618,12 @@ export class PublicApiClient {
         return Promise.resolve<MitraSessionView[]>(null as any);
     }
 
+    /**
+     * End one of own sessions. 409 session-ended; 404 for another mitra's session.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 409 conflict, session-ended; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     * @param body (optional) 
+     */
     endMitraSession(id: string, body: EndMitraSessionBody | undefined): Promise<MitraSessionView> {
         let url_ = this.baseUrl + "/api/mitra/sessions/{id}/end";
         if (id === undefined || id === null)
@@ -1271,35 +1662,56 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
             });
         } else if (status === 409) {
             return response.text().then((_responseText) => {
             let result409: any = null;
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result409);
+            return throwException("conflict, session-ended", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1309,6 +1721,11 @@ export class PublicApiClient {
         return Promise.resolve<MitraSessionView>(null as any);
     }
 
+    /**
+     * Trial sessions left and paid credits.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+     */
     getMyEntitlements(): Promise<GetMyEntitlementsResult> {
         let url_ = this.baseUrl + "/api/client/entitlements";
         url_ = url_.replace(/[?&]$/, "");
@@ -1340,14 +1757,21 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1357,6 +1781,11 @@ export class PublicApiClient {
         return Promise.resolve<GetMyEntitlementsResult>(null as any);
     }
 
+    /**
+     * Purchasable session packages, prices in IDR.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+     */
     listPackages(): Promise<ListPackagesItem[]> {
         let url_ = this.baseUrl + "/api/client/packages";
         url_ = url_.replace(/[?&]$/, "");
@@ -1395,14 +1824,21 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1412,6 +1848,13 @@ export class PublicApiClient {
         return Promise.resolve<ListPackagesItem[]>(null as any);
     }
 
+    /**
+     * Create a Xendit invoice for a package; open invoiceUrl to pay.
+     *
+     * 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
+     */
     startPayment(command: StartPayment): Promise<StartPaymentResult> {
         let url_ = this.baseUrl + "/api/client/payments";
         url_ = url_.replace(/[?&]$/, "");
@@ -1447,42 +1890,63 @@ export class PublicApiClient {
             let result400: any = null;
             let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result400);
+            return throwException("validation", status, _responseText, _headers, result400);
             });
         } else if (status === 401) {
             return response.text().then((_responseText) => {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden, registration-required", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
             });
         } else if (status === 429) {
             return response.text().then((_responseText) => {
             let result429: any = null;
             let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result429 = ProblemDetails.fromJS(resultData429);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result429);
+            return throwException("rate-limited", status, _responseText, _headers, result429);
             });
         } else if (status === 503) {
             return response.text().then((_responseText) => {
             let result503: any = null;
             let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result503 = ProblemDetails.fromJS(resultData503);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result503);
+            return throwException("payment-provider-unavailable, service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1492,6 +1956,11 @@ export class PublicApiClient {
         return Promise.resolve<StartPaymentResult>(null as any);
     }
 
+    /**
+     * Payment status: pending, paid, expired or failed.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+     */
     getMyPayment(id: string): Promise<GetMyPaymentResult> {
         let url_ = this.baseUrl + "/api/client/payments/{id}";
         if (id === undefined || id === null)
@@ -1526,21 +1995,28 @@ export class PublicApiClient {
             let result401: any = null;
             let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
             });
         } else if (status === 403) {
             return response.text().then((_responseText) => {
             let result403: any = null;
             let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result403 = ProblemDetails.fromJS(resultData403);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
             });
         } else if (status === 404) {
             return response.text().then((_responseText) => {
             let result404: any = null;
             let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result404 = ProblemDetails.fromJS(resultData404);
-            return throwException("A server side error occurred.", status, _responseText, _headers, result404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1550,6 +2026,11 @@ export class PublicApiClient {
         return Promise.resolve<GetMyPaymentResult>(null as any);
     }
 
+    /**
+     * Heartbeat interval, pairing timeout and the topics a client may pick. No authentication.
+     *
+     * Problems: 503 service-unavailable.
+     */
     getAppConfig(): Promise<GetAppConfigResult> {
         let url_ = this.baseUrl + "/api/shared/config";
         url_ = url_.replace(/[?&]$/, "");
@@ -1575,6 +2056,13 @@ export class PublicApiClient {
             let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result200 = GetAppConfigResult.fromJS(resultData200);
             return result200;
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
             });
         } else if (status !== 200 && status !== 204) {
             return response.text().then((_responseText) => {
@@ -1685,6 +2173,63 @@ export interface IProblemDetails {
     [key: string]: any;
 }
 
+export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
+    errors?: { [key: string]: string[]; };
+
+    [key: string]: any;
+
+    constructor(data?: IHttpValidationProblemDetails) {
+        super(data);
+    }
+
+    override init(_data?: any) {
+        super.init(_data);
+        if (_data) {
+            for (var property in _data) {
+                if (_data.hasOwnProperty(property))
+                    this[property] = _data[property];
+            }
+            if (_data["errors"]) {
+                this.errors = {} as any;
+                for (let key in _data["errors"]) {
+                    if (_data["errors"].hasOwnProperty(key))
+                        (this.errors as any)![key] = _data["errors"][key] !== undefined ? _data["errors"][key] : [];
+                }
+            }
+        }
+    }
+
+    static override fromJS(data: any): HttpValidationProblemDetails {
+        data = typeof data === 'object' ? data : {};
+        let result = new HttpValidationProblemDetails();
+        result.init(data);
+        return result;
+    }
+
+    override toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        for (var property in this) {
+            if (this.hasOwnProperty(property))
+                data[property] = this[property];
+        }
+        if (this.errors) {
+            data["errors"] = {};
+            for (let key in this.errors) {
+                if (this.errors.hasOwnProperty(key))
+                    (data["errors"] as any)[key] = (this.errors as any)[key];
+            }
+        }
+        super.toJSON(data);
+        return data;
+    }
+}
+
+export interface IHttpValidationProblemDetails extends IProblemDetails {
+    errors?: { [key: string]: string[]; };
+
+    [key: string]: any;
+}
+
 export class StartClientSessionResult implements IStartClientSessionResult {
     client?: ClientProfile;
     needsDisplayName?: boolean;
@@ -1788,63 +2333,6 @@ export interface IClientProfile {
 export enum ClientStatus {
     Active = "active",
     Suspended = "suspended",
-}
-
-export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
-    errors?: { [key: string]: string[]; };
-
-    [key: string]: any;
-
-    constructor(data?: IHttpValidationProblemDetails) {
-        super(data);
-    }
-
-    override init(_data?: any) {
-        super.init(_data);
-        if (_data) {
-            for (var property in _data) {
-                if (_data.hasOwnProperty(property))
-                    this[property] = _data[property];
-            }
-            if (_data["errors"]) {
-                this.errors = {} as any;
-                for (let key in _data["errors"]) {
-                    if (_data["errors"].hasOwnProperty(key))
-                        (this.errors as any)![key] = _data["errors"][key] !== undefined ? _data["errors"][key] : [];
-                }
-            }
-        }
-    }
-
-    static override fromJS(data: any): HttpValidationProblemDetails {
-        data = typeof data === 'object' ? data : {};
-        let result = new HttpValidationProblemDetails();
-        result.init(data);
-        return result;
-    }
-
-    override toJSON(data?: any) {
-        data = typeof data === 'object' ? data : {};
-        for (var property in this) {
-            if (this.hasOwnProperty(property))
-                data[property] = this[property];
-        }
-        if (this.errors) {
-            data["errors"] = {};
-            for (let key in this.errors) {
-                if (this.errors.hasOwnProperty(key))
-                    (data["errors"] as any)[key] = (this.errors as any)[key];
-            }
-        }
-        super.toJSON(data);
-        return data;
-    }
-}
-
-export interface IHttpValidationProblemDetails extends IProblemDetails {
-    errors?: { [key: string]: string[]; };
-
-    [key: string]: any;
 }
 
 export class SetDisplayName implements ISetDisplayName {

@@ -89,8 +89,15 @@ public static class HostSetup
             o.SerializerOptions.MaxDepth = 32;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = NameFrameworkProblems);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            NameFrameworkProblems(context);
+            context.HttpContext.RequestServices.GetService<UndeclaredProblems>()?.Check(context.HttpContext, context.ProblemDetails);
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Each problem answered is checked against the route's declared ones (ADR 0021); not in Production.
+        if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Test"))
+            services.AddSingleton<UndeclaredProblems>();
 
         services.AddEndpointsApiExplorer();
         services.AddOpenApiDocument(d =>
@@ -107,6 +114,7 @@ public static class HostSetup
                 BearerFormat = "JWT",
             });
             d.OperationProcessors.Add(new AspNetCoreOperationSecurityScopeProcessor("Bearer"));
+            d.OperationProcessors.Add(new EndpointContractProcessor());
         });
         return builder;
     }

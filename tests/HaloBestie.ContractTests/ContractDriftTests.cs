@@ -101,7 +101,9 @@ public class ContractDriftTests
             // +07:00 would be read as UTC, seven hours off).
             "/parameterDateTimeFormat:o");
         await Nswag("openapi2tsclient", $"/input:{document}", $"/output:{typescript}", $"/className:{className}",
-            "/template:Fetch", "/operationGenerationMode:SingleClientFromOperationId", "/typeScriptVersion:5.0");
+            "/template:Fetch", "/operationGenerationMode:SingleClientFromOperationId", "/typeScriptVersion:5.0",
+            // NSwag's doc-comment template with the operation's description (the route's problems) added.
+            $"/templateDirectory:{Path.Combine(Clients, "templates", "typescript")}");
     }
 
     private static async Task Nswag(params string[] args)

@@ -1,5 +1,7 @@
 using HaloBestie.Application.Audit;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Internal.Endpoints;
@@ -13,9 +15,7 @@ public static class AuditEndpoints
             .WithTags("Audit")
             .WithName("ListAuditEntries")
             .WithSummary("Staff actions, newest first.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Validation)
             .RequireAuthorization(StaffPolicies.Operator);
     }
 }

@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using HaloBestie.Application.Dashboard;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Realtime;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -15,8 +17,7 @@ public static class DashboardEndpoints
     {
         var dashboard = api.MapGroup("/dashboard").WithTags("Dashboard")
             .RequireAuthorization(StaffPolicies.Operator)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized);
 
         dashboard.MapGet("", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetDashboard(), ct)))

@@ -1,5 +1,7 @@
 using HaloBestie.Application.Payments;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Internal.Endpoints;
@@ -10,8 +12,7 @@ public static class PackageEndpoints
     {
         var packages = api.MapGroup("/packages").WithTags("Packages")
             .RequireAuthorization(StaffPolicies.Admin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
 
         packages.MapGet("", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListAllPackages(), ct)))
@@ -23,14 +24,12 @@ public static class PackageEndpoints
                 return TypedResults.Created($"/api/internal/packages/{created.Id}", created);
             })
             .WithName("CreatePackage")
-            .WithSummary("A new active package: 1–100 sessions, IDR 10,000–100,000,000. Audited.")
-            .ProducesValidationProblem();
+            .WithSummary("A new active package: 1–100 sessions, IDR 10,000–100,000,000. Audited.");
 
         packages.MapPut("/{id:guid}", async (Guid id, UpdatePackage.Body body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(body.For(id), ct)))
             .WithName("UpdatePackage")
             .WithSummary("Change a package or retire it (isActive false). Audited.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Problems(ProblemNames.NotFound);
     }
 }

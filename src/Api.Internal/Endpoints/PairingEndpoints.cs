@@ -1,5 +1,7 @@
 using HaloBestie.Application.Pairing;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Internal.Endpoints;
@@ -13,9 +15,7 @@ public static class PairingEndpoints
             .WithTags("Pairing")
             .WithName("ListPairingRequests")
             .WithSummary("Pairing requests, newest first; status: searching, matched, cancelled or expired.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Validation)
             .RequireAuthorization(StaffPolicies.Operator);
     }
 }

@@ -1,5 +1,7 @@
 using HaloBestie.Application.Settings;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Internal.Endpoints;
@@ -9,8 +11,7 @@ public static class SettingsEndpoints
     public static void MapSettingsEndpoints(this IEndpointRouteBuilder api)
     {
         var settings = api.MapGroup("/settings").WithTags("Settings")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized);
 
         settings.MapGet("", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetSettings(), ct)))
@@ -22,7 +23,7 @@ public static class SettingsEndpoints
                 TypedResults.Ok(await mediator.Send(command, ct)))
             .WithName("UpdateSettings")
             .WithSummary("Replace every setting (admin). Ranges: maxCustomersPerMitra 1–20, pairingTimeoutSeconds 5–600, heartbeatIntervalSeconds 1–300, heartbeatTimeoutSeconds > interval and ≤ 3600, sessionDurationMinutes 5–240, trialSessions 0–10, 1–20 unique topics of ≤ 40 characters, an IANA timeZone.")
-            .ProducesValidationProblem()
+            .Problems(ProblemNames.Forbidden)
             .RequireAuthorization(StaffPolicies.Admin);
     }
 }

@@ -1,4 +1,5 @@
 using HaloBestie.Application.Staff;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Web;
 using Mediator;
@@ -18,17 +19,14 @@ public static class StaffAuthEndpoints
             .WithRateLimitByBody<LogIn>(RateLimits.StaffLoginEmail, login => login.Email is { } email ? StaffRules.NormalizeEmail(email) : null)
             .WithSummary("Email and password → short-lived staff access token.")
             .WithDescription("401 invalid-credentials for a wrong email or password or an inactive account; 423 locked-out after 5 consecutive failures, for 15 minutes; 429 rate-limited after 20 attempts a minute from one address or 10 in 5 minutes for one email (Retry-After); 409 conflict, whatever the password, only if the account kept changing under 10 tries in a row (try again).")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status423Locked)
+            .Problems(ProblemNames.InvalidCredentials, ProblemNames.LockedOut)
             .AllowAnonymous();
 
         auth.MapGet("/me", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetCurrentStaff(), ct)))
             .WithName("GetCurrentStaff")
             .WithSummary("The signed-in staff member.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Problems(ProblemNames.Unauthorized, ProblemNames.NotFound)
             .RequireAuthorization(StaffPolicies.Operator);
     }
 }

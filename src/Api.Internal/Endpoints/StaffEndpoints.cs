@@ -1,5 +1,7 @@
 using HaloBestie.Application.Staff;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Internal.Endpoints;
@@ -10,8 +12,7 @@ public static class StaffEndpoints
     {
         var staff = api.MapGroup("/staff").WithTags("Staff")
             .RequireAuthorization(StaffPolicies.Admin)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
 
         staff.MapGet("", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListStaff(), ct)))
@@ -24,16 +25,12 @@ public static class StaffEndpoints
                 return TypedResults.Created($"/api/internal/staff/{created.Id}", created);
             })
             .WithName("CreateStaff")
-            .WithSummary("Create a staff account (admin). Passwords: 12–128 characters.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Create a staff account (admin). Passwords: 12–128 characters.");
 
         staff.MapPut("/{id:guid}", async (Guid id, UpdateStaff.Body body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(body.For(id), ct)))
             .WithName("UpdateStaff")
             .WithSummary("Change name, role, active flag, and optionally the password (admin). The last active admin cannot be demoted or deactivated (409).")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Problems(ProblemNames.NotFound);
     }
 }

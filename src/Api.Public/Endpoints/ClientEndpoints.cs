@@ -1,5 +1,6 @@
 using HaloBestie.Application.Clients;
 using HaloBestie.Application.Realtime;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Web;
@@ -14,8 +15,7 @@ public static class ClientEndpoints
     {
         var client = api.MapGroup("/api/client").WithTags("Client")
             .RequireAuthorization(FirebasePolicies.Firebase)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
 
         client.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new StartClientSession(), ct)))
@@ -29,7 +29,7 @@ public static class ClientEndpoints
             .WithName("RegisterClient")
             .WithRateLimit(RateLimits.SignIn)
             .WithSummary("Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("409 conflict: the token is still anonymous; link an account in Firebase, then call again with the new token.");
 
         client.MapGet("/me", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyClientProfile(), ct)))
@@ -38,8 +38,7 @@ public static class ClientEndpoints
         client.MapPut("/me/display-name", async (SetDisplayName command, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(command, ct)))
             .WithName("SetDisplayName")
-            .WithSummary("3–30 letters, digits, spaces or . _ - (any script); trimmed.")
-            .ProducesValidationProblem();
+            .WithSummary("3–30 letters, digits, spaces or . _ - (any script); trimmed.");
 
         client.MapGet("/events", async (HttpContext context, IMediator mediator, EventStream stream, CancellationToken ct) =>
             {

@@ -1,6 +1,7 @@
 using HaloBestie.Application.Mitras;
 using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Web;
@@ -15,8 +16,7 @@ public static class MitraEndpoints
     {
         var mitra = api.MapGroup("/api/mitra").WithTags("Mitra")
             .RequireAuthorization(FirebasePolicies.Firebase)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden, ProblemNames.NotAMitra, ProblemNames.MitraInactive);
 
         mitra.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SignInMitra(), ct)))
@@ -32,8 +32,7 @@ public static class MitraEndpoints
         mitra.MapPut("/status", async (SetMitraStatus command, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(command, ct)))
             .WithName("SetMitraStatus")
-            .WithSummary("Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).")
-            .ProducesValidationProblem();
+            .WithSummary("Go online or offline. While online, send a heartbeat every heartbeatIntervalSeconds (GET /api/shared/config).");
 
         mitra.MapPost("/heartbeat", async (IMediator mediator, CancellationToken ct) =>
             {
@@ -41,8 +40,7 @@ public static class MitraEndpoints
                 return TypedResults.NoContent();
             })
             .WithName("RecordHeartbeat")
-            .WithSummary("Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Keep-alive while online. 409 conflict: the server has put the mitra offline; go online again.");
 
         mitra.MapPost("/lifecycle", async (ReportAppLifecycle command, IMediator mediator, CancellationToken ct) =>
             {
@@ -50,8 +48,7 @@ public static class MitraEndpoints
                 return TypedResults.NoContent();
             })
             .WithName("ReportAppLifecycle")
-            .WithSummary("background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).")
-            .ProducesValidationProblem();
+            .WithSummary("background / foreground: nothing changes (heartbeats decide). closed: offline at once (reason app-closed).");
 
         mitra.MapGet("/events", async (HttpContext context, IMediator mediator, EventStream stream, CancellationToken ct) =>
             {

@@ -1,4 +1,5 @@
 using HaloBestie.Application.Pairing;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Web;
 using Mediator;
@@ -12,8 +13,7 @@ public static class PairingEndpoints
     {
         var requests = api.MapGroup("/api/client/pairing-requests").WithTags("Client pairing")
             .RequireAuthorization(FirebasePolicies.Firebase)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
 
         requests.MapPost("", async (RequestPairing command, IMediator mediator, CancellationToken ct) =>
             {
@@ -23,15 +23,14 @@ public static class PairingEndpoints
             .WithName("RequestPairing")
             .WithRateLimit(RateLimits.PairingRequests)
             .WithSummary("Mulai Curhat: blast a request to every available mitra. Topic from GET /api/shared/config; note ≤ 500 characters.")
-            .WithDescription("403 registration-required (guest), suspended; 409 already-searching, already-in-session; 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("403 registration-required: a guest (anonymous) account; payment-required: no trial session or credit left; suspended: the account is suspended. 409 already-searching: a request of this client is still searching; already-in-session: a session is active. 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).")
+            .Problems(ProblemNames.RegistrationRequired, ProblemNames.PaymentRequired, ProblemNames.Suspended, ProblemNames.AlreadySearching, ProblemNames.AlreadyInSession);
 
         requests.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyPairingRequest(id), ct)))
             .WithName("GetMyPairingRequest")
             .WithSummary("The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Problems(ProblemNames.NotFound);
 
         requests.MapDelete("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
             {
@@ -40,16 +39,14 @@ public static class PairingEndpoints
             })
             .WithName("CancelPairingRequest")
             .WithSummary("Stop searching. 409 request-closed once matched, expired or cancelled.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Problems(ProblemNames.NotFound, ProblemNames.RequestClosed);
     }
 
     public static void MapMitraPairingEndpoints(this IEndpointRouteBuilder api)
     {
         var requests = api.MapGroup("/api/mitra/pairing-requests").WithTags("Mitra pairing")
             .RequireAuthorization(FirebasePolicies.Firebase)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden, ProblemNames.NotAMitra, ProblemNames.MitraInactive);
 
         requests.MapGet("", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListOfferedPairingRequests(), ct)))
@@ -63,9 +60,8 @@ public static class PairingEndpoints
             })
             .WithName("AcceptPairingRequest")
             .WithSummary("Take the request; the first accept wins and starts the session.")
-            .WithDescription("409 already-taken, request-closed, capacity-full; 403 when offline.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription("403 forbidden: the mitra is offline (go online first). 409 already-taken: another mitra took it; request-closed: cancelled, expired, or the client can no longer pay; capacity-full: the mitra serves as many clients as it may; conflict: many mitras accepted at once (try again).")
+            .Problems(ProblemNames.NotFound, ProblemNames.AlreadyTaken, ProblemNames.RequestClosed, ProblemNames.CapacityFull);
 
         requests.MapPost("/{id:guid}/decline", async (Guid id, IMediator mediator, CancellationToken ct) =>
             {
@@ -73,8 +69,7 @@ public static class PairingEndpoints
                 return TypedResults.NoContent();
             })
             .WithName("DeclinePairingRequest")
-            .WithSummary("Pass on the request.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("Pass on the request. 409 already-taken or request-closed once it is no longer searching.")
+            .Problems(ProblemNames.NotFound, ProblemNames.AlreadyTaken, ProblemNames.RequestClosed);
     }
 }

@@ -1,4 +1,5 @@
 using HaloBestie.Application.Payments;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Web;
 using Mediator;
@@ -12,8 +13,7 @@ public static class PaymentEndpoints
     {
         var client = api.MapGroup("/api/client").WithTags("Client payments")
             .RequireAuthorization(FirebasePolicies.Firebase)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
 
         client.MapGet("/entitlements", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyEntitlements(), ct)))
@@ -31,17 +31,16 @@ public static class PaymentEndpoints
                 return TypedResults.Created($"/api/client/payments/{started.PaymentId}", started);
             })
             .WithName("StartPayment")
-            .WithSummary("Create a Xendit invoice for a package; open invoiceUrl to pay. 503 payment-provider-unavailable when Xendit cannot be reached; 429 rate-limited past 5 new payments in 5 minutes.")
+            .WithSummary("Create a Xendit invoice for a package; open invoiceUrl to pay.")
+            .WithDescription("403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.")
             .WithRateLimit(RateLimits.Payments)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Problems(ProblemNames.NotFound, ProblemNames.RegistrationRequired, PaymentProblems.ProviderUnavailable);
 
         client.MapGet("/payments/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyPayment(id), ct)))
             .WithName("GetMyPayment")
             .WithSummary("Payment status: pending, paid, expired or failed.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Problems(ProblemNames.NotFound);
     }
 
     public static void MapPaymentWebhookEndpoints(this IEndpointRouteBuilder api)
@@ -56,7 +55,7 @@ public static class PaymentEndpoints
             .WithName("XenditCallback")
             .WithRateLimit(RateLimits.XenditWebhook)
             .WithSummary("Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Validation, ProblemCatalog.PayloadTooLarge)
             .AllowAnonymous();
     }
 }

@@ -1,5 +1,7 @@
 using HaloBestie.Application.Sessions;
+using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
+using HaloBestie.Infrastructure.Web;
 using Mediator;
 
 namespace HaloBestie.Api.Public.Endpoints;
@@ -11,41 +13,37 @@ public static class SessionEndpoints
     {
         var sessions = api.MapGroup("/api/client/sessions").WithTags("Client sessions")
             .RequireAuthorization(FirebasePolicies.Firebase)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
 
         sessions.MapGet("/active", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyActiveSession(), ct)))
             .WithName("GetMyActiveSession")
             .WithSummary("The current session; 404 when there is none.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Problems(ProblemNames.NotFound);
 
         sessions.MapGet("", async (int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListMySessions(page ?? 1, pageSize ?? 20), ct)))
             .WithName("ListMySessions")
             .WithSummary("Own past and current sessions, newest first.")
-            .ProducesValidationProblem();
+            .Problems(ProblemNames.Validation);
 
         sessions.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMySession(id), ct)))
             .WithName("GetMySession")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Problems(ProblemNames.NotFound);
 
         sessions.MapPost("/{id:guid}/end", async (Guid id, EndMySession.Body? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new EndMySession(id, body?.Reason), ct)))
             .WithName("EndMySession")
             .WithSummary("End the session. 409 session-ended when it already ended.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Problems(ProblemNames.NotFound, ProblemNames.SessionEnded);
     }
 
     public static void MapMitraSessionEndpoints(this IEndpointRouteBuilder api)
     {
         var sessions = api.MapGroup("/api/mitra/sessions").WithTags("Mitra sessions")
             .RequireAuthorization(FirebasePolicies.Firebase)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden, ProblemNames.NotAMitra, ProblemNames.MitraInactive);
 
         sessions.MapGet("/active", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListMyActiveSessions(), ct)))
@@ -56,8 +54,6 @@ public static class SessionEndpoints
                 TypedResults.Ok(await mediator.Send(new EndMitraSession(id, body?.Reason), ct)))
             .WithName("EndMitraSession")
             .WithSummary("End one of own sessions. 409 session-ended; 404 for another mitra's session.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Problems(ProblemNames.NotFound, ProblemNames.SessionEnded);
     }
 }

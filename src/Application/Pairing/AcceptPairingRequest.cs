@@ -33,12 +33,12 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
             var (request, mitra, client, settings, outcome) = await writes.RunAsync(nameof(AcceptPairingRequest), async session =>
             {
                 await session.BeginTransactionAsync(cancellationToken);
+                var mitra = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken); // before the gate: read while others decide
                 if (!await AcceptGate.EnterOrWaitAsync(session, command.RequestId, cancellationToken))
                     ProductMetrics.AcceptConflict(); // another accept of it decided meanwhile: decide on what it left
                 var request = await session.Events.FetchForWriting<PairingRequest>(command.RequestId, cancellationToken);
                 var clientId = request.Aggregate?.ClientId ?? throw new NotFoundException("Pairing request", command.RequestId);
-                _ = PairingDecisions.FirstAcceptChecks(request.Aggregate, mitraId, clock.GetUtcNow()); // a loser learns it from one read
-                var mitra = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
+                _ = PairingDecisions.FirstAcceptChecks(request.Aggregate, mitra.Aggregate!, clock.GetUtcNow()); // a loser learns it here
                 var client = await session.Events.FetchForWriting<Client>(clientId, cancellationToken);
                 var settings = await session.LoadSettingsAsync(cancellationToken);
                 var outcome = PairingDecisions.Accept(request.Aggregate, mitra.Aggregate!, client.Aggregate!, settings.MaxCustomersPerMitra,

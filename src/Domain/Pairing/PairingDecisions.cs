@@ -46,16 +46,16 @@ public static class PairingDecisions
     /// <summary>
     /// A mitra accepts: first come, first served. The mitra that won asking again (a retry after a
     /// lost answer) gets <see cref="AlreadyAccepted"/>: the same session, nothing recorded.
-    /// Otherwise the one problem that applies, in this order: 409 <c>already-taken</c> once
-    /// matched, 409 <c>request-closed</c> once cancelled or expired (or past its expiry before the
-    /// timer handled it); 403 <c>mitra-inactive</c>; 403 <c>forbidden</c> while offline; 409
-    /// <c>capacity-full</c>. Then the client pays with a trial session or a credit; when it has
-    /// neither any more the request closes instead (<see cref="AcceptClosesRequest"/>: commit it,
-    /// then answer 409 <c>request-closed</c>).
+    /// Otherwise the one problem that applies, in this order: 403 <c>mitra-inactive</c> (a
+    /// deactivated account learns nothing about requests); 409 <c>already-taken</c> once matched,
+    /// 409 <c>request-closed</c> once cancelled or expired (or past its expiry before the timer
+    /// handled it); 403 <c>forbidden</c> while offline; 409 <c>capacity-full</c>. Then the client
+    /// pays with a trial session or a credit; when it has neither any more the request closes
+    /// instead (<see cref="AcceptClosesRequest"/>: commit it, then answer 409 <c>request-closed</c>).
     /// </summary>
     public static AcceptOutcome Accept(PairingRequest request, Mitra mitra, Client client, int maxCustomersPerMitra, TimeSpan sessionDuration, Guid sessionId, DateTimeOffset now)
     {
-        if (FirstAcceptChecks(request, mitra.Id, now) is { } again)
+        if (FirstAcceptChecks(request, mitra, now) is { } again)
             return again;
         var taken = MitraDecisions.TakeSession(mitra, sessionId, maxCustomersPerMitra, now);
         if (!client.HasSessionToSpend)
@@ -70,15 +70,17 @@ public static class PairingDecisions
 
     /// <summary>
     /// The first rules of <see cref="Accept(PairingRequest, Mitra, Client, int, TimeSpan, Guid, DateTimeOffset)"/>,
-    /// which need the request alone: this mitra's win already (returned), then
-    /// <c>already-taken</c> and <c>request-closed</c> (thrown). An accept that waited at the gate
-    /// while another decided runs them before loading anything else: most such accepts lost, and
-    /// learn it from one read.
+    /// which need the request and the mitra alone: this mitra's win already (returned), then
+    /// <c>mitra-inactive</c>, <c>already-taken</c> and <c>request-closed</c> (thrown). An accept that
+    /// waited at the gate while another decided runs them before loading anything else: most such
+    /// accepts lost, and learn it from two reads.
     /// </summary>
-    public static AlreadyAccepted? FirstAcceptChecks(PairingRequest request, Guid mitraId, DateTimeOffset now)
+    public static AlreadyAccepted? FirstAcceptChecks(PairingRequest request, Mitra mitra, DateTimeOffset now)
     {
-        if (request is { Status: PairingStatus.Matched, SessionId: { } won } && request.MitraId == mitraId)
+        if (request is { Status: PairingStatus.Matched, SessionId: { } won } && request.MitraId == mitra.Id)
             return new AlreadyAccepted(won);
+        if (!mitra.IsActive)
+            throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
         EnsureOpen(request, now);
         return null;
     }

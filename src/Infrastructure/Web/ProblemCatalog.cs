@@ -1,5 +1,6 @@
 using HaloBestie.Domain;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HaloBestie.Infrastructure.Web;
 
@@ -63,11 +64,17 @@ public static class ProblemCatalog
 
     public static IReadOnlyCollection<string> Names => Entries.Keys;
 
+    public static bool IsKnown(string name) => Entries.ContainsKey(name);
+
     public static int StatusOf(string name) => Entries.TryGetValue(name, out var e) ? e.Status : StatusCodes.Status409Conflict;
 
     public static string TitleOf(string name) => Entries.TryGetValue(name, out var e) ? e.Title : "The request cannot be completed.";
 
     public static string TypeOf(string name) => TypeBase + name;
+
+    /// <summary>The problem name of an answer of ours (the last segment of its <c>type</c>), or null.</summary>
+    public static string? NameOf(ProblemDetails problem) =>
+        problem.Type is { } type && type.StartsWith(TypeBase, StringComparison.Ordinal) ? type[TypeBase.Length..] : null;
 
     /// <summary>The generic name for a status the framework produced on its own (401 from auth, 404 from routing).</summary>
     public static string NameForStatus(int status) =>

@@ -99,14 +99,15 @@ public static class RateLimits
 
     /// <summary>Applies the named limit to the route and declares its 429 answer.</summary>
     public static RouteHandlerBuilder WithRateLimit(this RouteHandlerBuilder builder, string limit) =>
-        builder.RequireRateLimiting(limit).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        builder.RequireRateLimiting(limit).Problems(ProblemCatalog.RateLimited);
 
     /// <summary>
-    /// Applies the named limit per a key read from the bound body (staff login: the email). A
-    /// filter runs after binding, so the body is read once; a rate-limiter policy runs before it.
+    /// Applies the named limit per a key read from the bound body (staff login: the email), and
+    /// declares its 429 answer. A filter runs after binding, so the body is read once; a
+    /// rate-limiter policy runs before it.
     /// </summary>
     public static RouteHandlerBuilder WithRateLimitByBody<TBody>(this RouteHandlerBuilder builder, string limit, Func<TBody, string?> keyOf) =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.Problems(ProblemCatalog.RateLimited).AddEndpointFilter(async (context, next) =>
         {
             var key = context.Arguments.OfType<TBody>().Select(keyOf).FirstOrDefault();
             if (string.IsNullOrEmpty(key))

@@ -85,20 +85,20 @@ public class AcceptDecisionTests
     }
 
     [Fact]
-    public void Accept_when_taken_returns_already_taken_before_what_is_wrong_with_the_mitra()
+    public void Accept_when_the_mitra_is_inactive_returns_mitra_inactive_before_anything_about_the_request()
     {
         var taken = Searching(new PairingAccepted(RequestId, Guid.CreateVersion7(), Guid.CreateVersion7(), Now.AddSeconds(-1)));
         var inactive = OnlineMitra(new MitraDeactivated(MitraId, null, Guid.CreateVersion7(), Now.AddMinutes(-1)));
 
-        Then.Problem(() => Accept(taken, inactive, ClientWith()), ProblemNames.AlreadyTaken);
+        Then.Problem(() => Accept(taken, inactive, ClientWith()), ProblemNames.MitraInactive);
     }
 
     [Fact]
-    public void Accept_when_the_mitra_is_inactive_returns_mitra_inactive_before_offline_and_capacity()
+    public void Accept_when_taken_returns_already_taken_before_the_mitra_being_offline()
     {
-        var inactive = Given.Stream<Mitra>(Registered, new MitraDeactivated(MitraId, null, Guid.CreateVersion7(), Now.AddMinutes(-1)));
+        var taken = Searching(new PairingAccepted(RequestId, Guid.CreateVersion7(), Guid.CreateVersion7(), Now.AddSeconds(-1)));
 
-        Then.Problem(() => Accept(Searching(), inactive, ClientWith(), capacity: 0), ProblemNames.MitraInactive);
+        Then.Problem(() => Accept(taken, Given.Stream<Mitra>(Registered), WithTrial), ProblemNames.AlreadyTaken);
     }
 
     [Fact]

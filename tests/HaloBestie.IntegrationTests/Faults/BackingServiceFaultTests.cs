@@ -104,7 +104,8 @@ public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IC
         catch (ApiException e)
         {
             var retryAfter = e.Headers.TryGetValue("Retry-After", out var values) ? values.FirstOrDefault() : null;
-            return new Answer(e.StatusCode, Parse(e.StatusCode, e.Response), retryAfter);
+            // A declared problem arrives deserialized (ApiException<ProblemDetails>): read it like the other tests.
+            return new Answer(e.StatusCode, await ProblemOf(() => Task.FromException(e)), retryAfter);
         }
     }
 

@@ -35,9 +35,9 @@ public sealed class FaultableServersFixture : HostsFixture
 
     public Task StartPostgresAsync() => TestServers.Services("start-postgres", PostgresDir, _postgresPort, "fast");
 
-    public override async Task DisposeAsync()
+    protected override async Task CleanUpAsync()
     {
-        await base.DisposeAsync();
+        await base.CleanUpAsync();
         await TestServers.Services("purge", PostgresDir);
         await TestServers.Services("purge", ValkeyDir);
         Directory.Delete(_dir, recursive: true);

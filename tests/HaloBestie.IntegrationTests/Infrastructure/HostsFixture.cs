@@ -7,9 +7,12 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using HaloBestie.Infrastructure.Web;
 using HaloBestie.Infrastructure.Workers;
 using Marten;
 using Npgsql;
+using Xunit.Sdk;
 
 namespace HaloBestie.IntegrationTests.Infrastructure;
 
@@ -32,6 +35,8 @@ public class HostsFixture : IAsyncLifetime
     public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
 
     private readonly string _schema = "t_" + Guid.NewGuid().ToString("N")[..16];
+    // Shared by every host of the fixture (derived factories included): what they answered undeclared.
+    private readonly UndeclaredProblems _undeclared = new(NullLogger<UndeclaredProblems>.Instance);
     private TestServers _servers = null!;
 
     public WebApplicationFactory<Api.Public.Program> Public { get; private set; } = null!;
@@ -112,7 +117,19 @@ public class HostsFixture : IAsyncLifetime
     public static (DurableTimersWorker Worker, TimeProvider Clock) TimersOf(WebApplicationFactory<Api.Public.Program> host) =>
         (host.Services.GetServices<IHostedService>().OfType<DurableTimersWorker>().Single(), host.Services.GetRequiredService<TimeProvider>());
 
-    public virtual async Task DisposeAsync()
+    /// <summary>
+    /// Also the drift check of ADR 0021: a test class whose requests got a problem answer that
+    /// the route does not declare (<c>.Problems(…)</c>) fails here, naming route and problem.
+    /// </summary>
+    public async Task DisposeAsync()
+    {
+        await CleanUpAsync();
+        if (_undeclared.Found.Count > 0)
+            throw new XunitException("Routes answered problems they do not declare:\n" + string.Join("\n", _undeclared.Found));
+    }
+
+    /// <summary>Stops the hosts and drops the schema; a fixture with servers of its own removes them too.</summary>
+    protected virtual async Task CleanUpAsync()
     {
         foreach (var host in _extraHosts)
             await host.DisposeAsync();
@@ -224,6 +241,7 @@ public class HostsFixture : IAsyncLifetime
                 b.UseSetting(key, value);
             b.ConfigureTestServices(services =>
                 {
+                    services.AddSingleton(_undeclared);
                     if (Clock is not null && (typeof(T) == typeof(Api.Public.Program) || InternalHostOnClock))
                         services.AddSingleton<TimeProvider>(Clock);
                 })
