@@ -50,6 +50,9 @@ public static class SessionEndpoints
             .WithName("ListMyActiveSessions")
             .WithSummary("Own active sessions, oldest first.");
 
+        sessions.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetMitraSession(id), ct)))
+            .WithName("GetMitraSession").WithSummary("One session this mitra holds or held to its end (ended too); 404 for any other.").Problems(ProblemNames.NotFound);
+
         sessions.MapPost("/{id:guid}/end", async (Guid id, EndMitraSession.Body? body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new EndMitraSession(id, body?.Reason), ct)))
             .WithName("EndMitraSession")

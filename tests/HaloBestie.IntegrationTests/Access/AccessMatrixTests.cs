@@ -81,6 +81,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         // An open request is offered to every available mitra: either may take it or pass.
         new("POST",   "/api/mitra/pairing-requests/{id:guid}/decline",         "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.OpenRequest),
         new("POST",   "/api/mitra/pairing-requests/{id:guid}/accept",          "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.OpenRequest),
+        new("GET",    "/api/mitra/sessions/{id:guid}",                         "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
         new("POST",   "/api/mitra/sessions/{id:guid}/end",                     "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
         new("POST",   "/api/client/sessions/{id:guid}/end",                    "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
     ];
