@@ -57,7 +57,7 @@ namespace HaloBestie.Clients.Public
         /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync();
+        System.Threading.Tasks.Task<SignInClientResult> SignInClientAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -69,7 +69,7 @@ namespace HaloBestie.Clients.Public
         /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync(System.Threading.CancellationToken cancellationToken);
+        System.Threading.Tasks.Task<SignInClientResult> SignInClientAsync(System.Threading.CancellationToken cancellationToken);
 
         /// <summary>
         /// Record registration after linking Google, Apple or phone in Firebase (send the refreshed token).
@@ -759,9 +759,9 @@ namespace HaloBestie.Clients.Public
         /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync()
+        public virtual System.Threading.Tasks.Task<SignInClientResult> SignInClientAsync()
         {
-            return StartClientSessionAsync(System.Threading.CancellationToken.None);
+            return SignInClientAsync(System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -774,7 +774,7 @@ namespace HaloBestie.Clients.Public
         /// <br/>Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<StartClientSessionResult> StartClientSessionAsync(System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<SignInClientResult> SignInClientAsync(System.Threading.CancellationToken cancellationToken)
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -816,7 +816,7 @@ namespace HaloBestie.Clients.Public
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<StartClientSessionResult>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<SignInClientResult>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
@@ -4695,7 +4695,7 @@ namespace HaloBestie.Clients.Public
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class StartClientSessionResult
+    public partial class SignInClientResult
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("client")]

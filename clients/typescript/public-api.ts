@@ -105,7 +105,7 @@ export class PublicApiClient {
      *
      * Problems: 401 unauthorized; 403 forbidden; 409 conflict; 429 rate-limited; 503 service-unavailable.
      */
-    startClientSession(): Promise<StartClientSessionResult> {
+    signInClient(): Promise<SignInClientResult> {
         let url_ = this.baseUrl + "/api/client/auth/session";
         url_ = url_.replace(/[?&]$/, "");
 
@@ -117,18 +117,18 @@ export class PublicApiClient {
         };
 
         return this.http.fetch(url_, options_).then((_response: Response) => {
-            return this.processStartClientSession(_response);
+            return this.processSignInClient(_response);
         });
     }
 
-    protected processStartClientSession(response: Response): Promise<StartClientSessionResult> {
+    protected processSignInClient(response: Response): Promise<SignInClientResult> {
         const status = response.status;
         let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
         if (status === 200) {
             return response.text().then((_responseText) => {
             let result200: any = null;
             let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result200 = StartClientSessionResult.fromJS(resultData200);
+            result200 = SignInClientResult.fromJS(resultData200);
             return result200;
             });
         } else if (status === 401) {
@@ -171,7 +171,7 @@ export class PublicApiClient {
             return throwException("An unexpected server error occurred.", status, _responseText, _headers);
             });
         }
-        return Promise.resolve<StartClientSessionResult>(null as any);
+        return Promise.resolve<SignInClientResult>(null as any);
     }
 
     /**
@@ -2300,12 +2300,12 @@ export interface IHttpValidationProblemDetails extends IProblemDetails {
     [key: string]: any;
 }
 
-export class StartClientSessionResult implements IStartClientSessionResult {
+export class SignInClientResult implements ISignInClientResult {
     client?: ClientProfile;
     needsDisplayName?: boolean;
     mustRegister?: boolean;
 
-    constructor(data?: IStartClientSessionResult) {
+    constructor(data?: ISignInClientResult) {
         if (data) {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
@@ -2322,9 +2322,9 @@ export class StartClientSessionResult implements IStartClientSessionResult {
         }
     }
 
-    static fromJS(data: any): StartClientSessionResult {
+    static fromJS(data: any): SignInClientResult {
         data = typeof data === 'object' ? data : {};
-        let result = new StartClientSessionResult();
+        let result = new SignInClientResult();
         result.init(data);
         return result;
     }
@@ -2338,7 +2338,7 @@ export class StartClientSessionResult implements IStartClientSessionResult {
     }
 }
 
-export interface IStartClientSessionResult {
+export interface ISignInClientResult {
     client?: ClientProfile;
     needsDisplayName?: boolean;
     mustRegister?: boolean;

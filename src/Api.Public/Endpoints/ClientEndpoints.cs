@@ -18,8 +18,8 @@ public static class ClientEndpoints
             .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
 
         client.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new StartClientSession(), ct)))
-            .WithName("StartClientSession")
+                TypedResults.Ok(await mediator.Send(new SignInClient(), ct)))
+            .WithName("SignInClient")
             .WithRateLimit(RateLimits.SignIn)
             .WithSummary("Sign in; creates the client on first call.")
             .WithDescription("needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.");

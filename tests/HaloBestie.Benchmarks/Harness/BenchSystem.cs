@@ -202,7 +202,7 @@ public sealed class BenchSystem : IAsyncDisposable
     {
         var token = Keys.Token("client-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com");
         var api = PublicAs(token);
-        var session = await api.StartClientSessionAsync();
+        var session = await api.SignInClientAsync();
         await api.SetDisplayNameAsync(new Pub.SetDisplayName { DisplayName = "Bench Client" });
         return new BenchClient(session.Client.Id, token, api);
     }

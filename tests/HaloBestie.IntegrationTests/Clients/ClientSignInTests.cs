@@ -16,12 +16,12 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var uid = NewUid();
         var guest = hosts.PublicAs(FirebaseTokens.Emulator(uid));
 
-        var first = await guest.StartClientSessionAsync();
+        var first = await guest.SignInClientAsync();
         first.NeedsDisplayName.Should().BeTrue();
         first.MustRegister.Should().BeTrue();
 
         await guest.SetDisplayNameAsync(new SetDisplayName { DisplayName = "  Putri   Ayu " });
-        var again = await guest.StartClientSessionAsync();
+        var again = await guest.SignInClientAsync();
         again.NeedsDisplayName.Should().BeFalse();
         again.MustRegister.Should().BeTrue("a guest must register before pairing");
         again.Client.DisplayName.Should().Be("Putri Ayu");
@@ -32,14 +32,14 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var registered = await linked.RegisterClientAsync();
         registered.IsRegistered.Should().BeTrue();
         registered.Id.Should().Be(first.Client.Id);
-        (await linked.StartClientSessionAsync()).MustRegister.Should().BeFalse();
+        (await linked.SignInClientAsync()).MustRegister.Should().BeFalse();
         (await linked.GetMyClientProfileAsync()).Id.Should().Be(first.Client.Id);
     }
 
     [Fact]
     public async Task A_first_sign_in_with_a_non_anonymous_token_is_registered_at_once()
     {
-        var result = await hosts.PublicAs(FirebaseTokens.Emulator(NewUid(), "apple.com")).StartClientSessionAsync();
+        var result = await hosts.PublicAs(FirebaseTokens.Emulator(NewUid(), "apple.com")).SignInClientAsync();
 
         result.MustRegister.Should().BeFalse();
         result.Client.IsRegistered.Should().BeTrue();
@@ -51,7 +51,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var uid = NewUid();
         var token = FirebaseTokens.Emulator(uid);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => hosts.PublicAs(token).StartClientSessionAsync()));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => hosts.PublicAs(token).SignInClientAsync()));
 
         results.Select(r => r.Client.Id).Distinct().Should().ContainSingle();
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
@@ -67,7 +67,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     public async Task An_invalid_display_name_returns_400_validation(string name)
     {
         var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid()));
-        await client.StartClientSessionAsync();
+        await client.SignInClientAsync();
 
         var problem = await ProblemOf(() => client.SetDisplayNameAsync(new SetDisplayName { DisplayName = name }));
 
@@ -88,7 +88,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     public async Task A_valid_display_name_is_stored_trimmed(string name, string stored)
     {
         var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid()));
-        await client.StartClientSessionAsync();
+        await client.SignInClientAsync();
 
         (await client.SetDisplayNameAsync(new SetDisplayName { DisplayName = name })).DisplayName.Should().Be(stored);
     }
@@ -108,19 +108,19 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         var claims = FirebaseTokens.Claims(NewUid(), "anonymous");
         claims["aud"] = "someone-elses-project";
-        (await ProblemOf(() => hosts.PublicAs(FirebaseTokens.WithoutSignature(claims)).StartClientSessionAsync())).Status.Should().Be(401);
+        (await ProblemOf(() => hosts.PublicAs(FirebaseTokens.WithoutSignature(claims)).SignInClientAsync())).Status.Should().Be(401);
     }
 
     [Fact]
     public async Task A_mitra_token_on_client_routes_and_a_client_token_on_mitra_routes_return_403()
     {
         var (mitra, _, _, _) = await hosts.NewSignedInMitraAsync();
-        (await ProblemOf(() => mitra.StartClientSessionAsync())).Status.Should().Be(403);
+        (await ProblemOf(() => mitra.SignInClientAsync())).Status.Should().Be(403);
         (await ProblemOf(() => mitra.GetMyClientProfileAsync())).Status.Should().Be(403);
         (await ProblemOf(() => mitra.SetDisplayNameAsync(new SetDisplayName { DisplayName = "Mitra Nama" }))).Status.Should().Be(403);
 
         var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid(), "google.com"));
-        await client.StartClientSessionAsync();
+        await client.SignInClientAsync();
         var problem = await ProblemOf(() => client.GetMyMitraProfileAsync());
         problem.Should().BeEquivalentTo(new { Status = 403, Name = "not-a-mitra" }, o => o.ExcludingMissingMembers());
     }

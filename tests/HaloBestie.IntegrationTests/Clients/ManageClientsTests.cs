@@ -9,7 +9,7 @@ public class ManageClientsTests(HostsFixture hosts) : IClassFixture<HostsFixture
     private async Task<Guid> NewClientAsync(string name)
     {
         var app = hosts.PublicAs(FirebaseTokens.Emulator("uid-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com"));
-        var session = await app.StartClientSessionAsync();
+        var session = await app.SignInClientAsync();
         await app.SetDisplayNameAsync(new global::HaloBestie.Clients.Public.SetDisplayName { DisplayName = name });
         return session.Client.Id;
     }
@@ -39,11 +39,11 @@ public class ManageClientsTests(HostsFixture hosts) : IClassFixture<HostsFixture
         var (staff, me) = await hosts.NewStaffAsync();
         var uid = "uid-" + Guid.NewGuid().ToString("N");
         var app = hosts.PublicAs(FirebaseTokens.Emulator(uid, "google.com"));
-        var id = (await app.StartClientSessionAsync()).Client.Id;
+        var id = (await app.SignInClientAsync()).Client.Id;
 
         var suspended = await staff.SuspendClientAsync(id, new SuspendClientBody { Reason = "abusive messages" });
         suspended.Status.Should().Be(ClientStatus.Suspended);
-        (await app.StartClientSessionAsync()).Client.Status.Should().Be(global::HaloBestie.Clients.Public.ClientStatus.Suspended);
+        (await app.SignInClientAsync()).Client.Status.Should().Be(global::HaloBestie.Clients.Public.ClientStatus.Suspended);
         (await app.GetMyClientProfileAsync()).Status.Should().Be(global::HaloBestie.Clients.Public.ClientStatus.Suspended);
         (await staff.ListClientsAsync(null, "suspended", null, null)).Items.Should().Contain(c => c.Id == id);
 

@@ -217,7 +217,7 @@ public class HostsFixture : IAsyncLifetime
     {
         var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com");
         var client = PublicAs(token);
-        var session = await client.StartClientSessionAsync();
+        var session = await client.SignInClientAsync();
         await client.SetDisplayNameAsync(new SetDisplayName { DisplayName = displayName });
         return (client, token, session.Client.Id);
     }

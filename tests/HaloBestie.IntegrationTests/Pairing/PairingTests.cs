@@ -185,7 +185,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     public async Task Guests_suspended_clients_bad_topics_and_long_notes_are_refused()
     {
         var guest = hosts.PublicAs(FirebaseTokens.Emulator("guest-" + Guid.NewGuid().ToString("N")));
-        await guest.StartClientSessionAsync();
+        await guest.SignInClientAsync();
         (await ProblemOf(() => guest.RequestPairingAsync(new RequestPairing()))).Should().BeEquivalentTo(new { Status = 403, Name = "registration-required" }, o => o.ExcludingMissingMembers());
 
         var (client, _, clientId) = await hosts.NewRegisteredClientAsync();

@@ -24,12 +24,12 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         await SetTrialSessionsAsync(1);
         var uid = "uid-" + Guid.NewGuid().ToString("N");
         var guest = hosts.PublicAs(FirebaseTokens.Emulator(uid));
-        await guest.StartClientSessionAsync();
+        await guest.SignInClientAsync();
         (await guest.GetMyEntitlementsAsync()).TrialSessionsLeft.Should().Be(0, "guests get no trial");
 
         var client = hosts.PublicAs(FirebaseTokens.Emulator(uid, "google.com"));
         await client.RegisterClientAsync();
-        await client.StartClientSessionAsync();
+        await client.SignInClientAsync();
         (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 1, Credits = 0 });
 
         var (mitra, _, _) = await hosts.NewOnlineMitraAsync();

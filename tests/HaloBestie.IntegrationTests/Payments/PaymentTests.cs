@@ -77,7 +77,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var email = $"payer-{Guid.NewGuid():N}@example.com";
         var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "google.com", email: email);
         var app = HostsFixture.PublicOn(_public, token);
-        await app.StartClientSessionAsync();
+        await app.SignInClientAsync();
 
         var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
 
@@ -107,7 +107,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var package = await NewPackageAsync();
         var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "phone", phone: $"+62812{Random.Shared.Next(10_000_000, 99_999_999)}");
         var app = HostsFixture.PublicOn(_public, token);
-        await app.StartClientSessionAsync();
+        await app.SignInClientAsync();
 
         await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
 

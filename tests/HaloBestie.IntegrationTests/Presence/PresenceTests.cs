@@ -65,7 +65,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
         (await ProblemOf(() => app.RecordHeartbeatAsync())).Status.Should().Be(409);
 
         var client = hosts.PublicAs(FirebaseTokens.Emulator("uid-" + Guid.NewGuid().ToString("N"), "google.com"));
-        await client.StartClientSessionAsync();
+        await client.SignInClientAsync();
         (await ProblemOf(() => client.RecordHeartbeatAsync())).Should().BeEquivalentTo(new { Status = 403, Name = "not-a-mitra" }, o => o.ExcludingMissingMembers());
 
         (await ProblemOf(() => hosts.AnonymousPublic().RecordHeartbeatAsync())).Status.Should().Be(401);

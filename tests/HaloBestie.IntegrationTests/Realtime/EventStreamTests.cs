@@ -131,7 +131,7 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         (await http.GetAsync("/api/mitra/events")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
 
         var clientToken = FirebaseTokens.Emulator("uid-" + Guid.NewGuid().ToString("N"), "google.com");
-        await hosts.PublicAs(clientToken).StartClientSessionAsync();
+        await hosts.PublicAs(clientToken).SignInClientAsync();
         var refused = await FluentActions.Awaiting(() => EventStreamReader.OpenAsync(http, "/api/mitra/events", clientToken)).Should().ThrowAsync<HttpRequestException>();
         refused.Which.StatusCode.Should().Be(HttpStatusCode.Forbidden);
 

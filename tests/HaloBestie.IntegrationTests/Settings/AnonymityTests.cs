@@ -43,7 +43,7 @@ public class AnonymityTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var phone = $"+62857{Random.Shared.Next(10_000_000, 99_999_999)}";
         var token = FirebaseTokens.Emulator(uid, "phone", phone: phone, email: email);
         var app = hosts.PublicAs(token);
-        var id = (await app.StartClientSessionAsync()).Client.Id;
+        var id = (await app.SignInClientAsync()).Client.Id;
         await app.SetDisplayNameAsync(new SetDisplayName { DisplayName = displayName });
         var staffView = await (await hosts.AdminAsync()).GetClientAsync(id);
         staffView.Should().BeEquivalentTo(new { Email = email, PhoneNumber = phone, DisplayName = displayName }, "the client really has them to leak");

@@ -15,14 +15,14 @@ namespace HaloBestie.Application.Clients;
 /// with the registration, once): the unique index on the
 /// Firebase UID lets one insert win, and the loser reads the winner's record.
 /// </summary>
-public sealed record StartClientSession : ICommand<StartClientSession.Result>
+public sealed record SignInClient : ICommand<SignInClient.Result>
 {
     public sealed record Result(ClientProfile Client, bool NeedsDisplayName, bool MustRegister);
 
     public sealed class Handler(IDocumentSession session, IDocumentStore store, Caller caller, TimeProvider clock)
-        : ICommandHandler<StartClientSession, Result>
+        : ICommandHandler<SignInClient, Result>
     {
-        public async ValueTask<Result> Handle(StartClientSession command, CancellationToken cancellationToken)
+        public async ValueTask<Result> Handle(SignInClient command, CancellationToken cancellationToken)
         {
             await caller.EnsureNotMitraAsync(cancellationToken);
             var now = clock.GetUtcNow();
