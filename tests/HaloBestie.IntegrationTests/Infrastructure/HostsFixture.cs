@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -178,6 +179,18 @@ public class HostsFixture : IAsyncLifetime
         return new PublicApiClient(http);
     }
 
+    /// <summary>
+    /// An emulator ID token issued now by the hosts' clock (the hosts check <c>iat</c> and
+    /// <c>auth_time</c> against it, so a fake clock behind the machine's still accepts it), valid
+    /// for an hour by either clock (JwtBearer checks <c>exp</c> against the machine's).
+    /// </summary>
+    public string EmulatorToken(string uid, string provider = "anonymous", string? phone = null, string? email = null)
+    {
+        var claims = FirebaseTokens.Claims(uid, provider, phone, email, Clock?.GetUtcNow());
+        claims["exp"] = Math.Max((long)claims["exp"], DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
+        return FirebaseTokens.WithoutSignature(claims);
+    }
+
     /// <summary>A mitra signed in and online.</summary>
     public async Task<(PublicApiClient App, string Token, Guid MitraId)> NewOnlineMitraAsync(InternalApiClient? admin = null)
     {
@@ -189,7 +202,7 @@ public class HostsFixture : IAsyncLifetime
     /// <summary>A client signed in with a Google token (registered), with a display name.</summary>
     public async Task<(PublicApiClient Client, string Token, Guid ClientId)> NewRegisteredClientAsync(string displayName = "Putri Ayu")
     {
-        var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com");
+        var token = EmulatorToken("client-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com");
         var client = PublicAs(token);
         var session = await client.StartClientSessionAsync();
         await client.SetDisplayNameAsync(new SetDisplayName { DisplayName = displayName });
@@ -202,7 +215,7 @@ public class HostsFixture : IAsyncLifetime
         var phone = $"+62813{Random.Shared.Next(10_000_000, 99_999_999)}";
         admin ??= await AdminAsync();
         var mitra = await admin.RegisterMitraAsync(new RegisterMitra { FullName = "Mitra " + phone, PhoneNumber = phone, Alias = "Kak " + phone[^4..] });
-        var token = FirebaseTokens.Emulator("mitra-" + Guid.NewGuid().ToString("N"), "phone", phone: phone);
+        var token = EmulatorToken("mitra-" + Guid.NewGuid().ToString("N"), "phone", phone: phone);
         var client = PublicAs(token);
         await client.SignInMitraAsync();
         return (client, token, mitra.Id, phone);
@@ -217,6 +230,11 @@ public class HostsFixture : IAsyncLifetime
                 {
                     if (Clock is not null && (typeof(T) == typeof(Api.Public.Program) || InternalHostOnClock))
                         services.AddSingleton<TimeProvider>(Clock);
+                    // A request runs in its caller's ExecutionContext, so that what a host does for
+                    // a test can be told apart from what it does for the classes running alongside
+                    // (Observed). Nothing else of the test's context matters to the hosts.
+                    services.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true);
+                    services.AddSingleton<IStartupFilter, Observed.RequestsInServer>();
                 })
                 .UseEnvironment("Test")
                 .UseSetting("ConnectionStrings:Postgres", _servers.Postgres)
