@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using HaloBestie.Clients.Internal;
 using HaloBestie.Clients.Public;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -256,6 +257,11 @@ public class HostsFixture : IAsyncLifetime
                     services.AddSingleton(_undeclared);
                     if (Clock is not null && (typeof(T) == typeof(Api.Public.Program) || InternalHostOnClock))
                         services.AddSingleton<TimeProvider>(Clock);
+                    // A request runs in its caller's ExecutionContext, so that what a host does for
+                    // a test can be told apart from what it does for the classes running alongside
+                    // (Observed). Nothing else of the test's context matters to the hosts.
+                    services.Configure<TestServerOptions>(o => o.PreserveExecutionContext = true);
+                    services.AddSingleton<IStartupFilter, Observed.RequestsInServer>();
                 })
                 .UseEnvironment("Test")
                 .UseSetting("ConnectionStrings:Postgres", _servers.Postgres)

@@ -25,7 +25,7 @@ public class LateOfferTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             await lockTable.ExecuteNonQueryAsync();
 
         var requesting = client.RequestPairingAsync(new RequestPairing());
-        await WaitUntilSomethingWaitsForALockAsync();
+        await WaitUntilTheCommitWaitsForTheHeldLockAsync();
         await mitra.SetMitraStatusAsync(new SetMitraStatus { Online = true });
         (await mitra.ListOfferedPairingRequestsAsync()).Should().BeEmpty("the request is not committed yet");
         await hold.CommitAsync();
@@ -34,20 +34,19 @@ public class LateOfferTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         (await mitra.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.Id == request.Id, "the mitra became available before the request was committed");
     }
 
-    private async Task WaitUntilSomethingWaitsForALockAsync()
+    /// <summary>
+    /// Until a session waits for the lock this test holds: one not granted on this schema's table
+    /// (server-wide "someone waits for a lock" would also see other test classes' waits).
+    /// </summary>
+    private async Task WaitUntilTheCommitWaitsForTheHeldLockAsync()
     {
         await using var watcher = new NpgsqlConnection(hosts.Servers.Postgres);
         await watcher.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        await Wait.UntilAsync(async () =>
         {
-            await using var waiting = new NpgsqlCommand(
-                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%pairingrequest%'", watcher);
-            if ((long)(await waiting.ExecuteScalarAsync())! > 0)
-                return;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("The pairing request never reached its commit.");
-            await Task.Delay(20);
-        }
+            await using var waiting = new NpgsqlCommand("select count(*) from pg_locks where relation = to_regclass($1) and not granted", watcher);
+            waiting.Parameters.Add(new NpgsqlParameter { Value = $"\"{hosts.Schema}\".mt_doc_pairingrequest" });
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        }, TimeSpan.FromSeconds(10), "the pairing request's commit waits for the table lock");
     }
 }

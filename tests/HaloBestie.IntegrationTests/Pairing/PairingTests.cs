@@ -71,8 +71,10 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         foreach (var stream in streams)
             (await stream.NextAsync())!.Type.Should().Be("pairing.offered");
 
-        var answers = await Task.WhenAll(mitras.Select(async (m, i) =>
+        using var observed = Observed.Start();
+        var answers = await Race.AtOnceAsync(mitras.Count, async i =>
         {
+            var m = mitras[i];
             var app = i % 2 == 0 ? m.App : HostsFixture.PublicOn(other, m.Token);
             try
             {
@@ -84,10 +86,13 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
                 var problem = await ProblemOf(() => Task.FromException(e));
                 return (m.MitraId, problem.Status, Problem: problem.Name == "already-taken" ? problem.Name : problem.Name + ": " + problem.Detail);
             }
-        }));
+        });
 
         answers.Count(a => a.Status == 201).Should().Be(1);
         answers.Where(a => a.Status != 201).Should().HaveCount(49).And.OnlyContain(a => a.Status == 409 && a.Problem == "already-taken");
+        // Taken one at a time, every loser would find the request taken by itself; racing, some
+        // wait at the gate while the winner decides (the accept-conflict counter, this test's part).
+        observed.AcceptConflicts.Should().BePositive("accepts met at the gate: the race really happened");
         var winner = answers.Single(a => a.Status == 201).MitraId;
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
         (await session.Query<Session>().Where(s => s.RequestId == created.Id).ToListAsync()).Should().ContainSingle().Which.MitraId.Should().Be(winner);
@@ -95,15 +100,9 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         for (var i = 0; i < mitras.Count; i++)
         {
             var next = await streams[i].NextAsync();
-            if (mitras[i].MitraId == winner)
-            {
-                next!.Type.Should().Be("session.started");
-            }
-            else
-            {
-                next!.Type.Should().Be("pairing.closed");
-                next.Data.Should().Contain("\"reason\":\"taken\"");
-            }
+            var won = mitras[i].MitraId == winner;
+            next!.Type.Should().Be(won ? "session.started" : "pairing.closed");
+            next.Data.Contains("\"reason\":\"taken\"", StringComparison.Ordinal).Should().Be(!won, "the losers are told it was taken");
         }
         foreach (var stream in streams)
             await stream.DisposeAsync();
@@ -121,21 +120,25 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             requests.Add((await client.RequestPairingAsync(new RequestPairing())).Id);
         }
 
-        var answers = await Task.WhenAll(requests.Select(async id =>
+        using var observed = Observed.Start();
+        var answers = await Race.AtOnceAsync(requests.Count, async i =>
         {
             try
             {
-                await mitra.AcceptPairingRequestAsync(id);
+                await mitra.AcceptPairingRequestAsync(requests[i]);
                 return "won";
             }
             catch (Exception e)
             {
                 return (await ProblemOf(() => Task.FromException(e))).Name;
             }
-        }));
+        });
 
         answers.Count(a => a == "won").Should().Be(1);
         answers.Where(a => a != "won").Should().OnlyContain(a => a == "capacity-full");
+        // One at a time, each loser would read a full mitra; racing, some lost the write on the
+        // mitra's stream and decided again (the accept-conflict counter, this test's part).
+        observed.AcceptConflicts.Should().BePositive("accepts met on the mitra's stream: the race really happened");
         var me = await mitra.GetMyMitraProfileAsync();
         me.ActiveSessions.Should().Be(1);
         me.Available.Should().BeFalse();
@@ -146,7 +149,8 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     {
         var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        using var observed = Observed.Start();
+        var answers = await Race.AtOnceAsync(10, async _ =>
         {
             try
             {
@@ -157,10 +161,11 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             {
                 return (await ProblemOf(() => Task.FromException(e))).Name;
             }
-        }));
+        });
 
         answers.Count(a => a == "201").Should().Be(1);
         answers.Where(a => a != "201").Should().OnlyContain(a => a == "already-searching");
+        observed.MostAtOnceInServer("POST /api/client/pairing-requests").Should().BeGreaterThan(1, "the taps were handled at the same time, not one after another");
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
         (await session.Query<PairingRequest>().CountAsync(r => r.ClientId == clientId)).Should().Be(1);
     }

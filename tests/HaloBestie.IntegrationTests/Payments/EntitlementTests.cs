@@ -84,21 +84,25 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     {
         await SetTrialSessionsAsync(1);
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
-        var mitras = new[] { await hosts.NewOnlineMitraAsync(), await hosts.NewOnlineMitraAsync() };
+        var admin = await hosts.AdminAsync();
+        var mitras = new List<(PublicApiClient App, string Token, Guid MitraId)>();
+        for (var i = 0; i < 4; i++)
+            mitras.Add(await hosts.NewOnlineMitraAsync(admin));
+        using var observed = Observed.Start();
 
-        var taps = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
-        {
-            try { return (await client.RequestPairingAsync(new RequestPairing())).Id; }
-            catch (Exception) { return Guid.Empty; }
-        }));
-        var requestId = taps.Single(id => id != Guid.Empty);
-        var accepts = await Task.WhenAll(mitras.Select(async m =>
-        {
-            try { await m.App.AcceptPairingRequestAsync(requestId); return true; }
-            catch (Exception) { return false; }
-        }));
+        var taps = await Race.AtOnceAsync(2, _ => AnswerOf(() => client.RequestPairingAsync(new RequestPairing())));
 
-        accepts.Count(a => a).Should().Be(1);
+        // Every answer is read: a 500 is neither the tap that won nor the one refused.
+        taps.Count(t => t.Status == 201).Should().Be(1);
+        taps.Where(t => t.Status != 201).Should().ContainSingle().Which.Should().BeEquivalentTo(new { Status = 409, Problem = "already-searching" }, o => o.ExcludingMissingMembers());
+        observed.MostAtOnceInServer("POST /api/client/pairing-requests").Should().Be(2, "both taps were handled at the same time");
+        var requestId = taps.Single(t => t.Status == 201).Value!.Id;
+
+        var accepts = await Race.AtOnceAsync(mitras.Count, i => AnswerOf(() => mitras[i].App.AcceptPairingRequestAsync(requestId)));
+
+        accepts.Count(a => a.Status == 201).Should().Be(1);
+        accepts.Where(a => a.Status != 201).Should().HaveCount(3).And.OnlyContain(a => a.Status == 409 && a.Problem == "already-taken");
+        observed.AcceptConflicts.Should().BePositive("accepts met at the gate: the race really happened");
         (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
         (await client.ListMySessionsAsync(null, null)).Total.Should().Be(1);
     }
@@ -118,16 +122,19 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             for (var i = 0; i < 4; i++)
                 mitras.Add(await hosts.NewOnlineMitraAsync(admin));
 
-            var taps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => AnswerOf(() => client.RequestPairingAsync(new RequestPairing()))));
+            using var observed = Observed.Start();
+            var taps = await Race.AtOnceAsync(2, _ => AnswerOf(() => client.RequestPairingAsync(new RequestPairing())));
 
             taps.Count(t => t.Status == 201).Should().Be(1);
             taps.Where(t => t.Status != 201).Should().ContainSingle().Which.Should().BeEquivalentTo(new { Status = 409, Problem = "already-searching" }, o => o.ExcludingMissingMembers());
+            observed.MostAtOnceInServer("POST /api/client/pairing-requests").Should().Be(2, "both taps were handled at the same time");
             var requestId = taps.Single(t => t.Status == 201).Value!.Id;
 
-            var accepts = await Task.WhenAll(mitras.Select(m => AnswerOf(() => m.App.AcceptPairingRequestAsync(requestId))));
+            var accepts = await Race.AtOnceAsync(mitras.Count, i => AnswerOf(() => mitras[i].App.AcceptPairingRequestAsync(requestId)));
 
             accepts.Count(a => a.Status == 201).Should().Be(1);
             accepts.Where(a => a.Status != 201).Should().HaveCount(3).And.OnlyContain(a => a.Status == 409 && a.Problem == "already-taken");
+            observed.AcceptConflicts.Should().BePositive("accepts met at the gate: the race really happened");
             var sessionId = accepts.Single(a => a.Status == 201).Value!.SessionId;
             (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
             (await client.ListMySessionsAsync(null, null)).Total.Should().Be(1);

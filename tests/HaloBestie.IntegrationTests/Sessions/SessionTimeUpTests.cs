@@ -1,18 +1,41 @@
 using HaloBestie.Clients.Public;
 using HaloBestie.Domain.Sessions;
+using HaloBestie.Application.Sessions;
+using HaloBestie.Infrastructure.Workers;
 using HaloBestie.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Marten;
 
 namespace HaloBestie.IntegrationTests.Sessions;
 
 public class SessionTimeUpTests(FakeClockHostsFixture hosts) : IClassFixture<FakeClockHostsFixture>
 {
+    /// <summary>Runs one session-timer pass on each host now, as its timer loop would; returns how many warnings and ends each wrote.</summary>
+    private static async Task<int[]> TickAsync(params WebApplicationFactory<Api.Public.Program>[] instances)
+    {
+        var changed = new List<int>();
+        foreach (var host in instances)
+        {
+            using var scope = host.Services.CreateScope();
+            changed.Add(await scope.ServiceProvider.GetRequiredService<SessionLifecycle>().TickDueAsync(CancellationToken.None));
+        }
+        return [.. changed];
+    }
+
+    private async Task<List<object>> EventsAsync(Guid sessionId)
+    {
+        await using var session = hosts.Service<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(sessionId)).Select(e => e.Data).ToList();
+    }
+
     [Fact]
     public async Task A_session_is_warned_five_minutes_before_time_up_then_ended_once_by_the_system()
     {
         // Two started instances run the timers on the same (fake) clock: "once" is then decided
         // between two timers that both see each deadline pass.
-        var (secondTimers, secondClock) = HostsFixture.TimersOf(hosts.AnotherPublicHost());
+        var second = hosts.AnotherPublicHost();
+        var (secondTimers, secondClock) = HostsFixture.TimersOf(second);
         secondClock.Should().BeSameAs(hosts.Clock);
         secondTimers.ExecuteTask.Should().NotBeNull();
         secondTimers.ExecuteTask!.IsCompleted.Should().BeFalse("the second instance's timer loop runs");
@@ -26,7 +49,8 @@ public class SessionTimeUpTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         endsAt.Should().Be(hosts.Clock!.GetUtcNow().AddMinutes(60));
 
         hosts.Clock.Advance(TimeSpan.FromMinutes(54));
-        await Task.Delay(2500);
+        // A minute before the warning: a pass of each instance's timers, run now, has nothing to do.
+        (await TickAsync(hosts.Public, second)).Should().Equal(0, 0);
         (await client.GetMySessionAsync(sessionId)).Status.Should().Be(HaloBestie.Clients.Public.SessionStatus.Active);
 
         hosts.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -39,12 +63,16 @@ public class SessionTimeUpTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         ended.Data.Should().Contain("\"endedBy\":\"system\"").And.Contain("\"reason\":\"time-up\"");
         (await mitraStream.NextOfTypeAsync("session.ended")).Data.Should().Contain("time-up");
 
-        await Task.Delay(2500); // both instances' timers have run again
+        // Once: nothing is left to do for either instance, and the stream stays at one warning and
+        // one end while both loops run again.
+        (await TickAsync(hosts.Public, second)).Should().Equal(0, 0);
+        await Wait.StaysAsync(async () =>
+        {
+            var events = await EventsAsync(sessionId);
+            return events.OfType<SessionEndingSoon>().Count() == 1 && events.OfType<SessionEnded>().Count() == 1;
+        }, DurableTimersWorker.Interval * 2.5, "the session has exactly one warning and one end");
         secondTimers.ExecuteTask.IsCompleted.Should().BeFalse();
-        await using var session = hosts.Service<IDocumentStore>().QuerySession();
-        var events = (await session.Events.FetchStreamAsync(sessionId)).Select(e => e.Data).ToList();
-        events.OfType<SessionEndingSoon>().Should().ContainSingle();
-        events.OfType<SessionEnded>().Should().ContainSingle().Which.EndedBy.Should().Be("system");
+        (await EventsAsync(sessionId)).OfType<SessionEnded>().Should().ContainSingle().Which.EndedBy.Should().Be("system");
         (await mitra.GetMyMitraProfileAsync()).ActiveSessions.Should().Be(0);
     }
 }

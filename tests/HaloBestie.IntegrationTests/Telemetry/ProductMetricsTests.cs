@@ -1,32 +1,18 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using HaloBestie.Application.Common;
 using HaloBestie.Clients.Public;
+using HaloBestie.Infrastructure.Telemetry;
 using HaloBestie.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HaloBestie.IntegrationTests.Telemetry;
 
 public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
-    private sealed record Measured(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags);
-
     [Fact]
     public async Task The_product_meter_reports_heartbeats_pairing_outcomes_the_wait_to_match_open_streams_and_mitras_online()
     {
-        // The meter is process-wide and other test classes run alongside: every check is "at least".
-        var measured = new ConcurrentQueue<Measured>();
-        var thisHost = hosts.Public.Services.GetRequiredService<IMeterFactory>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            // The static instruments, and the gauges of this fixture's public host only.
-            if (instrument.Meter.Name == ProductMetrics.MeterName && (instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, thisHost)))
-                l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((i, value, tags, _) => measured.Enqueue(new(i.Name, value, Tags(tags))));
-        listener.SetMeasurementEventCallback<double>((i, value, tags, _) => measured.Enqueue(new(i.Name, value, Tags(tags))));
-        listener.Start();
+        // The meter is process-wide and other test classes run alongside: only what the hosts
+        // record while handling this test's calls counts (Observed), so every figure is exact.
+        // The gauges are this fixture's public host's (its own Valkey prefix and schema).
+        using var observed = Observed.Start(hosts.Public.Services);
 
         var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
         await mitra.RecordHeartbeatAsync();
@@ -41,34 +27,25 @@ public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixtur
             await cancelling.CancelPairingRequestAsync(cancelled.Id);
         }
         // The server notices the closed stream a moment after the app closes it.
-        for (var i = 0; i < 50 && !measured.Any(m => m.Instrument == "halobestie.realtime.open_streams" && m.Value == -1); i++)
-            await Task.Delay(100);
-        // The gauges refresh at most every 10 s, and another test's collector may have read them
-        // before this mitra went online: collect until the figure includes it.
-        for (var i = 0; i < 60 && !measured.Any(m => m.Instrument == "halobestie.mitras.online" && m.Value >= 1); i++)
+        await Wait.UntilAsync(() => observed.Count("halobestie.realtime.open_streams") == 2, TimeSpan.FromSeconds(5), "the stream's close is recorded");
+        // The gauges refresh at most every 10 s, and another collector may have read them before
+        // this mitra went online: read until the figure includes it.
+        await Wait.UntilAsync(() =>
         {
-            listener.RecordObservableInstruments();
-            await Task.Delay(200);
-        }
+            observed.RecordGauges();
+            return Last(observed, "halobestie.mitras.online") == 1 && Last(observed, "halobestie.mitras.available") == 1;
+        }, MitraGauges.RefreshAfter + TimeSpan.FromSeconds(5), "the gauges show the one mitra online and available (1 of 3 sessions)");
 
-        var all = measured.ToList();
-        all.Where(m => m.Instrument == "halobestie.presence.heartbeats" && Equals(m.Tags["result"], "recorded")).Sum(m => m.Value)
-            .Should().BeGreaterThanOrEqualTo(2);
-        all.Should().Contain(m => m.Instrument == "halobestie.pairing.requests" && Equals(m.Tags["outcome"], "accepted"));
-        all.Should().Contain(m => m.Instrument == "halobestie.pairing.requests"
-            && Equals(m.Tags["outcome"], "cancelled") && Equals(m.Tags["reason"], "cancelled-by-client"));
-        all.Should().Contain(m => m.Instrument == "halobestie.pairing.wait_to_match" && m.Value >= 0);
-        all.Should().Contain(m => m.Instrument == "halobestie.realtime.open_streams" && m.Value == 1)
-            .And.Contain(m => m.Instrument == "halobestie.realtime.open_streams" && m.Value == -1);
-        all.Should().Contain(m => m.Instrument == "halobestie.mitras.online" && m.Value >= 1, "the mitra is online in this fixture's Valkey prefix");
-        all.Should().Contain(m => m.Instrument == "halobestie.mitras.available" && m.Value >= 1, "the mitra is below its capacity of 3");
+        observed.Sum("halobestie.presence.heartbeats", t => Equals(t["result"], "recorded")).Should().Be(2);
+        observed.Sum("halobestie.presence.heartbeats").Should().Be(2, "no heartbeat was refused or restored");
+        observed.Sum("halobestie.pairing.requests", t => Equals(t["outcome"], "accepted")).Should().Be(1);
+        observed.Sum("halobestie.pairing.requests", t => Equals(t["outcome"], "cancelled") && Equals(t["reason"], "cancelled-by-client")).Should().Be(1);
+        observed.Sum("halobestie.pairing.requests").Should().Be(2, "two requests ended");
+        observed.Measurements.Where(m => m.Instrument == "halobestie.pairing.wait_to_match").Should().ContainSingle().Which.Value.Should().BeGreaterThanOrEqualTo(0);
+        observed.Measurements.Where(m => m.Instrument == "halobestie.realtime.open_streams").Select(m => m.Value).Should().Equal(1, -1);
+        observed.AcceptConflicts.Should().Be(0, "one mitra accepted one request");
     }
 
-    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var result = new Dictionary<string, object?>();
-        foreach (var (key, value) in tags)
-            result[key] = value;
-        return result;
-    }
+    private static double? Last(Observed observed, string instrument) =>
+        observed.Measurements.LastOrDefault(m => m.Instrument == instrument)?.Value;
 }
