@@ -177,7 +177,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
         {
             var body = await response.Content.ReadAsStringAsync();
             response.StatusCode.Should().Be(HttpStatusCode.TooManyRequests, body);
-            response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
             var retryAfter = response.Headers.GetValues("Retry-After").Should().ContainSingle().Subject;
             retryAfter.Should().MatchRegex("^[0-9]+$", "Retry-After is a whole number of seconds");
             int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(1, RefillSeconds);

@@ -48,7 +48,7 @@ public sealed class RequestLimitTests(HostsFixture hosts) : IClassFixture<HostsF
         using var within = await SendAsync(http, method, route, token, chunked ? Limit - 1024 : Limit, chunked);
 
         over.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
-        over.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        over.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         Problems.Parse(413, await over.Content.ReadAsStringAsync()).Name.Should().Be("payload-too-large");
         ShouldCarrySecurityHeaders(over);
         // Read whole and refused for what it says (a display name or an email that is too long), not for its size.

@@ -57,16 +57,8 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Fact]
     public async Task Ready_when_the_last_event_id_is_still_held_says_resumed_and_a_new_stream_says_not()
     {
-        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var (token, mitraId, lastSeen) = await MitraWhoSawOneEventAsync();
         var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
-        string lastSeen;
-        await using (var first = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token))
-        {
-            first.Resumed.Should().BeFalse("no Last-Event-ID was sent");
-            first.ServerTime.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(5));
-            await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
-            lastSeen = (await first.NextAsync())!.Id;
-        }
         await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2));
 
         await using var resumed = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token, lastSeen);
@@ -93,15 +85,8 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Fact]
     public async Task Ready_when_valkey_lost_the_events_since_the_last_event_id_says_not_resumed()
     {
-        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
-        var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
-        string lastSeen;
-        await using (var first = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token))
-        {
-            await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
-            lastSeen = (await first.NextAsync())!.Id;
-        }
-        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2)); // missed, then lost
+        var (token, mitraId, lastSeen) = await MitraWhoSawOneEventAsync();
+        await hosts.Public.Services.GetRequiredService<IRealtime>().PublishAsync(Recipient.Mitra(mitraId), new TestEvent(2)); // missed, then lost
         // What a Valkey restart does to the app's events (the replay buffer is in memory only).
         await using (var valkey = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(hosts.Servers.Valkey))
             (await valkey.GetDatabase().KeyDeleteAsync(hosts.KeyPrefix + $"rt:m:{mitraId}")).Should().BeTrue();
@@ -159,5 +144,16 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             stream.Header("Cache-Control")!.Split(", ").Should().BeEquivalentTo("no-cache", "no-store"); // HttpClient reorders them
             stream.Header("X-Accel-Buffering").Should().Be("no", "nginx would otherwise hold events back");
         }
+    }
+
+    /// <summary>A mitra whose first stream (a new one: ready says not resumed) received one event and closed.</summary>
+    private async Task<(string Token, Guid MitraId, string LastSeen)> MitraWhoSawOneEventAsync()
+    {
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        await using var first = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        first.Resumed.Should().BeFalse("no Last-Event-ID was sent");
+        first.ServerTime.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(5));
+        await hosts.Public.Services.GetRequiredService<IRealtime>().PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
+        return (token, mitraId, (await first.NextAsync())!.Id);
     }
 }

@@ -92,7 +92,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         using var response = await http.GetAsync(route);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         Parse(401, await response.Content.ReadAsStringAsync()).Name.Should().Be("unauthorized");
     }
 
