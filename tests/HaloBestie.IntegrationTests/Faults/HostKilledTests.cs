@@ -19,7 +19,7 @@ namespace HaloBestie.IntegrationTests.Faults;
 public sealed class HostKilledTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task Killing_a_host_during_200_accepts_leaves_every_request_whole_and_no_mitra_above_capacity()
+    public async Task Accept_when_a_host_is_killed_mid_race_leaves_every_request_whole_and_no_mitra_over_capacity()
     {
         const int capacity = 3; // the platform default
         var mitras = new List<(Pub.PublicApiClient App, string Token, Guid Id)>();

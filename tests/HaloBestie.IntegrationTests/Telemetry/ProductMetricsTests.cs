@@ -12,7 +12,7 @@ public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     private sealed record Measured(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags);
 
     [Fact]
-    public async Task The_product_meter_reports_heartbeats_pairing_outcomes_the_wait_to_match_open_streams_and_mitras_online()
+    public async Task Measure_when_mitras_pair_reports_heartbeats_outcomes_wait_streams_and_mitras_online()
     {
         // The meter is process-wide and other test classes run alongside: every check is "at least".
         var measured = new ConcurrentQueue<Measured>();
