@@ -15,7 +15,7 @@ public class HostRouteTests
     private static readonly string[] InternalPrefixes = ["/api/internal/", "/health/"];
 
     [Fact]
-    public void The_public_host_maps_no_internal_route()
+    public void Map_when_the_host_is_public_maps_no_internal_route()
     {
         using var host = Configure(new WebApplicationFactory<Api.Public.Program>());
 
@@ -27,7 +27,7 @@ public class HostRouteTests
     }
 
     [Fact]
-    public void The_internal_host_maps_only_internal_routes()
+    public void Map_when_the_host_is_internal_maps_only_internal_routes()
     {
         using var host = Configure(new WebApplicationFactory<Api.Internal.Program>());
 

@@ -16,7 +16,7 @@ public class LayerTests
     private static readonly Assembly InternalHost = typeof(Api.Internal.Program).Assembly;
 
     [Fact]
-    public void Domain_depends_on_nothing_but_the_base_library()
+    public void Reference_when_in_domain_reaches_nothing_but_the_base_library()
     {
         ShouldNotDependOn(Domain,
             "HaloBestie.Application", "HaloBestie.Infrastructure", "HaloBestie.Api",
@@ -27,20 +27,20 @@ public class LayerTests
     }
 
     [Fact]
-    public void Application_does_not_know_infrastructure_or_hosts()
+    public void Reference_when_in_application_reaches_no_infrastructure_or_host()
     {
         ShouldNotDependOn(Application,
             "HaloBestie.Infrastructure", "HaloBestie.Api", "Microsoft.AspNetCore", "StackExchange.Redis", "Npgsql");
     }
 
     [Fact]
-    public void Infrastructure_does_not_know_the_hosts()
+    public void Reference_when_in_infrastructure_reaches_no_host()
     {
         ShouldNotDependOn(Infrastructure, "HaloBestie.Api");
     }
 
     [Fact]
-    public void The_hosts_do_not_know_each_other()
+    public void Reference_when_in_one_host_never_reaches_the_other()
     {
         ShouldNotDependOn(PublicHost, "HaloBestie.Api.Internal");
         ShouldNotDependOn(InternalHost, "HaloBestie.Api.Public");
@@ -49,7 +49,7 @@ public class LayerTests
     }
 
     [Fact]
-    public void Every_use_case_keeps_its_handler_nested_in_its_request()
+    public void AddUseCase_when_it_has_a_handler_nests_it_in_its_request()
     {
         var handlers = Application.GetTypes()
             .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.Namespace == "Mediator" && i.Name.EndsWith("Handler`2", StringComparison.Ordinal)))

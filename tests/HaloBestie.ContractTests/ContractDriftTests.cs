@@ -22,7 +22,7 @@ public class ContractDriftTests
 
     [Theory]
     [MemberData(nameof(Hosts))]
-    public async Task Committed_openapi_document_and_clients_match_the_code(string host)
+    public async Task GenerateClients_when_run_on_the_code_matches_the_committed_document_and_clients(string host)
     {
         var document = Normalize(host == "public"
             ? await DocumentOf(new WebApplicationFactory<Api.Public.Program>())

@@ -9,7 +9,7 @@ public class ClientDecisionsTests
     private static Client Guest() => Client.Create(ClientDecisions.SignUp(Guid.CreateVersion7(), "uid-1", "anonymous", null, null, Now));
 
     [Fact]
-    public void A_guest_signs_up_unregistered_without_a_name()
+    public void SignUp_when_the_token_is_anonymous_is_an_unregistered_guest_without_a_name()
     {
         var guest = Guest();
 
@@ -19,7 +19,7 @@ public class ClientDecisionsTests
     }
 
     [Fact]
-    public void Registering_with_an_anonymous_token_is_a_conflict()
+    public void Register_when_the_token_is_anonymous_is_a_conflict()
     {
         var act = () => ClientDecisions.Register(Guest(), "anonymous", null, null, Now);
 
@@ -27,7 +27,7 @@ public class ClientDecisionsTests
     }
 
     [Fact]
-    public void Registering_with_google_records_registration_once()
+    public void Register_when_the_token_is_from_google_records_the_registration_once()
     {
         var guest = Guest();
 
@@ -41,7 +41,7 @@ public class ClientDecisionsTests
     }
 
     [Fact]
-    public void Suspending_twice_records_one_suspension_and_reinstating_an_active_client_nothing()
+    public void Suspend_or_reinstate_when_already_in_that_state_records_nothing()
     {
         var guest = Guest();
         var staff = Guid.CreateVersion7();
@@ -54,7 +54,7 @@ public class ClientDecisionsTests
     }
 
     [Fact]
-    public void The_alias_is_stable_per_client_and_four_digits()
+    public void Alias_when_computed_twice_for_one_client_is_the_same_four_digits()
     {
         var id = Guid.CreateVersion7();
 

@@ -13,7 +13,7 @@ public class DisplayNameTests
     [InlineData("Éa\u0301b", "Éáb")]
     [InlineData("Budi\u3000Santoso", "Budi Santoso")] // ideographic space (Zs)
     [InlineData("\u202fBudi\u2009\u00a0Santoso\u2007", "Budi Santoso")] // narrow no-break, thin, no-break, figure space (all Zs)
-    public void Valid_names_are_trimmed_collapsed_and_normalised(string input, string expected)
+    public void TryNormalize_when_the_name_is_valid_trims_collapses_and_normalises_it(string input, string expected)
     {
         DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeTrue();
         normalized.Should().Be(expected);
@@ -32,7 +32,7 @@ public class DisplayNameTests
     [InlineData("Budi!")]
     [InlineData("Budi\u2028Santoso")] // line separator (Zl): white space, but not a space separator
     [InlineData("Budi\u2029Santoso")] // paragraph separator (Zp)
-    public void Invalid_names_are_refused_with_a_reason(string? input)
+    public void TryNormalize_when_the_name_is_invalid_refuses_it_with_a_reason(string? input)
     {
         DisplayName.TryNormalize(input, out _, out var error).Should().BeFalse();
         error.Should().NotBeNullOrEmpty();
@@ -56,7 +56,7 @@ public class DisplayNameTests
     [InlineData("\tBudi Santoso")]
     [InlineData("Budi Santoso\n")]
     [InlineData("Budi\u0000")]
-    public void Control_characters_are_refused_even_where_they_would_be_white_space(string input)
+    public void TryNormalize_when_a_control_character_counts_as_white_space_still_refuses_it(string input)
     {
         DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeFalse();
         normalized.Should().BeEmpty();
@@ -64,7 +64,7 @@ public class DisplayNameTests
     }
 
     [Fact]
-    public void Length_counts_what_a_reader_sees_not_utf16_units()
+    public void TryNormalize_when_letters_take_two_utf16_units_counts_what_a_reader_sees()
     {
         // 30 letters each written as base + combining accent: 60 UTF-16 units, 30 characters.
         var name = string.Concat(Enumerable.Repeat("e\u0301", 30)).Normalize(System.Text.NormalizationForm.FormD);

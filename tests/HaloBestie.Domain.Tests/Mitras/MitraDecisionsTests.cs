@@ -27,7 +27,7 @@ public class MitraDecisionsTests
     private static MitraRegistered Registered(Guid? id = null) => MitraDecisions.Register(id ?? Guid.CreateVersion7(), Profile, Staff, Now);
 
     [Fact]
-    public void Register_creates_an_active_mitra_with_the_profile()
+    public void Register_when_the_profile_is_given_creates_an_active_mitra_with_it()
     {
         var mitra = Mitra.Create(Registered());
 
@@ -38,7 +38,7 @@ public class MitraDecisionsTests
     }
 
     [Fact]
-    public void Edit_with_a_changed_profile_records_the_new_profile()
+    public void Edit_when_the_profile_changed_records_the_new_profile()
     {
         var mitra = Given(Registered());
 
@@ -49,7 +49,7 @@ public class MitraDecisionsTests
     }
 
     [Fact]
-    public void Edit_with_the_same_profile_records_nothing()
+    public void Edit_when_the_profile_is_the_same_records_nothing()
     {
         var mitra = Given(Registered());
 
@@ -57,7 +57,7 @@ public class MitraDecisionsTests
     }
 
     [Fact]
-    public void Deactivate_an_active_mitra_records_deactivation_with_reason()
+    public void Deactivate_when_active_records_the_deactivation_with_its_reason()
     {
         var mitra = Given(Registered());
 
@@ -67,7 +67,7 @@ public class MitraDecisionsTests
     }
 
     [Fact]
-    public void Deactivate_an_inactive_mitra_records_nothing()
+    public void Deactivate_when_already_inactive_records_nothing()
     {
         var registered = Registered();
         var mitra = Given(registered, new MitraDeactivated(registered.MitraId, null, Staff, Now));
@@ -77,7 +77,7 @@ public class MitraDecisionsTests
     }
 
     [Fact]
-    public void Activate_an_inactive_mitra_records_activation_and_an_active_one_nothing()
+    public void Activate_when_inactive_records_the_activation_and_when_active_nothing()
     {
         var registered = Registered();
         var inactive = Given(registered, new MitraDeactivated(registered.MitraId, null, Staff, Now));
@@ -87,7 +87,7 @@ public class MitraDecisionsTests
     }
 
     [Fact]
-    public void Applying_events_moves_updated_at_but_never_created_at()
+    public void Apply_when_a_later_event_comes_moves_updated_at_but_never_created_at()
     {
         var registered = Registered();
         var later = Now.AddDays(1);

@@ -10,7 +10,7 @@ public class OnlineLogTests
     private static OnlinePeriod Period(DateTimeOffset on, DateTimeOffset? off) => new(OnlinePeriod.IdOf(MitraId, on), MitraId, on, off, off is null ? null : "manual");
 
     [Fact]
-    public void A_period_across_local_midnight_is_split_between_the_two_days()
+    public void DailyTotals_when_a_period_crosses_local_midnight_splits_it_between_the_two_days()
     {
         // 23:00–01:00 in Jakarta (UTC+7) is 16:00–18:00 UTC.
         var on = new DateTimeOffset(2026, 11, 24, 16, 0, 0, TimeSpan.Zero);
@@ -20,7 +20,7 @@ public class OnlineLogTests
     }
 
     [Fact]
-    public void Only_the_part_within_the_window_counts_and_an_open_period_counts_up_to_now()
+    public void DailyTotals_when_a_period_is_open_and_began_before_the_window_counts_its_part_up_to_now()
     {
         var on = new DateTimeOffset(2026, 11, 25, 1, 0, 0, TimeSpan.Zero);
         var now = on.AddMinutes(90);
@@ -31,7 +31,7 @@ public class OnlineLogTests
     }
 
     [Fact]
-    public void The_period_id_is_the_same_for_its_opening_and_its_closing()
+    public void IdOf_when_computed_at_opening_and_at_closing_is_the_same()
     {
         var on = DateTimeOffset.UtcNow;
 

@@ -11,7 +11,7 @@ public class PresenceDecisionsTests
         Mitra.Create(MitraDecisions.Register(Guid.CreateVersion7(), new MitraProfile("A", "+6281200000000", "B", null, []), Staff, Now));
 
     [Fact]
-    public void Going_online_records_the_start_and_twice_records_nothing()
+    public void GoOnline_when_offline_records_the_start_and_when_online_records_nothing()
     {
         var mitra = Active();
 
@@ -23,7 +23,7 @@ public class PresenceDecisionsTests
     }
 
     [Fact]
-    public void An_inactive_mitra_cannot_go_online()
+    public void GoOnline_when_the_mitra_is_inactive_is_mitra_inactive()
     {
         var mitra = Active() with { IsActive = false };
 
@@ -33,7 +33,7 @@ public class PresenceDecisionsTests
     }
 
     [Fact]
-    public void Going_offline_carries_the_reason_and_the_start_of_the_period_once()
+    public void GoOffline_when_online_records_the_reason_and_the_period_start_once()
     {
         var online = Active() with { IsOnline = true, OnlineSince = Now };
 
@@ -44,7 +44,7 @@ public class PresenceDecisionsTests
     }
 
     [Fact]
-    public void Deactivating_an_online_mitra_takes_it_offline_first()
+    public void Deactivate_when_online_takes_the_mitra_offline_first()
     {
         var online = Active() with { IsOnline = true, OnlineSince = Now };
 
@@ -55,7 +55,7 @@ public class PresenceDecisionsTests
     }
 
     [Fact]
-    public void Capacity_is_the_override_else_the_platform_setting()
+    public void CapacityUnder_when_staff_set_an_override_is_the_override_else_the_platform_setting()
     {
         var mitra = Active();
 
@@ -66,7 +66,7 @@ public class PresenceDecisionsTests
     }
 
     [Fact]
-    public void Only_server_initiated_reasons_are_announced_to_the_app()
+    public void IsServerInitiated_when_the_server_took_the_mitra_offline_is_true_so_the_app_is_told()
     {
         OfflineReasons.IsServerInitiated(OfflineReasons.HeartbeatTimeout).Should().BeTrue();
         OfflineReasons.IsServerInitiated(OfflineReasons.ForcedByStaff).Should().BeTrue();

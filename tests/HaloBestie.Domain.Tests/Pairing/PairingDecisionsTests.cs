@@ -27,7 +27,7 @@ public class PairingDecisionsTests
     };
 
     [Fact]
-    public void A_request_expires_after_the_timeout()
+    public void Expire_when_the_timeout_has_passed_closes_the_request()
     {
         var request = Searching();
 
@@ -37,7 +37,7 @@ public class PairingDecisionsTests
     }
 
     [Fact]
-    public void Offers_go_only_to_mitras_not_offered_yet_and_never_after_closing()
+    public void Offer_when_some_mitras_were_offered_already_offers_only_the_others_and_none_after_closing()
     {
         var request = Searching(A);
 
@@ -47,7 +47,7 @@ public class PairingDecisionsTests
     }
 
     [Fact]
-    public void The_first_accept_matches_and_any_later_one_is_already_taken()
+    public void Accept_when_another_accept_matched_first_returns_already_taken()
     {
         var request = Searching(A, B);
         var session = Guid.CreateVersion7();
@@ -61,7 +61,7 @@ public class PairingDecisionsTests
     }
 
     [Fact]
-    public void Accepting_a_cancelled_or_overdue_request_is_request_closed()
+    public void Accept_when_the_request_is_cancelled_or_overdue_is_request_closed()
     {
         var request = Searching(A);
         var cancelled = request.Apply(PairingDecisions.Cancel(request, PairingReasons.CancelledByClient, Now));
@@ -72,7 +72,7 @@ public class PairingDecisionsTests
     }
 
     [Fact]
-    public void The_last_decline_with_nobody_else_available_ends_the_request_as_no_bestie()
+    public void Decline_when_it_is_the_last_and_nobody_else_is_available_ends_the_request_as_no_bestie()
     {
         var request = Searching(A, B);
         var afterA = request.Apply((PairingDeclined)PairingDecisions.Decline(request, A, othersAvailable: false, Now).Single());
@@ -85,7 +85,7 @@ public class PairingDecisionsTests
     }
 
     [Fact]
-    public void A_mitra_takes_a_session_only_online_and_below_capacity()
+    public void TakeSession_when_offline_or_at_capacity_is_refused()
     {
         var mitra = Mitra.Create(MitraDecisions.Register(A, new MitraProfile("A", "+6281200000000", "B", null, []), Guid.Empty, Now));
         var online = mitra with { IsOnline = true, OnlineSince = Now };

@@ -10,7 +10,7 @@ public class EntitlementDecisionsTests
     private static Client Registered() => Client.Create(ClientDecisions.SignUp(Guid.CreateVersion7(), "uid", "google.com", null, null, Now));
 
     [Fact]
-    public void The_trial_is_granted_once_and_only_to_registered_clients()
+    public void GrantTrial_when_registered_grants_it_once_and_a_guest_never()
     {
         var client = Registered();
         var guest = Client.Create(ClientDecisions.SignUp(Guid.CreateVersion7(), "uid", "anonymous", null, null, Now));
@@ -24,7 +24,7 @@ public class EntitlementDecisionsTests
     }
 
     [Fact]
-    public void A_session_spends_the_trial_first_then_credits_and_never_goes_below_zero()
+    public void Consume_when_trial_and_credits_are_left_spends_the_trial_first_and_never_below_zero()
     {
         var client = Registered() with { TrialSessionsLeft = 1, Credits = 1 };
 
@@ -38,7 +38,7 @@ public class EntitlementDecisionsTests
     }
 
     [Fact]
-    public void A_paid_callback_credits_once_and_only_for_the_invoiced_amount()
+    public void Paid_callback_when_the_amount_is_the_invoiced_one_credits_once_and_otherwise_never()
     {
         var payment = Payment.Create(new PaymentCreated(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), "5 sesi", 5, 250_000, "inv", "url", Now.AddDays(1), Now));
 

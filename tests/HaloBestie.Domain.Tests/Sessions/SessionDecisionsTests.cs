@@ -13,7 +13,7 @@ public class SessionDecisionsTests
         Session.Create(SessionDecisions.Start(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), MitraA, TimeSpan.FromMinutes(60), "trial", Now));
 
     [Fact]
-    public void The_timer_warns_five_minutes_before_the_end_then_ends_once()
+    public void Tick_when_five_minutes_are_left_warns_and_at_the_end_ends_the_session_once()
     {
         var session = Active();
 
@@ -26,13 +26,13 @@ public class SessionDecisionsTests
     }
 
     [Fact]
-    public void A_timer_that_fires_late_still_warns_before_ending()
+    public void Tick_when_the_timer_fires_late_still_warns_before_ending()
     {
         SessionDecisions.Tick(Active(), Now.AddMinutes(90)).Select(e => e.GetType()).Should().Equal(typeof(SessionEndingSoon), typeof(SessionEnded));
     }
 
     [Fact]
-    public void An_ended_session_accepts_nothing_more()
+    public void End_or_reroute_when_the_session_has_ended_is_session_ended()
     {
         var session = Active();
         var ended = session.Apply(SessionDecisions.End(session, SessionActors.Client, session.ClientId, "done", Now));
@@ -46,7 +46,7 @@ public class SessionDecisionsTests
     }
 
     [Fact]
-    public void Rerouting_moves_the_session_and_not_to_the_same_mitra()
+    public void Reroute_when_the_target_is_another_mitra_moves_the_session_and_to_the_same_one_not()
     {
         var session = Active();
 
@@ -67,7 +67,7 @@ public class SessionDecisionsTests
     [Theory]
     [InlineData(CreditKinds.Trial)]
     [InlineData(CreditKinds.Paid)]
-    public void A_staff_end_returns_the_credit_only_before_five_minutes_have_passed(string kind)
+    public void ReturnsCredit_when_staff_end_before_five_minutes_have_passed_is_true_and_after_false(string kind)
     {
         var session = StartedWith(kind);
 
@@ -86,7 +86,7 @@ public class SessionDecisionsTests
     [InlineData(CreditKinds.Paid, SessionActors.Client)]
     [InlineData(CreditKinds.Paid, SessionActors.Mitra)]
     [InlineData(CreditKinds.Paid, SessionActors.System)]
-    public void An_end_by_the_client_the_mitra_or_the_system_never_returns_the_credit(string kind, string endedBy)
+    public void ReturnsCredit_when_the_client_the_mitra_or_the_system_ends_is_never_true(string kind, string endedBy)
     {
         var session = StartedWith(kind);
 
@@ -95,7 +95,7 @@ public class SessionDecisionsTests
     }
 
     [Fact]
-    public void A_session_started_before_credits_existed_returns_nothing()
+    public void ReturnsCredit_when_the_session_started_before_credits_existed_is_false()
     {
         var session = StartedWith(CreditKinds.Trial) with { PaidWith = null };
 

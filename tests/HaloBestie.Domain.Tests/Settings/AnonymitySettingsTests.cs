@@ -18,7 +18,7 @@ public class AnonymitySettingsTests
         HaloBestie.Domain.Mitras.Mitra.Create(new MitraRegistered(Guid.CreateVersion7(), "Ratna Kusumawati", "+6281312345678", "Kak Ratna", "Bio", [], Guid.CreateVersion7(), Now));
 
     [Fact]
-    public void With_display_names_shown_a_mitra_gets_the_clients_display_name()
+    public void ClientNameForMitra_when_display_names_are_shown_is_the_clients_display_name()
     {
         var settings = new AnonymitySettings(ShowClientDisplayName: true, ShowMitraFullName: false);
 
@@ -26,7 +26,7 @@ public class AnonymitySettingsTests
     }
 
     [Fact]
-    public void With_display_names_shown_a_client_without_one_is_its_alias()
+    public void ClientNameForMitra_when_shown_but_the_client_has_no_display_name_is_its_alias()
     {
         var client = ClientNamed(null);
 
@@ -34,7 +34,7 @@ public class AnonymitySettingsTests
     }
 
     [Fact]
-    public void With_display_names_hidden_a_mitra_gets_the_clients_stable_alias_and_nothing_of_its_identity()
+    public void ClientNameForMitra_when_display_names_are_hidden_is_the_stable_alias_and_nothing_else()
     {
         var settings = new AnonymitySettings(ShowClientDisplayName: false, ShowMitraFullName: true);
         var client = ClientNamed("Sekar");
@@ -49,7 +49,7 @@ public class AnonymitySettingsTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void The_client_side_setting_does_not_change_what_a_mitra_sees(bool showMitraFullName)
+    public void ClientNameForMitra_when_the_client_side_setting_changes_stays_the_same(bool showMitraFullName)
     {
         var client = ClientNamed("Sekar");
 
@@ -60,7 +60,7 @@ public class AnonymitySettingsTests
     [Theory]
     [InlineData(true, "Ratna Kusumawati")]
     [InlineData(false, "Kak Ratna")]
-    public void A_client_gets_the_mitras_full_name_only_when_shown_else_its_public_alias(bool showMitraFullName, string expected)
+    public void MitraNameForClient_when_full_names_are_shown_is_the_full_name_else_the_public_alias(bool showMitraFullName, string expected)
     {
         var mitra = Mitra();
 
@@ -69,7 +69,7 @@ public class AnonymitySettingsTests
     }
 
     [Fact]
-    public void The_defaults_show_the_clients_display_name_and_the_mitras_alias()
+    public void Defaults_when_nothing_is_set_show_the_clients_display_name_and_the_mitras_alias()
     {
         var defaults = PlatformSettings.Defaults.Anonymity;
 

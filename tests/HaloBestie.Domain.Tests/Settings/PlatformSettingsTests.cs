@@ -6,7 +6,7 @@ public class PlatformSettingsTests
 {
     /// <summary>The defaults of PRODUCT.md (capacity 3, pairing 60 s, heartbeat 30 s / 90 s, sessions 60 min, 1 trial) and docs/control-center.md#settings.</summary>
     [Fact]
-    public void The_defaults_are_the_documented_ones()
+    public void Defaults_when_nothing_is_configured_are_the_documented_ones()
     {
         var defaults = PlatformSettings.Defaults;
 

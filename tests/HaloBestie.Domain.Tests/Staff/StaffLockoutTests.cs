@@ -11,7 +11,7 @@ public class StaffLockoutTests
         new(Guid.CreateVersion7(), "op@halobestie.local", "Operator", StaffRole.Operator, true, "hash", 0, null, Now);
 
     [Fact]
-    public void Failures_below_the_threshold_are_counted_without_lockout()
+    public void AfterFailedLogin_when_below_the_threshold_counts_without_locking_out()
     {
         var staff = Account().AfterFailedLogin(Policy, Now).AfterFailedLogin(Policy, Now);
 
@@ -20,7 +20,7 @@ public class StaffLockoutTests
     }
 
     [Fact]
-    public void Reaching_the_threshold_locks_for_the_duration()
+    public void AfterFailedLogin_when_the_threshold_is_reached_locks_out_for_the_duration()
     {
         var staff = Account().AfterFailedLogin(Policy, Now).AfterFailedLogin(Policy, Now).AfterFailedLogin(Policy, Now);
 
@@ -30,7 +30,7 @@ public class StaffLockoutTests
     }
 
     [Fact]
-    public void A_successful_login_resets_the_count()
+    public void AfterSuccessfulLogin_when_logins_failed_before_resets_the_count()
     {
         var staff = Account().AfterFailedLogin(Policy, Now).AfterFailedLogin(Policy, Now).AfterSuccessfulLogin();
 

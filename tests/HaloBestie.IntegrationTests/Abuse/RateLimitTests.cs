@@ -35,7 +35,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     [InlineData("/api/client/auth/session", "google.com")]
     [InlineData("/api/client/auth/register", "google.com")]
     [InlineData("/api/mitra/auth/session", "phone")]
-    public async Task Sign_in_is_limited_per_firebase_uid(string route, string provider)
+    public async Task SignIn_when_one_firebase_uid_is_over_the_limit_returns_429_to_that_uid_only(string route, string provider)
     {
         using var http = hosts.Public.CreateClient();
         var caller = Token(provider);
@@ -48,7 +48,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
-    public async Task Sign_in_and_registration_share_one_limit_and_other_routes_stay_open()
+    public async Task Register_when_sign_ins_used_up_the_shared_limit_returns_429_and_other_routes_stay_open()
     {
         using var http = hosts.Public.CreateClient();
         var caller = Token("google.com");
@@ -64,7 +64,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
-    public async Task Pairing_requests_are_limited_per_client()
+    public async Task Request_when_one_client_is_over_the_limit_returns_429_to_that_client_only()
     {
         using var http = hosts.Public.CreateClient();
         var guest = Token("anonymous");
@@ -81,7 +81,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
-    public async Task New_payments_are_limited_per_client()
+    public async Task Checkout_when_one_client_is_over_the_limit_returns_429_to_that_client_only()
     {
         using var http = hosts.Public.CreateClient();
         var client = Token("google.com");
@@ -100,7 +100,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
-    public async Task Staff_login_is_limited_per_address()
+    public async Task Login_when_one_address_is_over_the_limit_returns_429_to_that_address_only()
     {
         using var attacker = From(hosts.Internal, "203.0.113.10");
         using var colleague = From(hosts.Internal, "203.0.113.11");
@@ -114,7 +114,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
-    public async Task Staff_login_is_limited_per_email_whatever_the_address()
+    public async Task Login_when_one_email_is_over_the_limit_returns_429_from_any_address()
     {
         var email = NewEmail();
 
@@ -131,7 +131,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
-    public async Task The_xendit_webhook_is_limited_per_address()
+    public async Task Callback_when_one_address_is_over_the_limit_returns_429_to_that_address_only()
     {
         using var flood = From(hosts.Public, "192.0.2.40");
         using var xendit = From(hosts.Public, "192.0.2.41");
@@ -145,7 +145,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
-    public async Task Behind_a_proxy_with_forwarded_headers_enabled_each_forwarded_address_has_its_own_limit()
+    public async Task Callback_when_behind_a_proxy_with_forwarded_headers_limits_each_forwarded_address_apart()
     {
         // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true, as docs/deployment.md says to set behind the load balancer.
         await using var behindProxy = hosts.Public.WithWebHostBuilder(b => b.UseSetting("ForwardedHeaders_Enabled", "true"));
@@ -162,7 +162,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     [Theory]
     [InlineData("RateLimits:SignIn:PermitLimit", "0")]
     [InlineData("RateLimits:XenditWebhook:WindowSeconds", "-5")]
-    public void A_figure_below_1_refuses_to_start(string key, string value)
+    public void Start_when_a_rate_limit_figure_is_below_1_is_refused(string key, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create<string, string?>(key, value)]).Build();
 

@@ -37,7 +37,7 @@ public sealed class RequestLimitTests(HostsFixture hosts) : IClassFixture<HostsF
     [InlineData("public", "/api/shared/payments/xendit/callback", "POST", false)]
     [InlineData("internal", "/api/internal/auth/login", "POST", false)]
     [InlineData("internal", "/api/internal/auth/login", "POST", true)]
-    public async Task A_body_over_64_KiB_is_refused_with_413_and_one_within_it_is_read(string host, string route, string method, bool chunked)
+    public async Task Send_when_the_body_is_over_64_KiB_returns_413_and_within_it_is_read(string host, string route, string method, bool chunked)
     {
         var token = host == "public" ? (await hosts.NewRegisteredClientAsync()).Token : null;
         using var http = host == "public" ? _public.CreateClient() : _internal.CreateClient();
@@ -67,7 +67,7 @@ public sealed class RequestLimitTests(HostsFixture hosts) : IClassFixture<HostsF
     [InlineData("internal", "GET", "/api/internal/mitras", 401)]
     [InlineData("internal", "GET", "/api/internal/nothing-here", 404)]
     [InlineData("internal", "DELETE", "/api/internal/auth/login", 405)]
-    public async Task Every_kind_of_answer_carries_the_security_headers_and_no_server_header(string host, string method, string path, int status)
+    public async Task Answer_when_of_any_status_carries_the_security_headers_and_no_server_header(string host, string method, string path, int status)
     {
         using var http = host == "public" ? _public.CreateClient() : _internal.CreateClient();
 

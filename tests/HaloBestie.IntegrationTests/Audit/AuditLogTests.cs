@@ -8,7 +8,7 @@ namespace HaloBestie.IntegrationTests.Audit;
 public class AuditLogTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task Every_mitra_change_is_recorded_with_staff_time_and_target()
+    public async Task Audit_when_staff_change_a_mitra_records_each_change_with_staff_time_and_target()
     {
         var (client, staff) = await hosts.NewStaffAsync();
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -26,7 +26,7 @@ public class AuditLogTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task The_audit_list_filters_by_time_and_pages()
+    public async Task ListAuditEntries_when_filtered_by_time_and_paged_returns_the_matching_page()
     {
         var (client, staff) = await hosts.NewStaffAsync();
         for (var i = 0; i < 3; i++)
@@ -44,7 +44,7 @@ public class AuditLogTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Package_changes_are_recorded_with_the_admin_time_and_package()
+    public async Task Audit_when_an_admin_changes_a_package_records_it_with_admin_time_and_package()
     {
         var (admin, staff) = await hosts.NewStaffAsync(StaffRole.Admin);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);

@@ -11,7 +11,7 @@ namespace HaloBestie.IntegrationTests.Benchmarks;
 public class BenchmarkSmokeTests
 {
     [Fact]
-    public async Task The_benchmark_driver_runs_every_figure_at_a_tiny_size()
+    public async Task Bench_when_run_at_a_tiny_size_prints_every_figure()
     {
         var servers = await TestServers.Instance;
         var dll = Path.Combine(Path.GetDirectoryName(typeof(Api.Public.Program).Assembly.Location)!,

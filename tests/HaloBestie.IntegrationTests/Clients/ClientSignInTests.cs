@@ -11,7 +11,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     private static string NewUid() => "uid-" + Guid.NewGuid().ToString("N");
 
     [Fact]
-    public async Task A_guest_sets_a_name_must_register_then_registers_with_google_keeping_its_id()
+    public async Task Register_when_a_named_guest_registers_with_google_keeps_its_client_id()
     {
         var uid = NewUid();
         var guest = hosts.PublicAs(FirebaseTokens.Emulator(uid));
@@ -37,7 +37,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_first_sign_in_with_a_non_anonymous_token_is_registered_at_once()
+    public async Task SignIn_when_first_with_a_non_anonymous_token_registers_at_once()
     {
         var result = await hosts.PublicAs(FirebaseTokens.Emulator(NewUid(), "apple.com")).SignInClientAsync();
 
@@ -46,7 +46,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Twenty_concurrent_first_sign_ins_of_one_uid_create_exactly_one_client()
+    public async Task SignIn_when_twenty_first_sign_ins_of_one_uid_race_creates_exactly_one_client()
     {
         var uid = NewUid();
         var token = FirebaseTokens.Emulator(uid);
@@ -64,7 +64,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
     [Theory]
     [MemberData(nameof(InvalidNames))]
-    public async Task An_invalid_display_name_returns_400_validation(string name)
+    public async Task SetDisplayName_when_the_name_is_invalid_returns_400_validation(string name)
     {
         var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid()));
         await client.SignInClientAsync();
@@ -85,7 +85,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [InlineData("Nguyễn Thị Hà", "Nguyễn Thị Hà")]
     [InlineData("abc", "abc")]
     [InlineData("123456789012345678901234567890", "123456789012345678901234567890")]
-    public async Task A_valid_display_name_is_stored_trimmed(string name, string stored)
+    public async Task SetDisplayName_when_the_name_is_valid_stores_it_trimmed(string name, string stored)
     {
         var client = hosts.PublicAs(FirebaseTokens.Emulator(NewUid()));
         await client.SignInClientAsync();
@@ -94,7 +94,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Reading_the_profile_before_signing_in_returns_403()
+    public async Task GetProfile_when_not_signed_in_yet_returns_403()
     {
         var problem = await ProblemOf(() => hosts.PublicAs(FirebaseTokens.Emulator(NewUid())).GetMyClientProfileAsync());
 
@@ -102,7 +102,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task No_token_or_a_token_of_another_project_returns_401()
+    public async Task Authenticate_when_the_token_is_missing_or_of_another_project_returns_401()
     {
         (await ProblemOf(() => hosts.AnonymousPublic().GetMyClientProfileAsync())).Status.Should().Be(401);
 
@@ -112,7 +112,7 @@ public class ClientSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_mitra_token_on_client_routes_and_a_client_token_on_mitra_routes_return_403()
+    public async Task Authorize_when_a_mitra_calls_client_routes_or_a_client_mitra_routes_returns_403()
     {
         var (mitra, _, _, _) = await hosts.NewSignedInMitraAsync();
         (await ProblemOf(() => mitra.SignInClientAsync())).Status.Should().Be(403);

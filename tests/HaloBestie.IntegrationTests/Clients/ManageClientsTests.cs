@@ -15,7 +15,7 @@ public class ManageClientsTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
-    public async Task Staff_find_clients_by_name_and_read_one()
+    public async Task ListClients_when_searching_by_name_finds_the_clients_and_each_can_be_read()
     {
         var (staff, _) = await hosts.NewStaffAsync();
         var marker = "Zq" + Random.Shared.Next(1000, 9999);
@@ -34,7 +34,7 @@ public class ManageClientsTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
-    public async Task A_suspended_client_can_still_sign_in_and_read_its_profile_and_the_change_is_audited()
+    public async Task SignIn_when_the_client_is_suspended_still_works_and_the_suspension_is_audited()
     {
         var (staff, me) = await hosts.NewStaffAsync();
         var uid = "uid-" + Guid.NewGuid().ToString("N");
@@ -54,7 +54,7 @@ public class ManageClientsTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
-    public async Task Suspending_without_a_reason_returns_400_and_an_unknown_client_404()
+    public async Task Suspend_when_no_reason_is_given_returns_400_and_for_an_unknown_client_404()
     {
         var (staff, _) = await hosts.NewStaffAsync();
         var id = await NewClientAsync("Tanpa Alasan");

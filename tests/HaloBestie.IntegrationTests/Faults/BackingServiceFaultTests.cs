@@ -15,7 +15,7 @@ namespace HaloBestie.IntegrationTests.Faults;
 public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IClassFixture<FaultableServersFixture>
 {
     [Fact]
-    public async Task Valkey_restarted_empty_during_heartbeats_and_pairing_loses_no_request_and_presence_recovers()
+    public async Task Pair_when_valkey_restarts_empty_loses_no_request_and_presence_recovers()
     {
         var (mitra, _, mitraId) = await hosts.NewOnlineMitraAsync();
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
@@ -52,7 +52,7 @@ public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IC
     }
 
     [Fact]
-    public async Task PostgreSQL_restarted_during_accepts_answers_503_then_exactly_one_session()
+    public async Task Accept_when_postgresql_restarts_returns_503_then_starts_exactly_one_session()
     {
         var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
         var (other, _, _) = await hosts.NewOnlineMitraAsync();

@@ -23,7 +23,7 @@ public sealed class HostKilledTests(HostsFixture hosts) : IClassFixture<HostsFix
     private const int Capacity = 3; // the platform default
 
     [Fact]
-    public async Task Killing_a_host_during_200_accepts_leaves_every_request_whole_and_no_mitra_above_capacity()
+    public async Task Accept_when_a_host_is_killed_mid_race_leaves_every_request_whole_and_no_mitra_over_capacity()
     {
         // Requests must still be searching, and mitras online, when the survivor takes over after
         // the kill: neither the program's start nor the checks may run the clock out on them.

@@ -11,7 +11,7 @@ public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Theory]
     [InlineData("public")]
     [InlineData("internal")]
-    public async Task Both_health_endpoints_answer_200_with_postgres_and_valkey_checked(string host)
+    public async Task Health_when_postgres_and_valkey_answer_returns_200_on_both_endpoints(string host)
     {
         using var http = host == "public" ? hosts.Public.CreateClient() : hosts.Internal.CreateClient();
 
@@ -27,7 +27,7 @@ public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Theory]
     [InlineData("postgres", "valkey")]
     [InlineData("valkey", "postgres")]
-    public async Task Readiness_is_503_and_names_the_service_that_does_not_answer(string down, string up)
+    public async Task Readiness_when_a_backing_service_is_down_returns_503_naming_it(string down, string up)
     {
         var closedPort = "1";
         await using var factory = new WebApplicationFactory<Api.Public.Program>().WithWebHostBuilder(b => b
@@ -51,7 +51,7 @@ public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [InlineData("/api/internal/mitras")]
     [InlineData("/api/internal/auth/login")]
     [InlineData("/api/internal/audit")]
-    public async Task Internal_routes_answer_404_on_the_public_host(string route)
+    public async Task Call_when_an_internal_route_is_asked_of_the_public_host_returns_404(string route)
     {
         using var http = hosts.Public.CreateClient();
 
@@ -66,7 +66,7 @@ public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Theory]
     [InlineData("public")]
     [InlineData("internal")]
-    public async Task The_openapi_document_and_ui_are_served(string host)
+    public async Task OpenApi_when_requested_serves_the_document_and_the_ui(string host)
     {
         using var http = host == "public" ? hosts.Public.CreateClient() : hosts.Internal.CreateClient();
 
@@ -75,7 +75,7 @@ public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_wrong_method_answers_405_as_problem_details()
+    public async Task Call_when_the_method_is_wrong_returns_405_as_problem_details()
     {
         using var http = hosts.Internal.CreateClient();
 

@@ -53,7 +53,7 @@ public class ProductionStartupTests
     }
 
     [Fact]
-    public async Task The_public_host_refuses_the_emulator_variable()
+    public async Task Start_when_the_public_host_has_the_emulator_variable_is_refused()
     {
         var (code, errors) = await StartAsync(typeof(Api.Public.Program), new() { ["FIREBASE_AUTH_EMULATOR_HOST"] = "127.0.0.1:9099" });
 
@@ -64,7 +64,7 @@ public class ProductionStartupTests
     [Theory]
     [InlineData(null, "ControlCenter:TokenSigningKey")]
     [InlineData("too-short", "ControlCenter:TokenSigningKey")]
-    public async Task The_internal_host_refuses_a_missing_or_short_signing_key(string? key, string named)
+    public async Task Start_when_the_internal_host_lacks_a_long_signing_key_is_refused(string? key, string named)
     {
         var (code, errors) = await StartAsync(typeof(Api.Internal.Program), new() { ["ControlCenter__TokenSigningKey"] = key });
 
@@ -73,7 +73,7 @@ public class ProductionStartupTests
     }
 
     [Fact]
-    public async Task The_internal_host_refuses_the_development_admin_password()
+    public async Task Start_when_the_internal_host_has_the_development_admin_password_is_refused()
     {
         var (code, errors) = await StartAsync(typeof(Api.Internal.Program), new()
         {
@@ -89,7 +89,7 @@ public class ProductionStartupTests
     [Theory]
     [InlineData("1.5")]
     [InlineData("all")]
-    public async Task The_public_host_refuses_a_trace_sample_ratio_outside_0_to_1(string ratio)
+    public async Task Start_when_the_trace_sample_ratio_is_outside_0_to_1_is_refused(string ratio)
     {
         var (code, errors) = await StartAsync(typeof(Api.Public.Program), new() { ["Telemetry__TraceSampleRatio"] = ratio });
 
@@ -98,7 +98,7 @@ public class ProductionStartupTests
     }
 
     [Fact]
-    public async Task A_host_refuses_to_sell_packages_without_xendit_secrets()
+    public async Task Start_when_packages_are_for_sale_without_xendit_secrets_is_refused()
     {
         var servers = await TestServers.Instance;
         var schema = "p_" + Guid.NewGuid().ToString("N")[..16];

@@ -65,7 +65,7 @@ public sealed class FirebaseTokenVerificationTests(HostsFixture hosts) : IClassF
     private static Dictionary<string, object> Valid() => FirebaseTokens.Claims("uid-" + Guid.NewGuid().ToString("N"), "google.com");
 
     [Fact]
-    public async Task A_token_signed_with_a_published_key_is_accepted_and_keys_are_fetched_once()
+    public async Task SignIn_when_the_token_is_signed_with_a_published_key_accepts_it_and_fetches_keys_once()
     {
         for (var i = 0; i < 5; i++)
             (await SignInWith(FirebaseTokens.SignedWith(Valid(), _key))).Should().Be(HttpStatusCode.OK);
@@ -81,7 +81,7 @@ public sealed class FirebaseTokenVerificationTests(HostsFixture hosts) : IClassF
 
     [Theory]
     [MemberData(nameof(Refusals))]
-    public async Task A_bad_token_is_refused_with_401(string how)
+    public async Task SignIn_when_the_token_is_bad_returns_401(string how)
     {
         var claims = Valid();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -16,7 +16,7 @@ public class MitraSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     private static string PhoneToken(string uid, string phone) => FirebaseTokens.Emulator(uid, "phone", phone: phone);
 
     [Fact]
-    public async Task The_first_phone_sign_in_binds_the_account_and_later_ones_from_it_succeed()
+    public async Task SignIn_when_first_by_phone_binds_the_account_and_later_ones_from_it_succeed()
     {
         var (mitra, phone) = await NewMitraAsync();
         var app = hosts.PublicAs(PhoneToken("uid-a-" + phone, phone));
@@ -32,7 +32,7 @@ public class MitraSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Another_firebase_account_with_the_same_number_is_refused_with_not_a_mitra()
+    public async Task SignIn_when_another_firebase_account_has_the_same_number_returns_not_a_mitra()
     {
         var (_, phone) = await NewMitraAsync();
         await hosts.PublicAs(PhoneToken("uid-first-" + phone, phone)).SignInMitraAsync();
@@ -43,7 +43,7 @@ public class MitraSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_number_that_is_no_mitras_or_a_non_phone_token_is_refused_with_not_a_mitra()
+    public async Task SignIn_when_the_number_is_no_mitras_or_the_token_not_by_phone_returns_not_a_mitra()
     {
         (await ProblemOf(() => hosts.PublicAs(PhoneToken("uid-x", "+6285700000001")).SignInMitraAsync())).Name.Should().Be("not-a-mitra");
 
@@ -53,7 +53,7 @@ public class MitraSignInTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task An_inactive_mitra_is_refused_at_sign_in_and_on_every_mitra_route()
+    public async Task SignIn_when_the_mitra_is_inactive_returns_mitra_inactive_there_and_on_every_route()
     {
         var (mitra, phone) = await NewMitraAsync();
         var app = hosts.PublicAs(PhoneToken("uid-i-" + phone, phone));

@@ -20,7 +20,7 @@ public class ManageMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     };
 
     [Fact]
-    public async Task Each_change_is_an_event_on_the_mitras_stream_and_the_projection_equals_a_replay()
+    public async Task ManageMitra_when_staff_change_it_appends_one_event_each_and_the_view_equals_a_replay()
     {
         var (client, staff) = await hosts.NewStaffAsync();
         var mitra = await client.RegisterMitraAsync(RegisterMitraTests.NewMitra());
@@ -44,7 +44,7 @@ public class ManageMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Editing_without_changes_and_deactivating_twice_record_nothing_more()
+    public async Task Edit_or_deactivate_when_nothing_would_change_records_nothing_more()
     {
         var (client, _) = await hosts.NewStaffAsync();
         var mitra = await client.RegisterMitraAsync(RegisterMitraTests.NewMitra());
@@ -59,7 +59,7 @@ public class ManageMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Editing_to_a_phone_number_of_another_mitra_returns_409()
+    public async Task Edit_when_the_phone_number_is_another_mitras_returns_409()
     {
         var (client, _) = await hosts.NewStaffAsync();
         var first = await client.RegisterMitraAsync(RegisterMitraTests.NewMitra());
@@ -74,7 +74,7 @@ public class ManageMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Reading_or_changing_an_unknown_mitra_returns_404_not_found()
+    public async Task GetOrChange_when_the_mitra_is_unknown_returns_404_not_found()
     {
         var (client, _) = await hosts.NewStaffAsync();
         var unknown = Guid.NewGuid();
@@ -85,7 +85,7 @@ public class ManageMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task The_list_filters_by_search_and_active_and_pages()
+    public async Task ListMitras_when_filtered_by_search_and_active_returns_the_matching_page()
     {
         var (client, _) = await hosts.NewStaffAsync();
         var marker = Guid.NewGuid().ToString("N")[..8];

@@ -24,7 +24,7 @@ public class RegisterMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture
     };
 
     [Fact]
-    public async Task Registering_a_mitra_returns_201_with_the_phone_number_in_E164()
+    public async Task Register_when_the_mitra_is_valid_returns_201_with_the_phone_number_in_E164()
     {
         var (client, _) = await hosts.NewStaffAsync();
 
@@ -36,7 +36,7 @@ public class RegisterMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
-    public async Task Registering_with_malformed_phone_empty_name_and_huge_bio_returns_400_with_each_field()
+    public async Task Register_when_phone_name_and_bio_are_invalid_returns_400_naming_each_field()
     {
         var (client, _) = await hosts.NewStaffAsync();
 
@@ -54,7 +54,7 @@ public class RegisterMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
-    public async Task Registering_a_phone_number_already_used_returns_409_whatever_its_format()
+    public async Task Register_when_the_phone_number_is_used_in_any_format_returns_409()
     {
         var (client, _) = await hosts.NewStaffAsync();
         await client.RegisterMitraAsync(NewMitra("+6281311112222"));
@@ -65,7 +65,7 @@ public class RegisterMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
-    public async Task Concurrent_registrations_of_one_phone_number_create_exactly_one_mitra()
+    public async Task Register_when_ten_race_for_one_phone_number_creates_exactly_one_mitra()
     {
         var (client, _) = await hosts.NewStaffAsync();
         var phone = NewPhone();
@@ -93,7 +93,7 @@ public class RegisterMitraTests(HostsFixture hosts) : IClassFixture<HostsFixture
     [InlineData("[1,2,3]")]
     [InlineData("{\"fullName\":42,\"phoneNumber\":true,\"alias\":null}")]
     [InlineData("null")]
-    public async Task A_malformed_body_returns_400_validation(string body)
+    public async Task Register_when_the_body_is_malformed_returns_400_validation(string body)
     {
         using var http = hosts.Internal.CreateClient();
         http.DefaultRequestHeaders.Authorization = await AdminBearer();

@@ -11,7 +11,7 @@ namespace HaloBestie.IntegrationTests.Pairing;
 public class LateOfferTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task A_mitra_going_online_while_a_request_is_being_committed_is_offered_it()
+    public async Task GoOnline_when_a_request_is_being_committed_is_offered_that_request()
     {
         // The request reads who is available, then commits. Hold its commit (a lock on the
         // requests' table that lets reads through) while a mitra goes online: the mitra looks for

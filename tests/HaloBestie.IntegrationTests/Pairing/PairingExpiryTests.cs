@@ -36,7 +36,7 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
     private static readonly TimeSpan TwoTimerRounds = DurableTimersWorker.Interval * 2.5;
 
     [Fact]
-    public async Task A_request_left_alone_expires_once_at_the_configured_time_and_both_sides_are_told()
+    public async Task Expire_when_nobody_accepts_closes_the_request_once_on_time_and_tells_both_sides()
     {
         // A second instance, started, runs the same timer on the same (fake) clock: "once" is
         // then decided between two timers that both see the deadline pass.
@@ -75,7 +75,7 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
     }
 
     [Fact]
-    public async Task Forty_requests_due_at_once_on_three_instances_each_expire_exactly_once()
+    public async Task Expire_when_forty_are_due_at_once_on_three_instances_closes_each_exactly_once()
     {
         // Three instances whose timers all see forty deadlines pass at the same instant, and on
         // top of their own loops each is made to run its expiry pass at the same moment: the
@@ -130,7 +130,7 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
     }
 
     [Fact]
-    public async Task A_request_expires_after_the_instance_that_created_it_is_gone()
+    public async Task Expire_when_the_instance_that_created_the_request_is_gone_still_closes_it()
     {
         var creator = hosts.AnotherPublicHost();
         var (_, token, _) = await hosts.NewRegisteredClientAsync();
@@ -152,7 +152,7 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
 public class NoBestieTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task When_every_offered_mitra_declines_and_nobody_else_is_available_the_request_ends_as_no_bestie()
+    public async Task Decline_when_every_offered_mitra_declined_and_nobody_else_is_free_ends_as_no_bestie()
     {
         var (first, firstToken, _, _) = await hosts.NewSignedInMitraAsync();
         var (second, secondToken, _, _) = await hosts.NewSignedInMitraAsync();

@@ -13,7 +13,7 @@ namespace HaloBestie.IntegrationTests.Pairing;
 public class PairingRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task Raising_the_global_capacity_offers_waiting_requests_to_mitras_who_were_full()
+    public async Task SetMaxCustomers_when_raised_offers_waiting_requests_to_mitras_who_were_full()
     {
         await SetMaxCustomersAsync(1);
         try
@@ -37,7 +37,7 @@ public class PairingRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_cancel_meeting_an_accept_gets_request_closed_or_wins_and_exactly_one_of_them_happens()
+    public async Task Cancel_when_an_accept_races_it_either_wins_or_is_request_closed_and_exactly_one_happens()
     {
         // Rounds go on (15 at least, 60 at most) until each side has won at least once: a race
         // the same side always wins is one the server may have taken one call at a time.
@@ -68,7 +68,7 @@ public class PairingRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task The_offered_list_names_each_request_id_as_api_md_says()
+    public async Task ListOffered_when_a_request_is_offered_shows_it_with_the_fields_of_api_md()
     {
         var (_, token, _) = await hosts.NewOnlineMitraAsync();
         var (client, _, _) = await hosts.NewRegisteredClientAsync();

@@ -20,7 +20,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_request_is_offered_to_an_online_mitra_who_accepts_and_both_parties_are_told()
+    public async Task Request_when_a_mitra_is_online_is_offered_to_it_and_on_accept_both_parties_are_told()
     {
         var (mitra, mitraToken, mitraId) = await OnlineMitraAsync();
         var (client, clientToken, clientId) = await hosts.NewRegisteredClientAsync("Sari Dewi");
@@ -55,7 +55,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Fifty_mitras_on_two_hosts_accept_at_once_one_wins_the_rest_get_already_taken_and_are_told()
+    public async Task Accept_when_fifty_mitras_on_two_hosts_race_one_wins_and_the_rest_are_already_taken()
     {
         var other = hosts.AnotherPublicHost();
         var admin = await hosts.AdminAsync();
@@ -109,7 +109,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_mitra_with_capacity_one_accepting_ten_requests_at_once_gets_exactly_one()
+    public async Task Accept_when_a_mitra_of_capacity_one_takes_ten_requests_at_once_gets_exactly_one()
     {
         var (mitra, _, mitraId) = await OnlineMitraAsync();
         await (await hosts.AdminAsync()).SetMitraCapacityAsync(mitraId, new SetMitraCapacityBody { MaxCustomers = 1 });
@@ -145,7 +145,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Ten_concurrent_requests_by_one_client_create_one()
+    public async Task Request_when_one_client_taps_ten_times_at_once_creates_one()
     {
         var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
 
@@ -171,7 +171,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_mitra_going_online_while_a_request_searches_is_offered_it()
+    public async Task GoOnline_when_a_request_is_searching_is_offered_that_request()
     {
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
         var created = await client.RequestPairingAsync(new RequestPairing());
@@ -187,7 +187,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Guests_suspended_clients_bad_topics_and_long_notes_are_refused()
+    public async Task Request_when_by_a_guest_or_suspended_or_with_a_bad_topic_or_long_note_is_refused()
     {
         var guest = hosts.PublicAs(FirebaseTokens.Emulator("guest-" + Guid.NewGuid().ToString("N")));
         await guest.SignInClientAsync();
@@ -202,7 +202,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Suspending_a_searching_client_cancels_its_request_and_tells_the_mitras()
+    public async Task Suspend_when_the_client_is_searching_cancels_its_request_and_tells_the_mitras()
     {
         var (_, token, _) = await OnlineMitraAsync();
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
@@ -219,7 +219,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_client_cancels_then_accepting_is_request_closed_and_cancelling_again_is_request_closed()
+    public async Task Accept_or_cancel_when_the_client_cancelled_returns_request_closed()
     {
         var (mitra, _, _) = await OnlineMitraAsync();
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
@@ -234,7 +234,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Another_clients_request_is_404_and_an_offline_mitra_cannot_accept()
+    public async Task Access_when_the_request_is_another_clients_returns_404_and_an_offline_accept_403()
     {
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
         var created = await client.RequestPairingAsync(new RequestPairing());
@@ -248,7 +248,7 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Staff_list_pairing_requests_by_status()
+    public async Task ListPairingRequests_when_filtered_by_status_returns_only_that_status()
     {
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
         var created = await client.RequestPairingAsync(new RequestPairing());

@@ -19,7 +19,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     private Task SetTrialSessionsAsync(int trial) => hosts.ChangeSettingsAsync(s => s.TrialSessions = trial);
 
     [Fact]
-    public async Task A_registered_client_gets_the_trial_once_spends_it_on_a_session_and_then_needs_to_pay()
+    public async Task Request_when_a_registered_client_spent_its_one_trial_returns_payment_required()
     {
         await SetTrialSessionsAsync(1);
         var uid = "uid-" + Guid.NewGuid().ToString("N");
@@ -45,7 +45,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task With_the_trial_disabled_a_new_client_must_pay_first()
+    public async Task Request_when_the_trial_is_disabled_returns_payment_required_to_a_new_client()
     {
         await SetTrialSessionsAsync(0);
         try
@@ -62,7 +62,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_staff_end_within_five_minutes_gives_the_credit_back_and_a_client_end_does_not()
+    public async Task EndByStaff_when_within_five_minutes_gives_the_credit_back_and_a_client_end_does_not()
     {
         await SetTrialSessionsAsync(1);
         var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
@@ -80,7 +80,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_client_with_one_session_to_spend_gets_one_session_however_many_taps_and_accepts()
+    public async Task Accept_when_the_client_has_one_session_to_spend_starts_one_whatever_the_taps()
     {
         await SetTrialSessionsAsync(1);
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
@@ -108,7 +108,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_client_with_one_paid_credit_gets_one_session_however_many_taps_and_accepts_and_then_must_pay()
+    public async Task Accept_when_the_client_has_one_paid_credit_starts_one_session_and_then_it_must_pay()
     {
         await SetTrialSessionsAsync(0);
         try
@@ -162,7 +162,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     /// spends the credit by appending to the client's stream directly.
     /// </summary>
     [Fact]
-    public async Task An_accept_that_finds_the_credit_already_spent_closes_the_request_as_payment_required_and_starts_nothing()
+    public async Task Accept_when_the_credit_is_already_spent_closes_the_request_as_payment_required()
     {
         await SetTrialSessionsAsync(0);
         try
@@ -204,7 +204,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_staff_end_within_five_minutes_gives_a_paid_credit_back_as_a_paid_credit()
+    public async Task EndByStaff_when_within_five_minutes_gives_a_paid_credit_back_as_a_paid_credit()
     {
         await SetTrialSessionsAsync(0);
         try

@@ -71,7 +71,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         new { id = "inv_x", external_id = paymentId.ToString(), status, amount, paid_amount = amount, currency = "IDR" };
 
     [Fact]
-    public async Task Checkout_creates_a_xendit_invoice_and_a_pending_payment()
+    public async Task Checkout_when_the_package_is_on_sale_creates_a_xendit_invoice_and_a_pending_payment()
     {
         var package = await NewPackageAsync();
         var email = $"payer-{Guid.NewGuid():N}@example.com";
@@ -102,7 +102,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task A_client_without_an_email_is_invoiced_without_payer_email()
+    public async Task Checkout_when_the_client_has_no_email_invoices_without_payer_email()
     {
         var package = await NewPackageAsync();
         var token = FirebaseTokens.Emulator("client-" + Guid.NewGuid().ToString("N"), "phone", phone: $"+62812{Random.Shared.Next(10_000_000, 99_999_999)}");
@@ -121,7 +121,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     [InlineData(FakeXendit.Mode.Unauthorized)]
     [InlineData(FakeXendit.Mode.ServerError)]
     [InlineData(FakeXendit.Mode.Slow)]
-    public async Task A_xendit_failure_answers_503_and_stores_no_payment(FakeXendit.Mode mode)
+    public async Task Checkout_when_xendit_fails_returns_503_and_stores_no_payment(FakeXendit.Mode mode)
     {
         var package = await NewPackageAsync();
         var (app, _, clientId) = await ClientAsync();
@@ -142,7 +142,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task Without_xendit_settings_checkout_answers_503()
+    public async Task Checkout_when_xendit_is_not_configured_returns_503()
     {
         var package = await NewPackageAsync();
         var (_, token, _) = await hosts.NewRegisteredClientAsync();
@@ -153,7 +153,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task A_paid_callback_credits_once_even_sent_twenty_times_at_once()
+    public async Task Paid_callback_when_sent_twenty_times_at_once_credits_once()
     {
         var package = await NewPackageAsync(sessions: 5);
         var (app, token, _) = await ClientAsync();
@@ -177,7 +177,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task A_callback_with_a_wrong_or_missing_token_is_401_and_changes_nothing()
+    public async Task Callback_when_the_token_is_wrong_or_missing_returns_401_and_changes_nothing()
     {
         var package = await NewPackageAsync();
         var (app, _, _) = await ClientAsync();
@@ -192,7 +192,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task A_wrong_amount_credits_nothing_expired_marks_expired_and_unknown_ids_are_acknowledged()
+    public async Task Callback_when_the_amount_is_wrong_credits_nothing_and_expired_or_unknown_is_acknowledged()
     {
         var package = await NewPackageAsync(sessions: 3, price: 150_000);
         var (app, _, _) = await ClientAsync();
@@ -214,7 +214,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task An_amount_written_with_a_fraction_of_zero_is_the_same_amount()
+    public async Task Paid_callback_when_the_amount_has_a_zero_fraction_credits_it_as_the_same_amount()
     {
         var package = await NewPackageAsync(sessions: 2, price: 120_000);
         var (app, _, _) = await ClientAsync();
@@ -233,7 +233,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task Staff_see_the_clients_payments_newest_first_with_status_amount_and_package()
+    public async Task ListPayments_when_staff_ask_for_a_client_returns_its_payments_newest_first()
     {
         var paidPackage = await NewPackageAsync(sessions: 5, price: 250_000);
         var pendingPackage = await NewPackageAsync(sessions: 1, price: 60_000);
@@ -265,7 +265,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     }
 
     [Fact]
-    public async Task Packages_are_admin_managed_and_clients_see_only_active_ones()
+    public async Task ListPackages_when_an_admin_deactivated_one_shows_clients_only_active_ones()
     {
         var admin = await hosts.AdminAsync();
         var package = await NewPackageAsync(sessions: 1, price: 60_000);

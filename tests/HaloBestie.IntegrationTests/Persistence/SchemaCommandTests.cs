@@ -15,7 +15,7 @@ namespace HaloBestie.IntegrationTests.Persistence;
 public class SchemaCommandTests
 {
     [Fact]
-    public async Task Apply_schema_creates_every_table_production_needs_is_idempotent_and_safe_from_several_instances_at_once()
+    public async Task ApplySchema_when_three_instances_run_it_at_once_creates_every_table_production_needs()
     {
         var servers = await TestServers.Instance;
         var schema = "s_" + Guid.NewGuid().ToString("N")[..16];

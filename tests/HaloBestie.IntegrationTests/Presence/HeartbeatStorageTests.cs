@@ -58,7 +58,7 @@ public class HeartbeatStorageTests(HostsFixture hosts) : IClassFixture<HostsFixt
     }
 
     [Fact]
-    public async Task Two_hundred_heartbeats_through_two_hosts_write_no_row_in_postgresql()
+    public async Task Heartbeat_when_two_hundred_go_through_two_hosts_writes_no_row_in_postgresql()
     {
         var second = hosts.AnotherPublicHost(); // started: its identity cache knows nobody yet
         var admin = await hosts.AdminAsync();

@@ -6,7 +6,7 @@ namespace HaloBestie.IntegrationTests.Presence;
 public class OnlineLogTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task An_open_period_shows_as_ongoing_and_counts_up_to_now()
+    public async Task OnlineLogs_when_a_period_is_open_show_it_ongoing_and_count_up_to_now()
     {
         var (app, _, mitraId, _) = await hosts.NewSignedInMitraAsync();
         var (staff, _) = await hosts.NewStaffAsync();

@@ -20,7 +20,7 @@ public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     private const int Rounds = 20;
 
     [Fact]
-    public async Task Going_online_while_the_sweeper_takes_the_mitra_offline_leaves_valkey_and_the_stream_agreeing()
+    public async Task GoOnline_when_the_sweeper_takes_the_mitra_offline_leaves_valkey_and_the_stream_agreeing()
     {
         var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
         for (var round = 0; round < Rounds; round++)
@@ -41,7 +41,7 @@ public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Online_and_offline_from_two_devices_at_once_leave_valkey_and_the_stream_agreeing()
+    public async Task SetStatus_when_two_devices_go_online_and_offline_at_once_leaves_valkey_and_stream_agreeing()
     {
         var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
         for (var round = 0; round < Rounds; round++)
@@ -56,7 +56,7 @@ public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Going_online_while_a_stale_offline_is_finished_records_no_false_timeout()
+    public async Task GoOnline_when_a_stale_offline_is_being_finished_records_no_false_timeout()
     {
         var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
         for (var round = 0; round < Rounds; round++)
@@ -75,7 +75,7 @@ public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task An_offline_left_halfway_by_a_dead_instance_is_finished_by_the_sweeper_and_the_app_told()
+    public async Task Sweep_when_a_dead_instance_left_an_offline_halfway_finishes_it_and_tells_the_app()
     {
         var (app, token, mitraId) = await hosts.NewOnlineMitraAsync();
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
@@ -113,7 +113,7 @@ public class PresenceRaceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Mitras_online_through_an_instance_that_stops_stay_online_through_the_others()
+    public async Task Heartbeat_when_the_instance_used_stops_keeps_the_mitras_online_through_the_others()
     {
         var other = hosts.AnotherPublicHost();
         var mitras = new List<(PublicApiClient App, Guid Id)>();

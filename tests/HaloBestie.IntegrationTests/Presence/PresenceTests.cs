@@ -36,7 +36,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task Heartbeats_keep_a_mitra_online_and_silence_puts_it_offline_with_heartbeat_timeout()
+    public async Task Heartbeat_when_it_stops_for_the_timeout_takes_the_mitra_offline_with_heartbeat_timeout()
     {
         var (app, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
@@ -59,7 +59,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task A_heartbeat_from_an_offline_mitra_is_409_from_a_client_403_and_without_token_401()
+    public async Task Heartbeat_when_offline_returns_409_from_a_client_403_and_without_token_401()
     {
         var (app, _, _, _) = await hosts.NewSignedInMitraAsync();
         (await ProblemOf(() => app.RecordHeartbeatAsync())).Status.Should().Be(409);
@@ -72,7 +72,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task Closing_the_app_goes_offline_at_once_and_backgrounding_changes_nothing()
+    public async Task ReportAppLifecycle_when_closed_goes_offline_at_once_and_when_backgrounded_not()
     {
         var (app, _, mitraId, _) = await hosts.NewSignedInMitraAsync();
         await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
@@ -88,7 +88,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task Going_online_and_offline_twice_records_one_transition_each()
+    public async Task SetStatus_when_online_or_offline_twice_records_one_transition_each()
     {
         var (app, _, mitraId, _) = await hosts.NewSignedInMitraAsync();
 
@@ -106,7 +106,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task Staff_force_a_mitra_offline_the_app_is_told_and_it_is_audited()
+    public async Task ForceOffline_when_the_mitra_is_online_tells_the_app_and_is_audited()
     {
         var (app, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
         await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
@@ -122,7 +122,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task Deactivating_an_online_mitra_puts_it_offline_tells_the_app_and_closes_its_stream()
+    public async Task Deactivate_when_the_mitra_is_online_takes_it_offline_tells_the_app_and_closes_its_stream()
     {
         var (app, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
         await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
@@ -140,7 +140,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task Capacity_override_and_availability_show_in_the_app_and_the_list()
+    public async Task SetCapacity_when_overridden_shows_with_availability_in_the_app_and_the_list()
     {
         var (app, _, mitraId, phone) = await hosts.NewSignedInMitraAsync();
         var (staff, _) = await hosts.NewStaffAsync();
@@ -158,7 +158,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task After_valkey_loses_everything_a_heartbeating_mitra_stays_online_and_a_silent_one_times_out()
+    public async Task Heartbeat_when_valkey_lost_everything_keeps_the_mitra_online_and_silence_times_out()
     {
         var (talker, _, talkerId, _) = await hosts.NewSignedInMitraAsync();
         var (silent, _, silentId, _) = await hosts.NewSignedInMitraAsync();
@@ -190,7 +190,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
-    public async Task Online_logs_list_periods_with_reasons_and_seconds_and_daily_totals()
+    public async Task OnlineLogs_when_periods_are_closed_list_them_with_reasons_seconds_and_daily_totals()
     {
         // The fake clock drives the public host only; the internal host answers on real time,
         // so this test closes every period it opens (an open period: OnlineLogTests).

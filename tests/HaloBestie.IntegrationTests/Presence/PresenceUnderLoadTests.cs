@@ -19,7 +19,7 @@ public class PresenceUnderLoadTests(HostsFixture hosts) : IClassFixture<HostsFix
         hosts.ChangeSettingsAsync(s => (s.HeartbeatIntervalSeconds, s.HeartbeatTimeoutSeconds) = (1, (int)Timeout.TotalSeconds));
 
     [Fact]
-    public async Task Fifty_mitras_heartbeating_through_two_hosts_stay_online_then_each_times_out_exactly_once()
+    public async Task Heartbeat_when_fifty_mitras_beat_through_two_hosts_keeps_them_online_then_each_times_out_once()
     {
         await UseShortHeartbeatSettingsAsync();
         var second = hosts.AnotherPublicHost();

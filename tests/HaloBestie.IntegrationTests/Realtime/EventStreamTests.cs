@@ -10,7 +10,7 @@ namespace HaloBestie.IntegrationTests.Realtime;
 public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task An_event_published_by_one_instance_arrives_on_a_stream_served_by_another()
+    public async Task Publish_when_the_stream_is_served_by_another_instance_delivers_the_event_there()
     {
         var other = hosts.AnotherPublicHost();
         var (app, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
@@ -27,7 +27,7 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_stream_resumed_with_last_event_id_gets_the_missed_events_in_order_exactly_once()
+    public async Task Stream_when_resumed_with_last_event_id_replays_the_missed_events_in_order_once()
     {
         var other = hosts.AnotherPublicHost();
         var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
@@ -97,7 +97,7 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_new_stream_without_last_event_id_starts_with_new_events_only()
+    public async Task Stream_when_opened_without_last_event_id_starts_with_new_events_only()
     {
         var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
         var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
@@ -110,7 +110,7 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Streams_check_the_token_and_the_kind_of_caller_when_they_open()
+    public async Task Stream_when_opened_without_a_token_or_by_the_wrong_caller_returns_401_or_403()
     {
         var http = hosts.Public.CreateClient();
         (await http.GetAsync("/api/mitra/events")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -128,7 +128,7 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Every_stream_tells_caches_and_proxies_to_pass_it_on_unbuffered()
+    public async Task Stream_when_opened_tells_caches_and_proxies_to_pass_it_on_unbuffered()
     {
         var (_, mitraToken, _, _) = await hosts.NewSignedInMitraAsync();
         var (_, clientToken, _) = await hosts.NewRegisteredClientAsync();

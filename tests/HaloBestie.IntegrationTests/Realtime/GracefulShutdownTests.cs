@@ -10,7 +10,7 @@ namespace HaloBestie.IntegrationTests.Realtime;
 public class GracefulShutdownTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task Stopping_an_instance_tells_its_100_streams_to_reconnect_and_another_instance_resumes_them_without_loss()
+    public async Task Stop_when_an_instance_serves_100_streams_tells_them_to_reconnect_and_another_resumes_all()
     {
         var stopping = hosts.AnotherPublicHost();
         var survivor = hosts.AnotherPublicHost();
@@ -51,7 +51,7 @@ public class GracefulShutdownTests(HostsFixture hosts) : IClassFixture<HostsFixt
     }
 
     [Fact]
-    public async Task Stopping_an_internal_instance_tells_its_dashboard_streams_to_reconnect()
+    public async Task Stop_when_an_internal_instance_serves_dashboards_tells_their_streams_to_reconnect()
     {
         var stopping = hosts.AnotherInternalHost();
         var login = await hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail, Password = HostsFixture.AdminPassword });

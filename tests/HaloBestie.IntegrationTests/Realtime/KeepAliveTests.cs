@@ -26,7 +26,7 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public async Task A_quiet_app_stream_gets_a_keep_alive_comment_after_each_configured_interval()
+    public async Task KeepAlive_when_a_mitra_stream_is_quiet_comes_after_each_configured_interval()
     {
         var (_, token, _, _) = await hosts.NewSignedInMitraAsync();
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
@@ -42,7 +42,7 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
     }
 
     [Fact]
-    public async Task A_quiet_client_stream_gets_keep_alive_comments_too()
+    public async Task KeepAlive_when_a_client_stream_is_quiet_comes_too()
     {
         var (_, token, _) = await hosts.NewRegisteredClientAsync();
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", token);
@@ -53,7 +53,7 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
     }
 
     [Fact]
-    public async Task A_quiet_dashboard_stream_gets_keep_alive_comments_at_the_configured_interval()
+    public async Task KeepAlive_when_a_dashboard_stream_is_quiet_comes_at_the_configured_interval()
     {
         var login = await hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail, Password = HostsFixture.AdminPassword });
         await using var stream = await EventStreamReader.OpenAsync(hosts.Internal.CreateClient(), "/api/internal/dashboard/events", login.AccessToken);
@@ -68,7 +68,7 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
     }
 
     [Fact]
-    public void The_keep_alive_is_15_s_unless_configured()
+    public void KeepAlive_when_not_configured_is_15_s()
     {
         EventStreamOptions.From(Configuration(null)).KeepAlive.Should().Be(TimeSpan.FromSeconds(15));
         EventStreamOptions.From(Configuration("7")).KeepAlive.Should().Be(TimeSpan.FromSeconds(7));
@@ -79,7 +79,7 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
     [InlineData("-5")]
     [InlineData("1.5")]
     [InlineData("soon")]
-    public void A_keep_alive_that_is_not_a_whole_number_of_seconds_from_1_refuses_to_start(string value)
+    public void Start_when_the_keep_alive_is_not_a_whole_number_of_seconds_from_1_is_refused(string value)
     {
         var read = () => EventStreamOptions.From(Configuration(value));
 
@@ -94,7 +94,7 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
 public class KeepAliveClockTests(FakeClockHostsFixture hosts) : IClassFixture<FakeClockHostsFixture>
 {
     [Fact]
-    public async Task The_keep_alive_comes_when_the_injected_clock_has_moved_by_the_interval()
+    public async Task KeepAlive_when_the_injected_clock_has_moved_by_the_interval_comes()
     {
         var (_, token, _, _) = await hosts.NewSignedInMitraAsync();
         await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);

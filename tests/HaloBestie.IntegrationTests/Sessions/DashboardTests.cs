@@ -18,7 +18,7 @@ namespace HaloBestie.IntegrationTests.Sessions;
 public class DashboardTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task Dashboard_figures_equal_counts_computed_independently_from_the_events()
+    public async Task Dashboard_when_read_equals_counts_computed_independently_from_the_events()
     {
         var admin = await hosts.AdminAsync();
         var (m1, _, m1Id) = await hosts.NewOnlineMitraAsync(admin);
@@ -68,7 +68,7 @@ public class DashboardTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task The_dashboard_stream_pushes_the_figures_and_again_when_they_change()
+    public async Task Dashboard_stream_when_the_figures_change_pushes_them_again()
     {
         var login = await hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail, Password = HostsFixture.AdminPassword });
         var http = hosts.Internal.CreateClient();
@@ -90,7 +90,7 @@ public class DashboardTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     /// the 9th.
     /// </summary>
     [Fact]
-    public async Task Today_begins_at_midnight_in_the_platform_time_zone()
+    public async Task Dashboard_when_counting_today_begins_at_midnight_in_the_platform_time_zone()
     {
         var midnightInJakarta = new DateTimeOffset(2026, 3, 9, 17, 0, 0, TimeSpan.Zero);
         var now = midnightInJakarta.AddHours(1);

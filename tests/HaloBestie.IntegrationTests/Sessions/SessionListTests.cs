@@ -15,7 +15,7 @@ public class SessionListTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     private static readonly TimeSpan Jakarta = TimeSpan.FromHours(7);
 
     [Fact]
-    public async Task Staff_filter_sessions_by_status_mitra_client_and_start_time()
+    public async Task ListSessions_when_filtered_by_status_mitra_client_and_start_returns_the_matches()
     {
         var (staff, _) = await hosts.NewStaffAsync();
         var (first, _, firstId) = await hosts.NewOnlineMitraAsync();
@@ -52,7 +52,7 @@ public class SessionListTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Every_internal_route_taking_a_time_reads_a_local_offset_as_the_same_instant()
+    public async Task Query_when_a_time_has_a_local_offset_reads_it_as_the_same_instant_on_every_route()
     {
         var (staff, me) = await hosts.NewStaffAsync();
         var (mitra, _, mitraId) = await hosts.NewOnlineMitraAsync();

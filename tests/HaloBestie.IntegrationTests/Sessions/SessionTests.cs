@@ -17,7 +17,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Both_parties_see_the_session_and_ending_it_frees_the_mitra_once()
+    public async Task End_when_the_client_ends_the_session_both_see_it_and_the_mitra_is_freed_once()
     {
         var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
         var (client, _, sessionId) = await MatchedAsync(mitra);
@@ -40,7 +40,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Nobody_reads_or_ends_a_session_that_is_not_theirs()
+    public async Task GetOrEnd_when_the_session_is_someone_elses_returns_404()
     {
         var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
         var (_, _, sessionId) = await MatchedAsync(mitra);
@@ -54,7 +54,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Rerouted_twice_the_history_lists_every_step_with_actors_and_the_past_state_names_the_middle_mitra()
+    public async Task Reroute_when_twice_lists_each_step_with_its_actor_and_the_past_state_names_the_middle_mitra()
     {
         var (first, firstToken, firstId) = await hosts.NewOnlineMitraAsync();
         var (_, secondToken, secondId) = await hosts.NewOnlineMitraAsync();
@@ -95,7 +95,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task History_and_past_state_answer_404_for_the_id_of_a_stream_that_is_not_a_session()
+    public async Task History_when_the_id_is_not_a_sessions_returns_404_and_so_does_past_state()
     {
         var (mitra, _, mitraId) = await hosts.NewOnlineMitraAsync();
         var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
@@ -116,7 +116,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Reroute_refuses_an_offline_or_full_target_unless_forced_and_an_ended_session()
+    public async Task Reroute_when_the_target_is_offline_or_full_unforced_or_the_session_ended_is_refused()
     {
         var (first, _, _) = await hosts.NewOnlineMitraAsync();
         var (_, _, sessionId) = await MatchedAsync(first);
@@ -139,7 +139,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task When_a_session_ends_a_searching_request_is_offered_to_the_freed_mitra()
+    public async Task End_when_a_request_is_searching_offers_it_to_the_freed_mitra()
     {
         var (mitra, token, mitraId) = await hosts.NewOnlineMitraAsync();
         await (await hosts.AdminAsync()).SetMitraCapacityAsync(mitraId, new SetMitraCapacityBody { MaxCustomers = 1 });
@@ -155,7 +155,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Raising_a_full_mitras_capacity_offers_it_what_is_still_searching()
+    public async Task SetCapacity_when_raised_for_a_full_mitra_offers_it_what_is_still_searching()
     {
         var (mitra, token, mitraId) = await hosts.NewOnlineMitraAsync();
         var admin = await hosts.AdminAsync();

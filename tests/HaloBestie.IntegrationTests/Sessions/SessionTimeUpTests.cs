@@ -30,7 +30,7 @@ public class SessionTimeUpTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
     }
 
     [Fact]
-    public async Task A_session_is_warned_five_minutes_before_time_up_then_ended_once_by_the_system()
+    public async Task TimeUp_when_five_minutes_are_left_warns_then_the_system_ends_the_session_once()
     {
         // Two started instances run the timers on the same (fake) clock: "once" is then decided
         // between two timers that both see each deadline pass.

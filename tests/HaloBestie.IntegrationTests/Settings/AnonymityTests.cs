@@ -138,7 +138,7 @@ public class AnonymityTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task With_display_names_hidden_a_mitra_sees_the_clients_stable_alias_everywhere_and_never_its_name_or_identity()
+    public async Task Pair_when_display_names_are_hidden_shows_the_mitra_only_the_clients_stable_alias()
     {
         await SetAnonymityAsync(showClientDisplayName: false, showMitraFullName: false);
         try
@@ -163,7 +163,7 @@ public class AnonymityTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task With_display_names_shown_a_mitra_sees_the_display_name_and_still_never_the_clients_identity()
+    public async Task Pair_when_display_names_are_shown_shows_the_mitra_the_name_and_never_the_identity()
     {
         await SetAnonymityAsync(showClientDisplayName: true, showMitraFullName: false);
         var client = await NewClientAsync("Dewi Terbuka");
@@ -179,7 +179,7 @@ public class AnonymityTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_client_sees_the_mitras_full_name_only_when_the_setting_says_so_else_its_public_alias(bool showMitraFullName)
+    public async Task Pair_when_full_names_are_shown_shows_the_client_the_mitras_full_name_else_its_alias(bool showMitraFullName)
     {
         await SetAnonymityAsync(showClientDisplayName: true, showMitraFullName);
         try

@@ -20,7 +20,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     };
 
     [Fact]
-    public async Task Settings_round_trip_are_audited_and_reach_the_apps_config()
+    public async Task UpdateSettings_when_valid_round_trips_is_audited_and_reaches_the_apps_config()
     {
         var admin = await hosts.AdminAsync();
         var me = await admin.GetCurrentStaffAsync();
@@ -83,7 +83,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public async Task Invalid_settings_return_400_naming_the_field_and_change_nothing(string how, string field)
+    public async Task UpdateSettings_when_invalid_returns_400_naming_the_field_and_changes_nothing(string how, string field)
     {
         var admin = await hosts.AdminAsync();
         var before = await admin.GetSettingsAsync();
@@ -119,7 +119,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [InlineData(1, 5, 1, 2, 5, 0)]
     [InlineData(20, 600, 300, 3600, 240, 10)]
     [InlineData(20, 600, 300, 301, 240, 10)]
-    public async Task Settings_on_each_bound_are_accepted(int maxCustomers, int pairingTimeout, int heartbeatInterval, int heartbeatTimeout, int sessionMinutes, int trialSessions)
+    public async Task UpdateSettings_when_each_value_is_on_its_bound_accepts_them(int maxCustomers, int pairingTimeout, int heartbeatInterval, int heartbeatTimeout, int sessionMinutes, int trialSessions)
     {
         var admin = await hosts.AdminAsync();
         var before = await admin.GetSettingsAsync();
@@ -142,7 +142,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Operators_read_settings_but_cannot_change_them()
+    public async Task UpdateSettings_when_an_operator_asks_returns_403_though_it_can_read_them()
     {
         var (op, _) = await hosts.NewStaffAsync();
         var current = await op.GetSettingsAsync();

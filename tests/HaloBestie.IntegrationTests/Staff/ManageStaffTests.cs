@@ -7,7 +7,7 @@ namespace HaloBestie.IntegrationTests.Staff;
 public class ManageStaffTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task An_admin_creates_an_operator_who_can_sign_in_and_is_listed()
+    public async Task CreateStaff_when_an_admin_creates_an_operator_lists_it_and_lets_it_sign_in()
     {
         var admin = await hosts.AdminAsync();
 
@@ -19,7 +19,7 @@ public class ManageStaffTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Creating_staff_with_an_email_in_use_returns_409()
+    public async Task CreateStaff_when_the_email_is_in_use_returns_409()
     {
         var admin = await hosts.AdminAsync();
 
@@ -29,7 +29,7 @@ public class ManageStaffTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Creating_staff_with_bad_fields_returns_400_with_each_field()
+    public async Task CreateStaff_when_fields_are_bad_returns_400_naming_each_field()
     {
         var admin = await hosts.AdminAsync();
 
@@ -40,7 +40,7 @@ public class ManageStaffTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task The_last_active_admin_cannot_demote_itself()
+    public async Task UpdateStaff_when_the_last_active_admin_demotes_itself_returns_conflict()
     {
         var admin = await hosts.AdminAsync();
         var me = await admin.GetCurrentStaffAsync();
@@ -52,7 +52,7 @@ public class ManageStaffTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Staff_changes_are_audited_with_the_acting_admin()
+    public async Task Audit_when_an_admin_creates_or_updates_staff_records_the_acting_admin()
     {
         var admin = await hosts.AdminAsync();
         var me = await admin.GetCurrentStaffAsync();
@@ -66,7 +66,7 @@ public class ManageStaffTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Updating_unknown_staff_returns_404_not_found()
+    public async Task UpdateStaff_when_the_staff_is_unknown_returns_404_not_found()
     {
         var admin = await hosts.AdminAsync();
 

@@ -17,7 +17,7 @@ public class StaffConcurrencyTests(HostsFixture hosts) : IClassFixture<HostsFixt
     private const int MaxFailedAttempts = 5; // ControlCenter:Lockout:MaxFailedAttempts, default
 
     [Fact]
-    public async Task Ten_parallel_wrong_password_logins_all_count_and_lock_the_account()
+    public async Task Login_when_ten_wrong_passwords_arrive_at_once_counts_each_and_locks_the_account()
     {
         var (_, staff) = await hosts.NewStaffAsync();
 
@@ -42,7 +42,7 @@ public class StaffConcurrencyTests(HostsFixture hosts) : IClassFixture<HostsFixt
     }
 
     [Fact]
-    public async Task An_account_deactivated_while_wrong_password_logins_are_in_flight_stays_deactivated()
+    public async Task Deactivate_when_wrong_password_logins_are_in_flight_leaves_the_account_deactivated()
     {
         var admin = await hosts.AdminAsync();
 
@@ -75,7 +75,7 @@ public class StaffConcurrencyTests(HostsFixture hosts) : IClassFixture<HostsFixt
     }
 
     [Fact]
-    public async Task Two_admins_deactivating_each_other_at_once_leave_exactly_one_active_admin()
+    public async Task Deactivate_when_two_admins_deactivate_each_other_at_once_leaves_one_active_admin()
     {
         var survivor = await hosts.AdminAsync();
         var survivorView = await survivor.GetCurrentStaffAsync();

@@ -9,7 +9,7 @@ namespace HaloBestie.IntegrationTests.Staff;
 public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task Login_of_the_bootstrap_admin_returns_a_token_and_the_admin_profile()
+    public async Task Login_when_the_bootstrap_admin_signs_in_returns_a_token_and_the_admin_profile()
     {
         var result = await hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail.ToUpperInvariant(), Password = HostsFixture.AdminPassword });
 
@@ -22,7 +22,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Login_with_wrong_password_returns_401_invalid_credentials()
+    public async Task Login_when_the_password_is_wrong_returns_401_invalid_credentials()
     {
         var problem = await ProblemOf(() => hosts.AnonymousInternal().LogInAsync(new LogIn { Email = HostsFixture.AdminEmail, Password = "not-the-password" }));
 
@@ -31,7 +31,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Login_with_unknown_email_returns_401_invalid_credentials()
+    public async Task Login_when_the_email_is_unknown_returns_401_invalid_credentials()
     {
         var problem = await ProblemOf(() => hosts.AnonymousInternal().LogInAsync(new LogIn { Email = "nobody@halobestie.test", Password = "whatever-password" }));
 
@@ -39,7 +39,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Login_with_empty_fields_returns_400_validation()
+    public async Task Login_when_the_fields_are_empty_returns_400_validation()
     {
         var problem = await ProblemOf(() => hosts.AnonymousInternal().LogInAsync(new LogIn { Email = "", Password = "" }));
 
@@ -48,7 +48,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task Login_after_five_failures_returns_423_locked_out_even_with_the_right_password()
+    public async Task Login_when_five_attempts_failed_returns_423_locked_out_even_with_the_right_password()
     {
         var (_, staff) = await hosts.NewStaffAsync();
         var anonymous = hosts.AnonymousInternal();
@@ -68,7 +68,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_new_password_set_by_an_admin_lifts_the_lockout()
+    public async Task UpdateStaff_when_an_admin_sets_a_new_password_lifts_the_lockout()
     {
         var (_, staff) = await hosts.NewStaffAsync();
         for (var i = 0; i < 5; i++)
@@ -85,7 +85,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [InlineData("/api/internal/mitras")]
     [InlineData("/api/internal/staff")]
     [InlineData("/api/internal/audit")]
-    public async Task No_token_returns_401_unauthorized(string route)
+    public async Task Authenticate_when_no_token_is_sent_returns_401_unauthorized(string route)
     {
         using var http = hosts.Internal.CreateClient();
 
@@ -99,7 +99,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     [Theory]
     [InlineData("garbage")]
     [InlineData("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4In0.")]
-    public async Task A_forged_token_returns_401(string token)
+    public async Task Authenticate_when_the_token_is_forged_returns_401(string token)
     {
         using var http = hosts.Internal.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -110,7 +110,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task An_operator_calling_an_admin_route_returns_403_forbidden()
+    public async Task Authorize_when_an_operator_calls_an_admin_route_returns_403_forbidden()
     {
         var (operatorClient, _) = await hosts.NewStaffAsync(StaffRole.Operator);
 
@@ -121,7 +121,7 @@ public class StaffLoginTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
-    public async Task A_deactivated_staff_token_stops_working_at_once()
+    public async Task Authenticate_when_the_staff_was_deactivated_refuses_its_token_at_once()
     {
         var (client, staff) = await hosts.NewStaffAsync();
         await client.GetCurrentStaffAsync();

@@ -10,7 +10,7 @@ namespace HaloBestie.IntegrationTests.Telemetry;
 public class OtlpExportTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task With_an_otlp_endpoint_configured_traces_and_metrics_are_sent_there()
+    public async Task Export_when_an_otlp_endpoint_is_configured_sends_traces_and_metrics_there()
     {
         await using var collector = await Collector.StartAsync();
         await using var host = hosts.Public.WithWebHostBuilder(b => b

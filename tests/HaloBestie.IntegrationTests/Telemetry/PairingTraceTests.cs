@@ -14,7 +14,7 @@ namespace HaloBestie.IntegrationTests.Telemetry;
 public class PairingTraceTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task One_pairing_traces_both_http_calls_the_postgresql_writes_and_the_valkey_publishes()
+    public async Task Trace_when_pairing_covers_both_http_calls_the_postgresql_writes_and_valkey_publishes()
     {
         var spans = new SpanList();
         // Local servers trust every connection; the password is here to show it never reaches a span.

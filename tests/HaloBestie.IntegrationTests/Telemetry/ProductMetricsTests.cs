@@ -7,7 +7,7 @@ namespace HaloBestie.IntegrationTests.Telemetry;
 public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
     [Fact]
-    public async Task The_product_meter_reports_heartbeats_pairing_outcomes_the_wait_to_match_open_streams_and_mitras_online()
+    public async Task Measure_when_mitras_pair_reports_heartbeats_outcomes_wait_streams_and_mitras_online()
     {
         // The meter is process-wide and other test classes run alongside: only what the hosts
         // record while handling this test's calls counts (Observed), so every figure is exact.

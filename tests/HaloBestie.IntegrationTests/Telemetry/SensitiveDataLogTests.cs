@@ -15,7 +15,7 @@ public class SensitiveDataLogTests(HostsFixture hosts) : IClassFixture<HostsFixt
         host.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs).AddFilter<CapturedLogs>(null, LogLevel.Trace)));
 
     [Fact]
-    public async Task A_staff_login_and_a_mitra_sign_in_log_no_password_token_or_phone_number_and_carry_trace_ids()
+    public async Task Log_when_staff_log_in_and_mitras_sign_in_writes_no_secret_and_carries_trace_ids()
     {
         var logs = new CapturedLogs();
         await using var @internal = Capturing(hosts.Internal, logs);
