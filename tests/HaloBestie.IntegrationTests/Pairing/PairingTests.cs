@@ -180,9 +180,10 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         await app.SetMitraStatusAsync(new SetMitraStatus { Online = true });
 
-        var offered = await stream.NextAsync();
-        offered!.Type.Should().Be("pairing.offered");
-        offered.Data.Should().Contain(created.Id.ToString());
+        // Requests that this class's other tests left searching are offered too: wait for this one.
+        ServerSentEvent offered;
+        do offered = await stream.NextOfTypeAsync("pairing.offered");
+        while (!offered.Data.Contains(created.Id.ToString(), StringComparison.Ordinal));
         (await app.ListOfferedPairingRequestsAsync()).Should().Contain(o => o.Id == created.Id);
     }
 
