@@ -18,7 +18,7 @@ public class SessionTimeUpTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         foreach (var host in instances)
         {
             using var scope = host.Services.CreateScope();
-            changed.Add(await scope.ServiceProvider.GetRequiredService<SessionLifecycle>().TickDueAsync(CancellationToken.None));
+            changed.Add(await scope.ServiceProvider.GetRequiredService<SessionTimeUp>().RunDueAsync(CancellationToken.None));
         }
         return [.. changed];
     }
