@@ -77,8 +77,13 @@ public sealed class Observed : IDisposable
     /// <summary>How many measurements an instrument took (a histogram's count).</summary>
     public int Count(string instrument) => _measurements.Count(m => m.Instrument == instrument);
 
-    /// <summary>Accepts that met another accept of the same request or lost a write race (the product's own conflict counter, this test's part).</summary>
-    public long AcceptConflicts => (long)Sum("halobestie.pairing.accept_conflicts");
+    /// <summary>
+    /// Accepts that met another accept of the same request (they waited at the gate) or lost a
+    /// write race and decided again: the product's two counters of it, this test's part
+    /// (docs/operations.md: <c>accept_conflicts</c> plus <c>writes.conflicts{write="AcceptPairingRequest"}</c>).
+    /// </summary>
+    public long AcceptConflicts => (long)(Sum("halobestie.pairing.accept_conflicts")
+        + Sum("halobestie.writes.conflicts", tags => tags.TryGetValue("write", out var write) && write as string == "AcceptPairingRequest"));
 
     /// <summary>Distinct writes PostgreSQL refused because a concurrent write got there first (stream version, unique key, serialization).</summary>
     public int WriteConflicts => _conflicts.Count;
