@@ -2012,6 +2012,85 @@ export class InternalApiClient {
     }
 
     /**
+     * The session's conversation, paged as for the apps (newest, or before/after a seq; limit 1–100). Every read is audited.
+     *
+     * Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
+     * @param before (optional) 
+     * @param after (optional) 
+     * @param limit (optional) 
+     */
+    getTranscript(id: string, before: number | null | undefined, after: number | null | undefined, limit: number | null | undefined): Promise<MessagePage> {
+        let url_ = this.baseUrl + "/api/internal/sessions/{id}/messages?";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        if (before !== undefined && before !== null)
+            url_ += "before=" + encodeURIComponent("" + before) + "&";
+        if (after !== undefined && after !== null)
+            url_ += "after=" + encodeURIComponent("" + after) + "&";
+        if (limit !== undefined && limit !== null)
+            url_ += "limit=" + encodeURIComponent("" + limit) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetTranscript(_response);
+        });
+    }
+
+    protected processGetTranscript(response: Response): Promise<MessagePage> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = MessagePage.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<MessagePage>(null as any);
+    }
+
+    /**
      * The session rebuilt from its events up to `at` (ISO-8601).
      *
      * Problems: 400 validation; 401 unauthorized; 404 not-found; 503 service-unavailable.
@@ -4405,6 +4484,10 @@ export class Session implements ISession {
     endReason?: string | undefined;
     reroutes?: number;
     paidWith?: string | undefined;
+    lastSeq?: number;
+    clientReadUpTo?: number;
+    mitraReadUpTo?: number;
+    formerMitras?: FormerMitra[] | undefined;
     activeClientId?: string | undefined;
     warnAt?: Date;
     durationMinutes?: number | undefined;
@@ -4433,6 +4516,14 @@ export class Session implements ISession {
             this.endReason = _data["endReason"];
             this.reroutes = _data["reroutes"];
             this.paidWith = _data["paidWith"];
+            this.lastSeq = _data["lastSeq"];
+            this.clientReadUpTo = _data["clientReadUpTo"];
+            this.mitraReadUpTo = _data["mitraReadUpTo"];
+            if (Array.isArray(_data["formerMitras"])) {
+                this.formerMitras = [] as any;
+                for (let item of _data["formerMitras"])
+                    this.formerMitras!.push(FormerMitra.fromJS(item));
+            }
             this.activeClientId = _data["activeClientId"];
             this.warnAt = _data["warnAt"] ? new Date(_data["warnAt"].toString()) : undefined as any;
             this.durationMinutes = _data["durationMinutes"];
@@ -4461,6 +4552,14 @@ export class Session implements ISession {
         data["endReason"] = this.endReason;
         data["reroutes"] = this.reroutes;
         data["paidWith"] = this.paidWith;
+        data["lastSeq"] = this.lastSeq;
+        data["clientReadUpTo"] = this.clientReadUpTo;
+        data["mitraReadUpTo"] = this.mitraReadUpTo;
+        if (Array.isArray(this.formerMitras)) {
+            data["formerMitras"] = [];
+            for (let item of this.formerMitras)
+                data["formerMitras"].push(item ? item.toJSON() : undefined as any);
+        }
         data["activeClientId"] = this.activeClientId;
         data["warnAt"] = this.warnAt ? this.warnAt.toISOString() : undefined as any;
         data["durationMinutes"] = this.durationMinutes;
@@ -4482,6 +4581,10 @@ export interface ISession {
     endReason?: string | undefined;
     reroutes?: number;
     paidWith?: string | undefined;
+    lastSeq?: number;
+    clientReadUpTo?: number;
+    mitraReadUpTo?: number;
+    formerMitras?: FormerMitra[] | undefined;
     activeClientId?: string | undefined;
     warnAt?: Date;
     durationMinutes?: number | undefined;
@@ -4490,6 +4593,46 @@ export interface ISession {
 export enum SessionStatus {
     Active = "active",
     Ended = "ended",
+}
+
+export class FormerMitra implements IFormerMitra {
+    mitraId?: string;
+    upToSeq?: number;
+
+    constructor(data?: IFormerMitra) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.mitraId = _data["mitraId"];
+            this.upToSeq = _data["upToSeq"];
+        }
+    }
+
+    static fromJS(data: any): FormerMitra {
+        data = typeof data === 'object' ? data : {};
+        let result = new FormerMitra();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["mitraId"] = this.mitraId;
+        data["upToSeq"] = this.upToSeq;
+        return data;
+    }
+}
+
+export interface IFormerMitra {
+    mitraId?: string;
+    upToSeq?: number;
 }
 
 export class GetSessionHistoryEntry implements IGetSessionHistoryEntry {
@@ -4582,6 +4725,154 @@ export class GetSessionHistoryActor implements IGetSessionHistoryActor {
 export interface IGetSessionHistoryActor {
     kind?: string;
     id?: string | undefined;
+}
+
+export class MessagePage implements IMessagePage {
+    items?: MessageView[];
+    hasMore?: boolean;
+    readUpTo?: ReadMarks;
+
+    constructor(data?: IMessagePage) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["items"])) {
+                this.items = [] as any;
+                for (let item of _data["items"])
+                    this.items!.push(MessageView.fromJS(item));
+            }
+            this.hasMore = _data["hasMore"];
+            this.readUpTo = _data["readUpTo"] ? ReadMarks.fromJS(_data["readUpTo"]) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): MessagePage {
+        data = typeof data === 'object' ? data : {};
+        let result = new MessagePage();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.items)) {
+            data["items"] = [];
+            for (let item of this.items)
+                data["items"].push(item ? item.toJSON() : undefined as any);
+        }
+        data["hasMore"] = this.hasMore;
+        data["readUpTo"] = this.readUpTo ? this.readUpTo.toJSON() : undefined as any;
+        return data;
+    }
+}
+
+export interface IMessagePage {
+    items?: MessageView[];
+    hasMore?: boolean;
+    readUpTo?: ReadMarks;
+}
+
+export class MessageView implements IMessageView {
+    id?: string;
+    seq?: number;
+    sender?: string;
+    text?: string;
+    sentAt?: Date;
+    kind?: string | undefined;
+
+    constructor(data?: IMessageView) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.seq = _data["seq"];
+            this.sender = _data["sender"];
+            this.text = _data["text"];
+            this.sentAt = _data["sentAt"] ? new Date(_data["sentAt"].toString()) : undefined as any;
+            this.kind = _data["kind"];
+        }
+    }
+
+    static fromJS(data: any): MessageView {
+        data = typeof data === 'object' ? data : {};
+        let result = new MessageView();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["seq"] = this.seq;
+        data["sender"] = this.sender;
+        data["text"] = this.text;
+        data["sentAt"] = this.sentAt ? this.sentAt.toISOString() : undefined as any;
+        data["kind"] = this.kind;
+        return data;
+    }
+}
+
+export interface IMessageView {
+    id?: string;
+    seq?: number;
+    sender?: string;
+    text?: string;
+    sentAt?: Date;
+    kind?: string | undefined;
+}
+
+export class ReadMarks implements IReadMarks {
+    client?: number;
+    mitra?: number;
+
+    constructor(data?: IReadMarks) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.client = _data["client"];
+            this.mitra = _data["mitra"];
+        }
+    }
+
+    static fromJS(data: any): ReadMarks {
+        data = typeof data === 'object' ? data : {};
+        let result = new ReadMarks();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["client"] = this.client;
+        data["mitra"] = this.mitra;
+        return data;
+    }
+}
+
+export interface IReadMarks {
+    client?: number;
+    mitra?: number;
 }
 
 export class RerouteSessionBody implements IRerouteSessionBody {

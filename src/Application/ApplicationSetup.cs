@@ -1,6 +1,7 @@
 using FluentValidation;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Dashboard;
 using HaloBestie.Application.Mitras;
 using HaloBestie.Application.Pairing;
@@ -12,7 +13,7 @@ namespace HaloBestie.Application;
 
 /// <summary>
 /// The services of the use cases, besides the handlers (the Mediator generator registers those in
-/// each host) and the ports Infrastructure implements (<c>IPresenceStore</c>, <c>IRealtime</c>,
+/// each host) and the ports Infrastructure implements (<c>IPresenceStore</c>, <c>IRealtime</c>, <c>ITypingSignals</c>,
 /// <c>IPaymentProvider</c>, <c>IFirebaseCaller</c>, <c>ICurrentStaff</c>). All are singletons: they
 /// hold no request state and open their own Marten sessions.
 /// </summary>
@@ -27,6 +28,7 @@ public static class ApplicationSetup
         services.AddSingleton<PresenceTransitions>();
         services.AddSingleton<PairingNotifications>();
         services.AddSingleton<PairingTimers>();
+        services.AddSingleton<ConversationNotifications>();
         services.AddSingleton<SessionNotifications>();
         services.AddSingleton<SessionLifecycle>();
         services.AddSingleton<SessionTimeUp>();

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Sessions;
 using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
@@ -31,6 +32,12 @@ public static class SessionEndpoints
             .WithName("GetSessionHistory")
             .WithSummary("Every event of the session in order, with sequence, type, time, actor and data. Audited.")
             .Problems(ProblemNames.NotFound);
+
+        sessions.MapGet("/{id:guid}/messages", async (Guid id, long? before, long? after, int? limit, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetTranscript(id, before, after, limit ?? MessagePage.DefaultLimit), ct)))
+            .WithName("GetTranscript")
+            .WithSummary("The session's conversation, paged as for the apps (newest, or before/after a seq; limit 1–100). Every read is audited.")
+            .Problems(ProblemNames.Validation, ProblemNames.NotFound);
 
         sessions.MapGet("/{id:guid}/state", async (Guid id, DateTimeOffset at, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetSessionStateAt(id, at), ct)))

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Sessions;
 using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
@@ -37,6 +38,8 @@ public static class SessionEndpoints
             .WithName("EndMySession")
             .WithSummary("End the session. 409 session-ended when it already ended.")
             .Problems(ProblemNames.NotFound, ProblemNames.SessionEnded);
+
+        sessions.MapConversationEndpoints(Party.Client);
     }
 
     public static void MapMitraSessionEndpoints(this IEndpointRouteBuilder api)
@@ -58,5 +61,7 @@ public static class SessionEndpoints
             .WithName("EndMitraSession")
             .WithSummary("End one of own sessions. 409 session-ended; 404 for another mitra's session.")
             .Problems(ProblemNames.NotFound, ProblemNames.SessionEnded);
+
+        sessions.MapConversationEndpoints(Party.Mitra);
     }
 }

@@ -46,8 +46,8 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 request.AppendMany(outcome.ForRequest);
                 mitra.AppendMany(outcome.ForMitra);
                 client.AppendMany(outcome.ForClient);
-                if (outcome is Accepted { Session: var started })
-                    session.Events.StartStream<Session>(started.SessionId, started);
+                if (outcome is Accepted accepted)
+                    session.Events.StartStream<Session>(accepted.Session.SessionId, accepted.ForSession);
                 return (request.Aggregate, mitra.Aggregate!, client.Aggregate!, settings, outcome);
             }, cancellationToken);
 
@@ -57,9 +57,9 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                     ProductMetrics.PairingEnded(request, closed.Cancelled);
                     await notify.ClosedAsync(request, PairingClosedReasons.Cancelled, except: null, cancellationToken);
                     throw new DomainException(ProblemNames.RequestClosed, "The client can no longer pay for a session; the request is closed.");
-                case Accepted { Request: var matched }:
+                case Accepted { Request: var matched } accepted:
                     ProductMetrics.PairingEnded(request, matched);
-                    await notify.MatchedAsync(request.Apply(matched), matched.SessionId, mitra, client, settings, cancellationToken);
+                    await notify.MatchedAsync(request.Apply(matched), accepted, mitra, client, settings, cancellationToken);
                     return new Result(matched.SessionId);
                 default:
                     return new Result(((AlreadyAccepted)outcome).SessionId); // a retry of the accept that won: nothing new to tell

@@ -1,8 +1,10 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Sessions;
 using HaloBestie.Domain.Settings;
 using Marten;
 
@@ -14,7 +16,7 @@ namespace HaloBestie.Application.Pairing;
 /// mitra's full name or public alias. Sent after the change commits, shaped from what the handler
 /// already loaded; a party that misses one reads the same state from the query routes.
 /// </summary>
-public sealed class PairingNotifications(IRealtime realtime)
+public sealed class PairingNotifications(IRealtime realtime, ConversationNotifications conversation)
 {
     public sealed record ClientShown(string Alias);
 
@@ -44,12 +46,19 @@ public sealed class PairingNotifications(IRealtime realtime)
     public Task ClosedAsync(PairingRequest request, string reason, Guid? except, CancellationToken ct) =>
         realtime.PublishToAllAsync(request.OfferedTo.Where(id => id != except).Select(Recipient.Mitra), new AppEvents.PairingClosed(request.Id, reason), ct);
 
-    /// <summary>The client learns who its bestie is, the mitra gets the session, every other offered mitra is told it is taken.</summary>
-    public Task MatchedAsync(PairingRequest request, Guid sessionId, Mitra mitra, Client client, PlatformSettings settings, CancellationToken ct) =>
-        Task.WhenAll(
+    /// <summary>
+    /// The client learns who its bestie is, the mitra gets the session, every other offered mitra
+    /// is told it is taken; then both parties get the conversation's opening message.
+    /// </summary>
+    public async Task MatchedAsync(PairingRequest request, Accepted accepted, Mitra mitra, Client client, PlatformSettings settings, CancellationToken ct)
+    {
+        var sessionId = accepted.Session.SessionId;
+        await Task.WhenAll(
             realtime.PublishAsync(Recipient.Client(request.ClientId), new AppEvents.PairingMatched(request.Id, sessionId, MitraShownOf(mitra, settings)), ct),
             realtime.PublishAsync(Recipient.Mitra(mitra.Id), new AppEvents.SessionStarted(sessionId, ClientShownOf(client, settings)), ct),
             ClosedAsync(request, PairingClosedReasons.Taken, mitra.Id, ct));
+        await conversation.CreatedAsync(Session.Create(accepted.Session), accepted.ForSession.OfType<MessageSent>(), ct);
+    }
 
     public Task ExpiredAsync(PairingRequest request, CancellationToken ct) =>
         Task.WhenAll(

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Pairing;
 
 namespace HaloBestie.Application.Realtime;
@@ -70,6 +71,24 @@ public static class AppEvents
     public sealed record PresenceOffline(string Reason) : IAppEvent
     {
         public static string Name => "presence.offline";
+    }
+
+    /// <summary>To both parties (every device of each): a message of the session, the system's included, in <c>seq</c> order.</summary>
+    public sealed record MessageCreated(Guid SessionId, MessageView Message) : IAppEvent
+    {
+        public static string Name => "message.created";
+    }
+
+    /// <summary>To both parties: <paramref name="Reader"/> (<c>client</c> or <c>mitra</c>) has read up to <paramref name="UpToSeq"/>.</summary>
+    public sealed record MessageRead(Guid SessionId, string Reader, long UpToSeq) : IAppEvent
+    {
+        public static string Name => "message.read";
+    }
+
+    /// <summary>To the other party: <paramref name="Sender"/> is typing (at most once every 3 s per sender).</summary>
+    public sealed record MessageTyping(Guid SessionId, string Sender) : IAppEvent
+    {
+        public static string Name => "message.typing";
     }
 
     /// <summary>To the client: a payment was credited.</summary>

@@ -9,7 +9,8 @@ namespace HaloBestie.Application.Sessions;
 
 /// <summary>
 /// <c>GET /api/internal/sessions/{id}/history</c>: the session's own events in order — the audit
-/// trail is the stream, not a log beside it. Opening it is itself audited.
+/// trail is the stream, not a log beside it, so the conversation is in it (<c>message_sent</c>,
+/// <c>messages_read</c>) in its one order. Opening it is itself audited.
 /// </summary>
 public sealed record GetSessionHistory(Guid SessionId) : IQuery<IReadOnlyList<GetSessionHistory.Entry>>
 {
@@ -38,6 +39,8 @@ public sealed record GetSessionHistory(Guid SessionId) : IQuery<IReadOnlyList<Ge
             SessionStarted s => new Actor(SessionActors.Mitra, s.MitraId),
             SessionRerouted r => new Actor(SessionActors.Staff, r.ByStaffId),
             SessionEnded e => new Actor(e.EndedBy, e.ActorId),
+            MessageSent m => new Actor(m.Sender, m.SenderId),
+            MessagesRead r => new Actor(r.Reader, r.ReaderId),
             _ => new Actor(SessionActors.System, null),
         };
     }

@@ -7,7 +7,9 @@ namespace HaloBestie.Application.Sessions;
 
 /// <summary>
 /// <c>GET /api/internal/sessions/{id}/state?at=</c>: the session rebuilt from its events up to
-/// <c>at</c> (Marten's time-travel aggregation); 404 when it did not exist yet.
+/// <c>at</c> (Marten's time-travel aggregation); 404 when it did not exist yet. Its <c>lastSeq</c>
+/// and read marks say where the conversation stood then: the transcript with
+/// <c>before=lastSeq+1</c> shows it as it was.
 /// </summary>
 public sealed record GetSessionStateAt(Guid SessionId, DateTimeOffset At) : IQuery<Session>
 {

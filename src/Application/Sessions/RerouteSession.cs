@@ -35,9 +35,9 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
         public async ValueTask<Session> Handle(RerouteSession command, CancellationToken cancellationToken)
         {
             var reason = command.Reason.Trim();
-            var (current, rerouted, to, client, settings) = await writes.RunAsync(nameof(RerouteSession), async session =>
+            var (current, rerouted, handover, to, client, settings) = await writes.RunAsync(nameof(RerouteSession), async session =>
             {
-                var stream = await session.Events.FetchForWriting<Session>(command.SessionId, cancellationToken);
+                var stream = await session.Events.FetchForExclusiveWriting<Session>(command.SessionId, cancellationToken); // ordered with the conversation's sends
                 var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
                 var now = clock.GetUtcNow();
                 var rerouted = SessionDecisions.Reroute(current, command.ToMitraId, reason, command.Force, caller.Staff.Id, now);
@@ -46,14 +46,15 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
                 var settings = await session.LoadSettingsAsync(cancellationToken);
                 toStream.AppendOne(MitraDecisions.ReceiveReroute(to, current.Id, settings.MaxCustomersPerMitra, command.Force, now));
                 (await session.Events.FetchForWriting<Mitra>(current.MitraId, cancellationToken)).AppendOne(new MitraSessionEnded(current.MitraId, current.Id, now));
-                stream.AppendOne(rerouted);
+                var handover = ConversationDecisions.Handover(current.Apply(rerouted), PairingNotifications.MitraShownOf(to, settings).DisplayName, now);
+                stream.AppendMany(rerouted, handover);
                 session.Audit(caller.Staff, "session.rerouted", "session", current.Id, now,
                     $"from={current.MitraId}; to={command.ToMitraId}; force={command.Force}; reason={reason}");
-                return (current, rerouted, to, await session.LoadAsync<Client>(current.ClientId, cancellationToken), settings);
+                return (current, rerouted, handover, to, await session.LoadAsync<Client>(current.ClientId, cancellationToken), settings);
             }, cancellationToken);
 
-            var result = current.Apply(rerouted);
-            await notify.ReroutedAsync(result, current.MitraId, to, client, settings, cancellationToken);
+            var result = current.Apply(rerouted).Apply(handover);
+            await notify.ReroutedAsync(result, current.MitraId, to, client, settings, handover, cancellationToken);
             await pairing.OfferOpenRequestsToAsync(current.MitraId, cancellationToken); // the old mitra has a place free
             return result;
         }

@@ -20,20 +20,24 @@ public sealed class SessionLifecycle(StreamWrites writes, SessionNotifications n
     public async Task<Session> EndAsync(Guid sessionId, string endedBy, Guid? actorId, string reason, Action<Session> guard, CancellationToken ct,
         Action<IDocumentSession>? alsoRecord = null)
     {
-        var (current, ended) = await writes.RunAsync("EndSession", async session =>
+        var (current, closing, ended) = await writes.RunAsync("EndSession", async session =>
         {
-            var stream = await session.Events.FetchForWriting<Session>(sessionId, ct);
+            // The row lock orders the end with the conversation's sends: a send waits and then
+            // finds the session ended, or commits before the end's closing message.
+            var stream = await session.Events.FetchForExclusiveWriting<Session>(sessionId, ct);
             var current = stream.Aggregate ?? throw new NotFoundException("Session", sessionId);
             guard(current);
-            var ended = SessionDecisions.End(current, endedBy, actorId, reason, clock.GetUtcNow());
-            stream.AppendOne(ended);
+            var now = clock.GetUtcNow();
+            var ended = SessionDecisions.End(current, endedBy, actorId, reason, now);
+            var closing = ConversationDecisions.Closing(current, now);
+            stream.AppendMany(closing, ended);
             await AppendReleaseAsync(session, current, ended, ct);
             alsoRecord?.Invoke(session);
-            return (current, ended);
+            return (current, closing, ended);
         }, ct);
 
-        var result = current.Apply(ended);
-        await notify.EndedAsync(result, ended, ct);
+        var result = current.Apply(closing).Apply(ended);
+        await notify.EndedAsync(result, [closing], ended, ct);
         await pairing.OfferOpenRequestsToAsync(current.MitraId, ct);
         return result;
     }

@@ -13,4 +13,8 @@ public sealed partial class SessionProjection : SingleStreamProjection<Session, 
     public static Session Apply(SessionEndingSoon e, Session s) => s.Apply(e);
 
     public static Session Apply(SessionEnded e, Session s) => s.Apply(e);
+
+    public static Session Apply(MessageSent e, Session s) => s.Apply(e);
+
+    public static Session Apply(MessagesRead e, Session s) => s.Apply(e);
 }

@@ -33,7 +33,7 @@ public sealed class SessionTimeUp(IDocumentStore store, StreamWrites writes, Ses
             // finds nothing left to do.
             var (current, events) = await writes.RunAsync("SessionTimeUp", async session =>
             {
-                var stream = await session.Events.FetchForWriting<Session>(id, ct);
+                var stream = await session.Events.FetchForExclusiveWriting<Session>(id, ct); // ordered with the conversation's sends
                 var events = SessionDecisions.Tick(stream.Aggregate!, now);
                 stream.AppendMany(events);
                 if (events.OfType<SessionEnded>().FirstOrDefault() is { } ended)
@@ -48,12 +48,12 @@ public sealed class SessionTimeUp(IDocumentStore store, StreamWrites writes, Ses
             if (events.OfType<SessionEndingSoon>().Any())
             {
                 ProductMetrics.TimerFired("session-warning", current.WarnAt, firedAt);
-                await notify.EndingSoonAsync(current, ct);
+                await notify.EndingSoonAsync(current, events.OfType<MessageSent>().Where(m => m.Kind == SystemMessageKinds.EndingSoon), ct);
             }
             if (events.OfType<SessionEnded>().FirstOrDefault() is { } timeUp)
             {
                 ProductMetrics.TimerFired("session-end", current.EndsAt, firedAt);
-                await notify.EndedAsync(current.Apply(timeUp), timeUp, ct);
+                await notify.EndedAsync(current.Then(events), events.OfType<MessageSent>().Where(m => m.Kind == SystemMessageKinds.End), timeUp, ct);
                 await pairing.OfferOpenRequestsToAsync(current.MitraId, ct);
             }
         }

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Sessions;
@@ -5,27 +6,35 @@ using Marten;
 
 namespace HaloBestie.Application.Sessions;
 
-/// <summary>A session as its client sees it: the mitra under the anonymity settings.</summary>
+/// <summary>
+/// A session as its client sees it: the mitra under the anonymity settings; <c>unread</c> and
+/// <c>lastMessage</c> of its conversation (<see cref="ConversationSummary"/>).
+/// </summary>
 public sealed record ClientSessionView(
     Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt, string? EndedBy, string? EndReason,
-    PairingNotifications.MitraShown Mitra)
+    PairingNotifications.MitraShown Mitra, int Unread, MessageView? LastMessage)
 {
     public static async Task<ClientSessionView> OfAsync(IQuerySession query, Session s, CancellationToken ct)
     {
         var mitra = await query.LoadAsync<Mitra>(s.MitraId, ct);
         var shown = mitra is null ? new PairingNotifications.MitraShown(s.MitraId, "Bestie", null) : await PairingNotifications.MitraShownAsync(query, mitra, ct);
-        return new ClientSessionView(s.Id, s.Status, s.StartedAt, s.EndsAt, s.EndedAt, s.EndedBy, s.EndReason, shown);
+        var conversation = await ConversationSummary.OfAsync(query, s, MessageSenders.Client, long.MaxValue, ct);
+        return new ClientSessionView(s.Id, s.Status, s.StartedAt, s.EndsAt, s.EndedAt, s.EndedBy, s.EndReason, shown, conversation.Unread, conversation.LastMessage);
     }
 }
 
-/// <summary>A session as its mitra sees it: the client under the anonymity settings, never its identity.</summary>
+/// <summary>
+/// A session as its mitra sees it: the client under the anonymity settings, never its identity;
+/// <c>unread</c> and <c>lastMessage</c> of its conversation (<see cref="ConversationSummary"/>).
+/// </summary>
 public sealed record MitraSessionView(
     Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt, string? EndedBy, string? EndReason,
-    PairingNotifications.ClientShown Client)
+    PairingNotifications.ClientShown Client, int Unread, MessageView? LastMessage)
 {
     public static async Task<MitraSessionView> OfAsync(IQuerySession query, Session s, CancellationToken ct)
     {
         var client = await PairingNotifications.ClientShownAsync(query, s.ClientId, ct);
-        return new MitraSessionView(s.Id, s.Status, s.StartedAt, s.EndsAt, s.EndedAt, s.EndedBy, s.EndReason, client);
+        var conversation = await ConversationSummary.OfAsync(query, s, MessageSenders.Mitra, long.MaxValue, ct);
+        return new MitraSessionView(s.Id, s.Status, s.StartedAt, s.EndsAt, s.EndedAt, s.EndedBy, s.EndReason, client, conversation.Unread, conversation.LastMessage);
     }
 }

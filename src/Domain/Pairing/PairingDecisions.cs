@@ -160,6 +160,9 @@ public sealed record Accepted(PairingAccepted Request, MitraSessionStarted Mitra
     public override IReadOnlyList<object> ForMitra => [Mitra];
 
     public override IReadOnlyList<object> ForClient => [Client];
+
+    /// <summary>The new session's stream: its start, and the system message that opens the conversation.</summary>
+    public IReadOnlyList<object> ForSession => [Session, ConversationDecisions.Opening(Session)];
 }
 
 /// <summary>This mitra won the request already (a retried accept): its session, nothing more to record.</summary>

@@ -53,7 +53,11 @@ public sealed record Session(
     string? EndedBy,
     string? EndReason,
     int Reroutes,
-    string? PaidWith = null)
+    string? PaidWith = null,
+    long LastSeq = 0,
+    long ClientReadUpTo = 0,
+    long MitraReadUpTo = 0,
+    IReadOnlyList<FormerMitra>? FormerMitras = null)
 {
     /// <summary>A session ended by staff this soon after its start gives the client its credit back (PRODUCT.md §6).</summary>
     public static readonly TimeSpan CreditReturnWindow = TimeSpan.FromMinutes(5);
@@ -70,9 +74,49 @@ public sealed record Session(
     public static Session Create(SessionStarted e) =>
         new(e.SessionId, e.RequestId, e.ClientId, e.MitraId, SessionStatus.Active, e.At, e.EndsAt, null, null, null, null, 0, e.PaidWith);
 
-    public Session Apply(SessionRerouted e) => this with { MitraId = e.ToMitraId, Reroutes = Reroutes + 1 };
+    /// <summary>The mitra handing over keeps the conversation up to now; the new mitra has read nothing yet.</summary>
+    public Session Apply(SessionRerouted e) => this with
+    {
+        MitraId = e.ToMitraId,
+        Reroutes = Reroutes + 1,
+        MitraReadUpTo = 0,
+        FormerMitras = [.. (FormerMitras ?? []).Where(f => f.MitraId != e.FromMitraId && f.MitraId != e.ToMitraId), new FormerMitra(e.FromMitraId, LastSeq)],
+    };
 
     public Session Apply(SessionEndingSoon e) => this with { WarnedAt = e.At };
 
     public Session Apply(SessionEnded e) => this with { Status = SessionStatus.Ended, EndedAt = e.At, EndedBy = e.EndedBy, EndReason = e.Reason };
+
+    public Session Apply(MessageSent e) => this with { LastSeq = e.Seq };
+
+    public Session Apply(MessagesRead e) => e.Reader == MessageSenders.Client
+        ? this with { ClientReadUpTo = Math.Max(ClientReadUpTo, e.UpToSeq) }
+        : this with { MitraReadUpTo = Math.Max(MitraReadUpTo, e.UpToSeq) };
+
+    /// <summary>The session after <paramref name="events"/> of its own stream, in order (events of other streams change nothing).</summary>
+    public Session Then(IEnumerable<object> events) => events.Aggregate(this, static (s, e) => e switch
+    {
+        SessionRerouted x => s.Apply(x),
+        SessionEndingSoon x => s.Apply(x),
+        SessionEnded x => s.Apply(x),
+        MessageSent x => s.Apply(x),
+        MessagesRead x => s.Apply(x),
+        _ => s,
+    });
+
+    /// <summary>
+    /// How far a party may read the conversation: the client and the current mitra all of it
+    /// (<see cref="long.MaxValue"/>), a mitra rerouted away up to its handover, anyone else
+    /// nothing (null: the session is not theirs).
+    /// </summary>
+    public long? ReadableUpTo(string party, Guid id) => party switch
+    {
+        MessageSenders.Client when id == ClientId => long.MaxValue,
+        MessageSenders.Mitra when id == MitraId => long.MaxValue,
+        MessageSenders.Mitra => FormerMitras?.FirstOrDefault(f => f.MitraId == id)?.UpToSeq,
+        _ => null,
+    };
+
+    /// <summary>The read mark of one party.</summary>
+    public long ReadUpTo(string party) => party == MessageSenders.Client ? ClientReadUpTo : MitraReadUpTo;
 }

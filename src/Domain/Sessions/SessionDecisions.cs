@@ -38,16 +38,26 @@ public static class SessionDecisions
         return new SessionRerouted(session.Id, session.MitraId, toMitraId, reason, forced, byStaffId, now);
     }
 
-    /// <summary>The durable timers: the warning 5 minutes before the end, then the end itself, each once.</summary>
+    /// <summary>
+    /// The durable timers: the warning 5 minutes before the end, then the end itself, each once,
+    /// each with its system message (the end's message comes before the end: nothing follows
+    /// <see cref="SessionEnded"/> in a session's stream).
+    /// </summary>
     public static IReadOnlyList<object> Tick(Session session, DateTimeOffset now)
     {
         if (session.Status != SessionStatus.Active)
             return [];
         if (now >= session.EndsAt)
-            return session.WarnedAt is null
-                ? [new SessionEndingSoon(session.Id, session.EndsAt, now), new SessionEnded(session.Id, SessionActors.System, null, SessionEndReasons.TimeUp, now)]
-                : [new SessionEnded(session.Id, SessionActors.System, null, SessionEndReasons.TimeUp, now)];
-        return session.WarnedAt is null && now >= session.WarnAt ? [new SessionEndingSoon(session.Id, session.EndsAt, now)] : [];
+        {
+            if (session.WarnedAt is not null)
+                return [ConversationDecisions.Closing(session, now), new SessionEnded(session.Id, SessionActors.System, null, SessionEndReasons.TimeUp, now)];
+            var warning = ConversationDecisions.EndingSoon(session, now);
+            return [new SessionEndingSoon(session.Id, session.EndsAt, now), warning,
+                ConversationDecisions.Closing(session.Apply(warning), now), new SessionEnded(session.Id, SessionActors.System, null, SessionEndReasons.TimeUp, now)];
+        }
+        return session.WarnedAt is null && now >= session.WarnAt
+            ? [new SessionEndingSoon(session.Id, session.EndsAt, now), ConversationDecisions.EndingSoon(session, now)]
+            : [];
     }
 
     private static void EnsureActive(Session session)

@@ -1,5 +1,6 @@
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Clients;
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Mitras;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Application.Payments;
@@ -103,6 +104,12 @@ public static class MartenSetup
             .Index(s => s.EndsAt)
             .Duplicate(s => s.StartedAt)
             .Duplicate(s => s.EndedAt!);
+
+        options.Projections.Add<SessionMessageProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<SessionMessage>()
+            .Duplicate(m => m.SessionId)
+            .Duplicate(m => m.Seq)
+            .UniqueIndex(UniqueIndexType.DuplicatedField, "uq_session_message_seq", m => m.SessionId, m => m.Seq);
 
         // Logins (failure counts, lockouts, rehashes) and admins (deactivation, role, password)
         // write the same account: each write must be of the version it read (ADR 0012).

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure.Realtime;
@@ -39,6 +40,7 @@ public static class ValkeySetup
         services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase().WithKeyPrefix(keys.Prefix));
         services.AddSingleton<IPresenceStore, ValkeyPresenceStore>();
         services.AddSingleton<IRealtime, ValkeyRealtime>();
+        services.AddSingleton<ITypingSignals, ValkeyTypingSignals>();
         services.AddSingleton<EventStream>();
         return services;
     }

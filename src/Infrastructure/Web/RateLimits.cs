@@ -40,7 +40,7 @@ public sealed record RateLimit(int PermitLimit, int WindowSeconds)
 
 /// <summary>
 /// Rate limits on the routes a stranger can hammer (ADR 0020): sign-in, staff login, pairing
-/// requests, new payments (each one creates a Xendit invoice) and the Xendit webhook. Each limit is a token bucket per caller, held in the memory
+/// requests, new payments (each one creates a Xendit invoice), messages and typing signals, and the Xendit webhook. Each limit is a token bucket per caller, held in the memory
 /// of one instance, configured by <c>RateLimits:&lt;Name&gt;:PermitLimit</c> and
 /// <c>RateLimits:&lt;Name&gt;:WindowSeconds</c>. A refusal is 429 <c>rate-limited</c> with
 /// <c>Retry-After</c> in whole seconds.
@@ -62,6 +62,9 @@ public static class RateLimits
     /// <summary>New payments (each creates a Xendit invoice), per Firebase UID.</summary>
     public const string Payments = "Payments";
 
+    /// <summary>Messages sent and typing signals, per Firebase UID (every device of one account together).</summary>
+    public const string Messages = "Messages";
+
     /// <summary>The Xendit invoice webhook, per remote IP address.</summary>
     public const string XenditWebhook = "XenditWebhook";
 
@@ -77,6 +80,7 @@ public static class RateLimits
         [PairingRequests] = new(10, 60),
         [Payments] = new(5, 300),
         [XenditWebhook] = new(600, 60),
+        [Messages] = new(60, 30),
     };
 
     public static IServiceCollection AddHaloBestieRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -91,6 +95,7 @@ public static class RateLimits
             o.AddPolicy(SignIn, context => PerCaller(context, limits[SignIn]));
             o.AddPolicy(PairingRequests, context => PerCaller(context, limits[PairingRequests]));
             o.AddPolicy(Payments, context => PerCaller(context, limits[Payments]));
+            o.AddPolicy(Messages, context => PerCaller(context, limits[Messages]));
             o.AddPolicy(StaffLogin, context => PerAddress(context, limits[StaffLogin]));
             o.AddPolicy(XenditWebhook, context => PerAddress(context, limits[XenditWebhook]));
         });

@@ -18,17 +18,22 @@ public class SessionDecisionsTests
         var session = Active();
 
         SessionDecisions.Tick(session, Now.AddMinutes(54)).Should().BeEmpty();
-        var warned = session.Apply((SessionEndingSoon)SessionDecisions.Tick(session, Now.AddMinutes(55)).Single());
+        var warning = SessionDecisions.Tick(session, Now.AddMinutes(55));
+        warning.Select(e => e.GetType()).Should().Equal(typeof(SessionEndingSoon), typeof(MessageSent));
+        var warned = session.Then(warning);
         SessionDecisions.Tick(warned, Now.AddMinutes(56)).Should().BeEmpty();
-        var ended = (SessionEnded)SessionDecisions.Tick(warned, Now.AddMinutes(60)).Single();
+        var end = SessionDecisions.Tick(warned, Now.AddMinutes(60));
+        end.Select(e => e.GetType()).Should().Equal(typeof(MessageSent), typeof(SessionEnded));
+        var ended = (SessionEnded)end[1];
         ended.Should().BeEquivalentTo(new { EndedBy = SessionActors.System, Reason = SessionEndReasons.TimeUp });
-        SessionDecisions.Tick(warned.Apply(ended), Now.AddMinutes(61)).Should().BeEmpty();
+        SessionDecisions.Tick(warned.Then(end), Now.AddMinutes(61)).Should().BeEmpty();
     }
 
     [Fact]
     public void Tick_when_the_timer_fires_late_still_warns_before_ending()
     {
-        SessionDecisions.Tick(Active(), Now.AddMinutes(90)).Select(e => e.GetType()).Should().Equal(typeof(SessionEndingSoon), typeof(SessionEnded));
+        SessionDecisions.Tick(Active(), Now.AddMinutes(90)).Select(e => e.GetType())
+            .Should().Equal(typeof(SessionEndingSoon), typeof(MessageSent), typeof(MessageSent), typeof(SessionEnded));
     }
 
     [Fact]

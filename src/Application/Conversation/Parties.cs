@@ -1,0 +1,33 @@
+using HaloBestie.Application.Callers;
+using HaloBestie.Domain.Sessions;
+
+namespace HaloBestie.Application.Conversation;
+
+/// <summary>Which app calls a conversation route: the client's (<c>/api/client/...</c>) or the mitra's (<c>/api/mitra/...</c>).</summary>
+public enum Party
+{
+    Client,
+    Mitra,
+}
+
+public static class Parties
+{
+    /// <summary>
+    /// The caller as a party of a conversation: its role (<see cref="MessageSenders"/>) and id.
+    /// 403 as for any route of that app (a mitra on a client route, an inactive mitra…).
+    /// </summary>
+    public static async Task<(string Role, Guid Id)> AsPartyAsync(this Caller caller, Party party, CancellationToken ct) =>
+        party == Party.Client
+            ? (MessageSenders.Client, (await caller.ClientAsync(ct)).Id)
+            : (MessageSenders.Mitra, (await caller.MitraAsync(ct)).Id);
+}
+
+/// <summary>"Typing…" signals, in Valkey only (PRODUCT.md §8: nothing is stored).</summary>
+public interface ITypingSignals
+{
+    /// <summary>The other party is told at most once per interval per sender.</summary>
+    static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
+
+    /// <summary>True for the first signal of <paramref name="sender"/> in this session within <see cref="Interval"/>, on any instance.</summary>
+    Task<bool> TryStartAsync(Guid sessionId, string sender);
+}

@@ -1,0 +1,77 @@
+using FluentValidation;
+using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
+using HaloBestie.Domain;
+using HaloBestie.Domain.Sessions;
+using Marten;
+using JasperFx;
+using Mediator;
+
+namespace HaloBestie.Application.Conversation;
+
+/// <summary>
+/// <c>PUT /api/{client|mitra}/sessions/{id}/messages/{messageId}</c>: the rules and their order are
+/// <see cref="ConversationDecisions.Send"/>. The session's stream is held (a row lock) while the
+/// send decides and appends: sends of both parties, the end and time-up take turns, so each
+/// message takes the next <c>seq</c> and none can follow the end. After the commit both parties'
+/// streams get <c>message.created</c>.
+/// </summary>
+public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, string? Text) : ICommand<SendMessage.Result>
+{
+    public sealed record Body(string? Text);
+
+    /// <param name="Created">False when this id was already sent with this text (the stored message is answered, 200).</param>
+    public sealed record Result(MessageView Message, bool Created);
+
+    public sealed class Validator : AbstractValidator<SendMessage>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.MessageId).NotEmpty();
+            RuleFor(x => x.Text).Custom((text, context) =>
+            {
+                if (!ConversationDecisions.IsValidText(text, out var error))
+                    context.AddFailure("text", error);
+            });
+        }
+    }
+
+    public sealed class Handler(StreamWrites writes, Caller caller, ConversationNotifications notify, TimeProvider clock) : ICommandHandler<SendMessage, Result>
+    {
+        public async ValueTask<Result> Handle(SendMessage command, CancellationToken cancellationToken)
+        {
+            var (role, id) = await caller.AsPartyAsync(command.Party, cancellationToken);
+            var (session, outcome) = await SendAsync(role, id, command, cancellationToken);
+            switch (outcome)
+            {
+                case Sent { Message: var sent }:
+                    await notify.CreatedAsync(session.Apply(sent), [sent], cancellationToken);
+                    return new Result(MessageView.Of(sent), Created: true);
+                default:
+                    return new Result(MessageView.Of(((AlreadySent)outcome).Message), Created: false);
+            }
+        }
+
+        private async Task<(Session, SendOutcome)> SendAsync(string role, Guid id, SendMessage command, CancellationToken ct)
+        {
+            try
+            {
+                return await writes.RunAsync(nameof(SendMessage), async session =>
+                {
+                    var stream = await session.Events.FetchForExclusiveWriting<Session>(command.SessionId, ct);
+                    var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
+                    var stored = await session.LoadAsync<SessionMessage>(command.MessageId, ct);
+                    var outcome = ConversationDecisions.Send(current, role, id, command.MessageId, command.Text!, stored, clock.GetUtcNow());
+                    if (outcome is Sent { Message: var sent })
+                        stream.AppendOne(sent);
+                    return (current, outcome);
+                }, ct);
+            }
+            catch (DocumentAlreadyExistsException)
+            {
+                // The same id sent at the same moment into another session: the other one won.
+                throw new DomainException(ProblemNames.Conflict, "This message id was already used for another message; choose a new id for a new message.");
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace HaloBestie.Domain.Sessions;
+
+/// <summary>
+/// A message of the session's conversation (PRODUCT.md §8), an event of the session's own stream:
+/// <paramref name="Seq"/> is its place in the one order every reader sees (1, 2, 3… within the
+/// session, system messages included). <paramref name="SenderId"/> is the client or mitra who wrote
+/// it (null for the system): kept for the audit trail, never shown to the other party.
+/// <paramref name="Kind"/> says which system message it is (<see cref="SystemMessageKinds"/>).
+/// </summary>
+public sealed record MessageSent(Guid SessionId, Guid MessageId, long Seq, string Sender, Guid? SenderId, string Text, DateTimeOffset At, string? Kind = null);
+
+/// <summary>A party has read the conversation up to <paramref name="UpToSeq"/>; marks only move forward.</summary>
+public sealed record MessagesRead(Guid SessionId, string Reader, Guid ReaderId, long UpToSeq, DateTimeOffset At);
+
+/// <summary>Who wrote a message: a message carries its sender's role, never an identity.</summary>
+public static class MessageSenders
+{
+    public const string Client = "client";
+    public const string Mitra = "mitra";
+    public const string System = "system";
+}
+
+/// <summary>The messages the server adds to every conversation, so each party's transcript tells the session's story.</summary>
+public static class SystemMessageKinds
+{
+    public const string Start = "start";
+    public const string Handover = "handover";
+    public const string EndingSoon = "ending-soon";
+    public const string End = "end";
+}
+
+/// <summary>
+/// A message as every reader sees it, kept by the conversation's projection (one row per message,
+/// indexed by session and <see cref="Seq"/>) so that a page is one indexed read, not a replay.
+/// </summary>
+public sealed record SessionMessage(Guid Id, Guid SessionId, long Seq, string Sender, Guid? SenderId, string Text, DateTimeOffset SentAt, string? Kind)
+{
+    public static SessionMessage Of(MessageSent e) => new(e.MessageId, e.SessionId, e.Seq, e.Sender, e.SenderId, e.Text, e.At, e.Kind);
+}
+
+/// <summary>A mitra who served the session before a reroute reads it up to <see cref="UpToSeq"/>, the last message before its handover.</summary>
+public sealed record FormerMitra(Guid MitraId, long UpToSeq);
