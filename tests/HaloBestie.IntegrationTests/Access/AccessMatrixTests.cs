@@ -82,7 +82,15 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("POST",   "/api/mitra/pairing-requests/{id:guid}/decline",         "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.OpenRequest),
         new("POST",   "/api/mitra/pairing-requests/{id:guid}/accept",          "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.OpenRequest),
         new("GET",    "/api/mitra/sessions/{id:guid}",                         "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
+        new("PUT",    "/api/mitra/sessions/{id:guid}/messages/{messageId:guid}", "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession, """{"text":"matrix"}"""),
+        new("GET",    "/api/mitra/sessions/{id:guid}/messages",                "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
+        new("POST",   "/api/mitra/sessions/{id:guid}/read",                    "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession, """{"upToSeq":1}"""),
+        new("POST",   "/api/mitra/sessions/{id:guid}/typing",                  "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
         new("POST",   "/api/mitra/sessions/{id:guid}/end",                     "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
+        new("PUT",    "/api/client/sessions/{id:guid}/messages/{messageId:guid}", "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"text":"matrix"}"""),
+        new("GET",    "/api/client/sessions/{id:guid}/messages",               "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
+        new("POST",   "/api/client/sessions/{id:guid}/read",                   "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"upToSeq":1}"""),
+        new("POST",   "/api/client/sessions/{id:guid}/typing",                 "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
         new("POST",   "/api/client/sessions/{id:guid}/end",                    "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
     ];
 
@@ -121,6 +129,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("GET",    "/api/internal/sessions",                                "401  401  401  401  401  401  401  401  ok   ok"),
         new("GET",    "/api/internal/sessions/{id:guid}",                      "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
         new("GET",    "/api/internal/sessions/{id:guid}/history",              "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
+        new("GET",    "/api/internal/sessions/{id:guid}/messages",             "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
         new("GET",    "/api/internal/sessions/{id:guid}/state",                "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, Query: "at={now}"),
         new("POST",   "/api/internal/sessions/{id:guid}/reroute",              "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, """{"toMitraId":"{targetMitra}","reason":"matrix"}"""),
         new("POST",   "/api/internal/sessions/{id:guid}/end",                  "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, """{"reason":"matrix"}"""),

@@ -77,11 +77,14 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         await staff.EndSessionByStaffAsync(sessionId, new EndSessionByStaffBody { Reason = "closing" });
 
         var history = (await staff.GetSessionHistoryAsync(sessionId)).ToList();
-        history.Select(h => h.Sequence).Should().Equal(1, 2, 3, 4);
-        history.Select(h => h.Type).Should().Equal("session_started", "session_rerouted", "session_rerouted", "session_ended");
-        history.Select(h => h.Actor.Kind).Should().Equal("mitra", "staff", "staff", "staff");
+        history.Select(h => h.Sequence).Should().Equal(1, 2, 3, 4, 5, 6, 7, 8);
+        history.Select(h => h.Type).Should().Equal(
+            "session_started", "message_sent", "session_rerouted", "message_sent", "session_rerouted", "message_sent", "message_sent", "session_ended");
+        history.Select(h => h.Actor.Kind).Should().Equal("mitra", "system", "staff", "system", "staff", "system", "system", "staff");
         history[0].Actor.Id.Should().Be(firstId);
-        history.Skip(1).Should().OnlyContain(h => h.Actor.Id == me.Id);
+        history.Where(h => h.Actor.Kind == "staff").Should().OnlyContain(h => h.Actor.Id == me.Id);
+        history.Where(h => h.Type == "message_sent").Select(h => ((System.Text.Json.JsonElement)h.Data).GetProperty("kind").GetString())
+            .Should().Equal("start", "handover", "handover", "end");
         history.Should().BeInAscendingOrder(h => h.At);
 
         (await staff.GetSessionStateAtAsync(sessionId, between)).MitraId.Should().Be(secondId);
