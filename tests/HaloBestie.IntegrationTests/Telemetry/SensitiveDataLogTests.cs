@@ -56,6 +56,33 @@ public class SensitiveDataLogTests(HostsFixture hosts) : IClassFixture<HostsFixt
             all.Should().NotContain(number);
     }
 
+    [Fact]
+    public async Task Log_when_the_parties_talk_writes_no_message_text_at_any_level()
+    {
+        var logs = new CapturedLogs();
+        await using var @public = Capturing(hosts.Public, logs);
+        var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
+        var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
+        var sessionId = (await mitra.AcceptPairingRequestAsync((await client.RequestPairingAsync(new RequestPairing())).Id)).SessionId;
+        var clientApp = new PublicApiClient(Bearer(@public.CreateClient(), clientToken));
+        var mitraApp = new PublicApiClient(Bearer(@public.CreateClient(), mitraToken));
+        const string said = "rahasia-klien-9c1f aku ingin cerita";
+        const string answered = "rahasia-mitra-4b7e aku mendengarkan";
+        const string refused = "rahasia-ditolak-2a8d";
+
+        var id = Guid.NewGuid();
+        await clientApp.SendMessageAsClientAsync(sessionId, id, new SendMessageBody { Text = said });
+        await clientApp.SendMessageAsClientAsync(sessionId, id, new SendMessageBody { Text = said }); // a retry
+        (await ProblemOf(() => clientApp.SendMessageAsClientAsync(sessionId, id, new SendMessageBody { Text = refused }))).Name.Should().Be("conflict");
+        (await ProblemOf(() => clientApp.SendMessageAsClientAsync(sessionId, Guid.NewGuid(), new SendMessageBody { Text = refused + "\u0001" }))).Name.Should().Be("validation");
+        await mitraApp.SendMessageAsMitraAsync(sessionId, Guid.NewGuid(), new SendMessageBody { Text = answered });
+        await mitraApp.ListMessagesAsMitraAsync(sessionId, null, null, null);
+
+        logs.Entries.Should().Contain(e => e.Contains("SendMessage handled", StringComparison.Ordinal), "the sends were logged at Debug");
+        foreach (var text in new[] { "rahasia-klien-9c1f", "rahasia-mitra-4b7e", refused })
+            logs.All.Should().NotContain(text);
+    }
+
     private static HttpClient Bearer(HttpClient http, string token)
     {
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
