@@ -2357,6 +2357,316 @@ export class InternalApiClient {
     }
 
     /**
+     * Risk flags, newest first; status open or acknowledged (all without it).
+     *
+     * Problems: 400 validation; 401 unauthorized; 503 service-unavailable.
+     * @param status (optional) 
+     * @param page (optional) 
+     * @param pageSize (optional) 
+     */
+    listRiskFlags(status: string | null | undefined, page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfRiskFlag> {
+        let url_ = this.baseUrl + "/api/internal/risk-flags?";
+        if (status !== undefined && status !== null)
+            url_ += "status=" + encodeURIComponent("" + status) + "&";
+        if (page !== undefined && page !== null)
+            url_ += "page=" + encodeURIComponent("" + page) + "&";
+        if (pageSize !== undefined && pageSize !== null)
+            url_ += "pageSize=" + encodeURIComponent("" + pageSize) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListRiskFlags(_response);
+        });
+    }
+
+    protected processListRiskFlags(response: Response): Promise<PageOfRiskFlag> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PageOfRiskFlag.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PageOfRiskFlag>(null as any);
+    }
+
+    /**
+     * Record what was done about a flag (a note of 1–1,000 characters). Audited. 409 conflict when already acknowledged.
+     *
+     * Problems: 400 validation; 401 unauthorized; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     * @param body (optional) 
+     */
+    acknowledgeRiskFlag(id: string, body: AcknowledgeRiskFlagBody | undefined): Promise<RiskFlag> {
+        let url_ = this.baseUrl + "/api/internal/risk-flags/{id}/acknowledge";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processAcknowledgeRiskFlag(_response);
+        });
+    }
+
+    protected processAcknowledgeRiskFlag(response: Response): Promise<RiskFlag> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = RiskFlag.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<RiskFlag>(null as any);
+    }
+
+    /**
+     * The phrases client messages are matched against (operators may read).
+     *
+     * Problems: 401 unauthorized; 503 service-unavailable.
+     */
+    getRiskPhrases(): Promise<RiskPhraseList> {
+        let url_ = this.baseUrl + "/api/internal/risk-phrases";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetRiskPhrases(_response);
+        });
+    }
+
+    protected processGetRiskPhrases(response: Response): Promise<RiskPhraseList> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = RiskPhraseList.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<RiskPhraseList>(null as any);
+    }
+
+    /**
+     * Replace the risk phrases (admin): 1–500 phrases of 1–100 characters. Audited.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     */
+    updateRiskPhrases(command: UpdateRiskPhrases): Promise<RiskPhraseList> {
+        let url_ = this.baseUrl + "/api/internal/risk-phrases";
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(command);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PUT",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processUpdateRiskPhrases(_response);
+        });
+    }
+
+    protected processUpdateRiskPhrases(response: Response): Promise<RiskPhraseList> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = RiskPhraseList.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<RiskPhraseList>(null as any);
+    }
+
+    /**
      * Live figures: mitras online/available/at capacity, clients searching, active sessions, and today's pairing and session figures.
      *
      * Problems: 401 unauthorized; 503 service-unavailable.
@@ -3104,6 +3414,7 @@ export class MitraDetails implements IMitraDetails {
     capacity?: number;
     maxCustomersOverride?: number | undefined;
     activeSessions?: number;
+    ratings?: MitraDetailsRatingSummary | undefined;
 
     constructor(data?: IMitraDetails) {
         if (data) {
@@ -3136,6 +3447,7 @@ export class MitraDetails implements IMitraDetails {
             this.capacity = _data["capacity"];
             this.maxCustomersOverride = _data["maxCustomersOverride"];
             this.activeSessions = _data["activeSessions"];
+            this.ratings = _data["ratings"] ? MitraDetailsRatingSummary.fromJS(_data["ratings"]) : undefined as any;
         }
     }
 
@@ -3168,6 +3480,7 @@ export class MitraDetails implements IMitraDetails {
         data["capacity"] = this.capacity;
         data["maxCustomersOverride"] = this.maxCustomersOverride;
         data["activeSessions"] = this.activeSessions;
+        data["ratings"] = this.ratings ? this.ratings.toJSON() : undefined as any;
         return data;
     }
 }
@@ -3189,6 +3502,47 @@ export interface IMitraDetails {
     capacity?: number;
     maxCustomersOverride?: number | undefined;
     activeSessions?: number;
+    ratings?: MitraDetailsRatingSummary | undefined;
+}
+
+export class MitraDetailsRatingSummary implements IMitraDetailsRatingSummary {
+    count?: number;
+    averageStars?: number | undefined;
+
+    constructor(data?: IMitraDetailsRatingSummary) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.count = _data["count"];
+            this.averageStars = _data["averageStars"];
+        }
+    }
+
+    static fromJS(data: any): MitraDetailsRatingSummary {
+        data = typeof data === 'object' ? data : {};
+        let result = new MitraDetailsRatingSummary();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["count"] = this.count;
+        data["averageStars"] = this.averageStars;
+        return data;
+    }
+}
+
+export interface IMitraDetailsRatingSummary {
+    count?: number;
+    averageStars?: number | undefined;
 }
 
 export class RegisterMitra implements IRegisterMitra {
@@ -3933,6 +4287,7 @@ export class PlatformSettings implements IPlatformSettings {
     topics?: string[];
     timeZone?: string;
     anonymity?: AnonymitySettings;
+    crisisResources?: string[];
     id?: string;
 
     constructor(data?: IPlatformSettings) {
@@ -3959,6 +4314,11 @@ export class PlatformSettings implements IPlatformSettings {
             }
             this.timeZone = _data["timeZone"];
             this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : undefined as any;
+            if (Array.isArray(_data["crisisResources"])) {
+                this.crisisResources = [] as any;
+                for (let item of _data["crisisResources"])
+                    this.crisisResources!.push(item);
+            }
             this.id = _data["id"];
         }
     }
@@ -3985,6 +4345,11 @@ export class PlatformSettings implements IPlatformSettings {
         }
         data["timeZone"] = this.timeZone;
         data["anonymity"] = this.anonymity ? this.anonymity.toJSON() : undefined as any;
+        if (Array.isArray(this.crisisResources)) {
+            data["crisisResources"] = [];
+            for (let item of this.crisisResources)
+                data["crisisResources"].push(item);
+        }
         data["id"] = this.id;
         return data;
     }
@@ -4000,6 +4365,7 @@ export interface IPlatformSettings {
     topics?: string[];
     timeZone?: string;
     anonymity?: AnonymitySettings;
+    crisisResources?: string[];
     id?: string;
 }
 
@@ -4053,6 +4419,7 @@ export class UpdateSettings implements IUpdateSettings {
     topics?: string[];
     timeZone?: string;
     anonymity?: AnonymitySettings;
+    crisisResources?: string[] | undefined;
 
     constructor(data?: IUpdateSettings) {
         if (data) {
@@ -4078,6 +4445,11 @@ export class UpdateSettings implements IUpdateSettings {
             }
             this.timeZone = _data["timeZone"];
             this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : undefined as any;
+            if (Array.isArray(_data["crisisResources"])) {
+                this.crisisResources = [] as any;
+                for (let item of _data["crisisResources"])
+                    this.crisisResources!.push(item);
+            }
         }
     }
 
@@ -4103,6 +4475,11 @@ export class UpdateSettings implements IUpdateSettings {
         }
         data["timeZone"] = this.timeZone;
         data["anonymity"] = this.anonymity ? this.anonymity.toJSON() : undefined as any;
+        if (Array.isArray(this.crisisResources)) {
+            data["crisisResources"] = [];
+            for (let item of this.crisisResources)
+                data["crisisResources"].push(item);
+        }
         return data;
     }
 }
@@ -4117,6 +4494,7 @@ export interface IUpdateSettings {
     topics?: string[];
     timeZone?: string;
     anonymity?: AnonymitySettings;
+    crisisResources?: string[] | undefined;
 }
 
 export class PageOfPairingRequest implements IPageOfPairingRequest {
@@ -4488,6 +4866,9 @@ export class Session implements ISession {
     clientReadUpTo?: number;
     mitraReadUpTo?: number;
     formerMitras?: FormerMitra[] | undefined;
+    ratingStars?: number | undefined;
+    ratingComment?: string | undefined;
+    ratedAt?: Date | undefined;
     activeClientId?: string | undefined;
     warnAt?: Date;
     durationMinutes?: number | undefined;
@@ -4524,6 +4905,9 @@ export class Session implements ISession {
                 for (let item of _data["formerMitras"])
                     this.formerMitras!.push(FormerMitra.fromJS(item));
             }
+            this.ratingStars = _data["ratingStars"];
+            this.ratingComment = _data["ratingComment"];
+            this.ratedAt = _data["ratedAt"] ? new Date(_data["ratedAt"].toString()) : undefined as any;
             this.activeClientId = _data["activeClientId"];
             this.warnAt = _data["warnAt"] ? new Date(_data["warnAt"].toString()) : undefined as any;
             this.durationMinutes = _data["durationMinutes"];
@@ -4560,6 +4944,9 @@ export class Session implements ISession {
             for (let item of this.formerMitras)
                 data["formerMitras"].push(item ? item.toJSON() : undefined as any);
         }
+        data["ratingStars"] = this.ratingStars;
+        data["ratingComment"] = this.ratingComment;
+        data["ratedAt"] = this.ratedAt ? this.ratedAt.toISOString() : undefined as any;
         data["activeClientId"] = this.activeClientId;
         data["warnAt"] = this.warnAt ? this.warnAt.toISOString() : undefined as any;
         data["durationMinutes"] = this.durationMinutes;
@@ -4585,6 +4972,9 @@ export interface ISession {
     clientReadUpTo?: number;
     mitraReadUpTo?: number;
     formerMitras?: FormerMitra[] | undefined;
+    ratingStars?: number | undefined;
+    ratingComment?: string | undefined;
+    ratedAt?: Date | undefined;
     activeClientId?: string | undefined;
     warnAt?: Date;
     durationMinutes?: number | undefined;
@@ -4955,6 +5345,258 @@ export interface IEndSessionByStaffBody {
     reason?: string;
 }
 
+export class PageOfRiskFlag implements IPageOfRiskFlag {
+    items?: RiskFlag[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+
+    constructor(data?: IPageOfRiskFlag) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["items"])) {
+                this.items = [] as any;
+                for (let item of _data["items"])
+                    this.items!.push(RiskFlag.fromJS(item));
+            }
+            this.pageNumber = _data["pageNumber"];
+            this.pageSize = _data["pageSize"];
+            this.total = _data["total"];
+        }
+    }
+
+    static fromJS(data: any): PageOfRiskFlag {
+        data = typeof data === 'object' ? data : {};
+        let result = new PageOfRiskFlag();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.items)) {
+            data["items"] = [];
+            for (let item of this.items)
+                data["items"].push(item ? item.toJSON() : undefined as any);
+        }
+        data["pageNumber"] = this.pageNumber;
+        data["pageSize"] = this.pageSize;
+        data["total"] = this.total;
+        return data;
+    }
+}
+
+export interface IPageOfRiskFlag {
+    items?: RiskFlag[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+}
+
+export class RiskFlag implements IRiskFlag {
+    id?: string;
+    sessionId?: string;
+    seq?: number;
+    phrase?: string;
+    raisedAt?: Date;
+    acknowledgedAt?: Date | undefined;
+    acknowledgedBy?: string | undefined;
+    note?: string | undefined;
+    isOpen?: boolean;
+
+    constructor(data?: IRiskFlag) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.sessionId = _data["sessionId"];
+            this.seq = _data["seq"];
+            this.phrase = _data["phrase"];
+            this.raisedAt = _data["raisedAt"] ? new Date(_data["raisedAt"].toString()) : undefined as any;
+            this.acknowledgedAt = _data["acknowledgedAt"] ? new Date(_data["acknowledgedAt"].toString()) : undefined as any;
+            this.acknowledgedBy = _data["acknowledgedBy"];
+            this.note = _data["note"];
+            this.isOpen = _data["isOpen"];
+        }
+    }
+
+    static fromJS(data: any): RiskFlag {
+        data = typeof data === 'object' ? data : {};
+        let result = new RiskFlag();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["sessionId"] = this.sessionId;
+        data["seq"] = this.seq;
+        data["phrase"] = this.phrase;
+        data["raisedAt"] = this.raisedAt ? this.raisedAt.toISOString() : undefined as any;
+        data["acknowledgedAt"] = this.acknowledgedAt ? this.acknowledgedAt.toISOString() : undefined as any;
+        data["acknowledgedBy"] = this.acknowledgedBy;
+        data["note"] = this.note;
+        data["isOpen"] = this.isOpen;
+        return data;
+    }
+}
+
+export interface IRiskFlag {
+    id?: string;
+    sessionId?: string;
+    seq?: number;
+    phrase?: string;
+    raisedAt?: Date;
+    acknowledgedAt?: Date | undefined;
+    acknowledgedBy?: string | undefined;
+    note?: string | undefined;
+    isOpen?: boolean;
+}
+
+export class AcknowledgeRiskFlagBody implements IAcknowledgeRiskFlagBody {
+    note?: string | undefined;
+
+    constructor(data?: IAcknowledgeRiskFlagBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.note = _data["note"];
+        }
+    }
+
+    static fromJS(data: any): AcknowledgeRiskFlagBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new AcknowledgeRiskFlagBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["note"] = this.note;
+        return data;
+    }
+}
+
+export interface IAcknowledgeRiskFlagBody {
+    note?: string | undefined;
+}
+
+export class RiskPhraseList implements IRiskPhraseList {
+    phrases?: string[];
+    id?: string;
+
+    constructor(data?: IRiskPhraseList) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["phrases"])) {
+                this.phrases = [] as any;
+                for (let item of _data["phrases"])
+                    this.phrases!.push(item);
+            }
+            this.id = _data["id"];
+        }
+    }
+
+    static fromJS(data: any): RiskPhraseList {
+        data = typeof data === 'object' ? data : {};
+        let result = new RiskPhraseList();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.phrases)) {
+            data["phrases"] = [];
+            for (let item of this.phrases)
+                data["phrases"].push(item);
+        }
+        data["id"] = this.id;
+        return data;
+    }
+}
+
+export interface IRiskPhraseList {
+    phrases?: string[];
+    id?: string;
+}
+
+export class UpdateRiskPhrases implements IUpdateRiskPhrases {
+    phrases?: string[] | undefined;
+
+    constructor(data?: IUpdateRiskPhrases) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["phrases"])) {
+                this.phrases = [] as any;
+                for (let item of _data["phrases"])
+                    this.phrases!.push(item);
+            }
+        }
+    }
+
+    static fromJS(data: any): UpdateRiskPhrases {
+        data = typeof data === 'object' ? data : {};
+        let result = new UpdateRiskPhrases();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.phrases)) {
+            data["phrases"] = [];
+            for (let item of this.phrases)
+                data["phrases"].push(item);
+        }
+        return data;
+    }
+}
+
+export interface IUpdateRiskPhrases {
+    phrases?: string[] | undefined;
+}
+
 export class DashboardFigures implements IDashboardFigures {
     mitrasOnline?: number;
     mitrasAvailable?: number;
@@ -4963,6 +5605,7 @@ export class DashboardFigures implements IDashboardFigures {
     activeSessions?: number;
     today?: DashboardFiguresTodayFigures;
     at?: Date;
+    openRiskFlags?: number;
 
     constructor(data?: IDashboardFigures) {
         if (data) {
@@ -4982,6 +5625,7 @@ export class DashboardFigures implements IDashboardFigures {
             this.activeSessions = _data["activeSessions"];
             this.today = _data["today"] ? DashboardFiguresTodayFigures.fromJS(_data["today"]) : undefined as any;
             this.at = _data["at"] ? new Date(_data["at"].toString()) : undefined as any;
+            this.openRiskFlags = _data["openRiskFlags"];
         }
     }
 
@@ -5001,6 +5645,7 @@ export class DashboardFigures implements IDashboardFigures {
         data["activeSessions"] = this.activeSessions;
         data["today"] = this.today ? this.today.toJSON() : undefined as any;
         data["at"] = this.at ? this.at.toISOString() : undefined as any;
+        data["openRiskFlags"] = this.openRiskFlags;
         return data;
     }
 }
@@ -5013,6 +5658,7 @@ export interface IDashboardFigures {
     activeSessions?: number;
     today?: DashboardFiguresTodayFigures;
     at?: Date;
+    openRiskFlags?: number;
 }
 
 export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigures {
@@ -5026,6 +5672,8 @@ export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigur
     p90WaitSeconds?: number | undefined;
     sessionsEnded?: number;
     averageSessionMinutes?: number | undefined;
+    messages?: number;
+    averageRating?: number | undefined;
 
     constructor(data?: IDashboardFiguresTodayFigures) {
         if (data) {
@@ -5048,6 +5696,8 @@ export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigur
             this.p90WaitSeconds = _data["p90WaitSeconds"];
             this.sessionsEnded = _data["sessionsEnded"];
             this.averageSessionMinutes = _data["averageSessionMinutes"];
+            this.messages = _data["messages"];
+            this.averageRating = _data["averageRating"];
         }
     }
 
@@ -5070,6 +5720,8 @@ export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigur
         data["p90WaitSeconds"] = this.p90WaitSeconds;
         data["sessionsEnded"] = this.sessionsEnded;
         data["averageSessionMinutes"] = this.averageSessionMinutes;
+        data["messages"] = this.messages;
+        data["averageRating"] = this.averageRating;
         return data;
     }
 }
@@ -5085,6 +5737,8 @@ export interface IDashboardFiguresTodayFigures {
     p90WaitSeconds?: number | undefined;
     sessionsEnded?: number;
     averageSessionMinutes?: number | undefined;
+    messages?: number;
+    averageRating?: number | undefined;
 }
 
 export class SessionPackage implements ISessionPackage {

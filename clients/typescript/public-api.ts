@@ -1552,6 +1552,109 @@ export class PublicApiClient {
     }
 
     /**
+     * Rate an ended session once: 1–5 stars, an optional comment of at most 1,000 characters. 409 session-active before the end, already-rated the second time.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden; 404 not-found; 409 already-rated, conflict, session-active; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     * @param body (optional) 
+     */
+    rateSession(id: string, body: RateSessionBody | undefined): Promise<RateSessionRating> {
+        let url_ = this.baseUrl + "/api/client/sessions/{id}/rating";
+        if (id === undefined || id === null)
+            throw new globalThis.Error("The parameter 'id' must be defined.");
+        url_ = url_.replace("{id}", encodeURIComponent("" + id));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "POST",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processRateSession(_response);
+        });
+    }
+
+    protected processRateSession(response: Response): Promise<RateSessionRating> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 201) {
+            return response.text().then((_responseText) => {
+            let result201: any = null;
+            let resultData201 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result201 = RateSessionRating.fromJS(resultData201);
+            return result201;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("already-rated, conflict, session-active", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<RateSessionRating>(null as any);
+    }
+
+    /**
      * Send a message under the id the app chose: 201 the new message; 200 the stored one when this id was already sent with this text.
      *
      * Retry with the same id after a lost answer, never with a new one. 409 conflict: this id was used for another text; 409 session-ended: the session ended (or, for a mitra, was rerouted to another); 400 validation: 1–4,000 characters after trimming, no control characters but line feed and tab. 429 rate-limited (Retry-After).
@@ -3957,6 +4060,94 @@ export class EndMySessionBody implements IEndMySessionBody {
 
 export interface IEndMySessionBody {
     reason?: string | undefined;
+}
+
+export class RateSessionRating implements IRateSessionRating {
+    sessionId?: string;
+    stars?: number;
+    comment?: string | undefined;
+    ratedAt?: Date;
+
+    constructor(data?: IRateSessionRating) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.stars = _data["stars"];
+            this.comment = _data["comment"];
+            this.ratedAt = _data["ratedAt"] ? new Date(_data["ratedAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): RateSessionRating {
+        data = typeof data === 'object' ? data : {};
+        let result = new RateSessionRating();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["stars"] = this.stars;
+        data["comment"] = this.comment;
+        data["ratedAt"] = this.ratedAt ? this.ratedAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IRateSessionRating {
+    sessionId?: string;
+    stars?: number;
+    comment?: string | undefined;
+    ratedAt?: Date;
+}
+
+export class RateSessionBody implements IRateSessionBody {
+    stars?: number | undefined;
+    comment?: string | undefined;
+
+    constructor(data?: IRateSessionBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.stars = _data["stars"];
+            this.comment = _data["comment"];
+        }
+    }
+
+    static fromJS(data: any): RateSessionBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new RateSessionBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["stars"] = this.stars;
+        data["comment"] = this.comment;
+        return data;
+    }
+}
+
+export interface IRateSessionBody {
+    stars?: number | undefined;
+    comment?: string | undefined;
 }
 
 export class SendMessageBody implements ISendMessageBody {

@@ -55,6 +55,7 @@ public sealed class Program
         api.MapSettingsEndpoints();
         api.MapPairingEndpoints();
         api.MapSessionEndpoints();
+        api.MapCareEndpoints();
         api.MapDashboardEndpoints();
         api.MapPackageEndpoints();
         api.MapAuditEndpoints();

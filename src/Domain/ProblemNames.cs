@@ -22,6 +22,8 @@ public static class ProblemNames
     public const string InvalidCredentials = "invalid-credentials";
     public const string LockedOut = "locked-out";
     public const string Conflict = "conflict";
+    public const string AlreadyRated = "already-rated";
+    public const string SessionActive = "session-active";
 }
 
 public sealed class NotFoundException(string what, object id)

@@ -39,6 +39,12 @@ public static class SessionEndpoints
             .WithSummary("End the session. 409 session-ended when it already ended.")
             .Problems(ProblemNames.NotFound, ProblemNames.SessionEnded);
 
+        sessions.MapPost("/{id:guid}/rating", async (Guid id, RateSession.Body? body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Created((string?)null, await mediator.Send(new RateSession(id, body?.Stars, body?.Comment), ct)))
+            .WithName("RateSession")
+            .WithSummary("Rate an ended session once: 1–5 stars, an optional comment of at most 1,000 characters. 409 session-active before the end, already-rated the second time.")
+            .Problems(ProblemNames.Validation, ProblemNames.NotFound, ProblemNames.SessionActive, ProblemNames.AlreadyRated);
+
         sessions.MapConversationEndpoints(Party.Client);
     }
 

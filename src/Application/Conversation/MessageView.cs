@@ -1,5 +1,7 @@
 using HaloBestie.Application.Realtime;
+using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Sessions;
+using Marten;
 
 namespace HaloBestie.Application.Conversation;
 
@@ -19,7 +21,7 @@ public sealed record MessageView(Guid Id, long Seq, string Sender, string Text, 
 public sealed record ReadMarks(long Client, long Mitra);
 
 /// <summary>The conversation's events of the catalogue, sent after the change commits.</summary>
-public sealed class ConversationNotifications(IRealtime realtime)
+public sealed class ConversationNotifications(IRealtime realtime, IDocumentStore store)
 {
     /// <summary>To the client and to the session's current mitra, in the order given.</summary>
     public async Task CreatedAsync(Session session, IEnumerable<MessageSent> messages, CancellationToken ct)
@@ -34,6 +36,14 @@ public sealed class ConversationNotifications(IRealtime realtime)
     public Task TypingAsync(Session session, string sender, CancellationToken ct) =>
         realtime.PublishAsync(sender == MessageSenders.Client ? Recipient.Mitra(session.MitraId) : Recipient.Client(session.ClientId),
             new AppEvents.MessageTyping(session.Id, sender), ct);
+
+    /// <summary>To the session's mitra: a risk flag, with the crisis resources of the settings.</summary>
+    public async Task RiskFlaggedAsync(Session session, RiskFlagRaised flag, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        var settings = await query.LoadSettingsAsync(ct);
+        await realtime.PublishAsync(Recipient.Mitra(session.MitraId), new AppEvents.RiskFlagged(session.Id, flag.FlagId, flag.Seq, settings.CrisisResources), ct);
+    }
 
     private static Recipient[] PartiesOf(Session session) => [Recipient.Client(session.ClientId), Recipient.Mitra(session.MitraId)];
 }

@@ -14,7 +14,9 @@ namespace HaloBestie.Application.Conversation;
 /// <see cref="ConversationDecisions.Send"/>. The session's stream is held (a row lock) while the
 /// send decides and appends: sends of both parties, the end and time-up take turns, so each
 /// message takes the next <c>seq</c> and none can follow the end. After the commit both parties'
-/// streams get <c>message.created</c>.
+/// streams get <c>message.created</c>. A client's message that matches a risk phrase raises a flag
+/// in the same commit (<see cref="ConversationDecisions.FlagRisk"/>: the message is never refused,
+/// changed or held back for it), and the mitra gets <c>risk.flagged</c> after the message.
 /// </summary>
 public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, string? Text) : ICommand<SendMessage.Result>
 {
@@ -41,30 +43,39 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
         public async ValueTask<Result> Handle(SendMessage command, CancellationToken cancellationToken)
         {
             var (role, id) = await caller.AsPartyAsync(command.Party, cancellationToken);
-            var (session, outcome) = await SendAsync(role, id, command, cancellationToken);
+            var (session, outcome, flag) = await SendAsync(role, id, command, cancellationToken);
             switch (outcome)
             {
                 case Sent { Message: var sent }:
                     await notify.CreatedAsync(session.Apply(sent), [sent], cancellationToken);
+                    if (flag is not null)
+                        await notify.RiskFlaggedAsync(session, flag, cancellationToken);
                     return new Result(MessageView.Of(sent), Created: true);
                 default:
                     return new Result(MessageView.Of(((AlreadySent)outcome).Message), Created: false);
             }
         }
 
-        private async Task<(Session, SendOutcome)> SendAsync(string role, Guid id, SendMessage command, CancellationToken ct)
+        private async Task<(Session, SendOutcome, RiskFlagRaised?)> SendAsync(string role, Guid id, SendMessage command, CancellationToken ct)
         {
             try
             {
                 return await writes.RunAsync(nameof(SendMessage), async session =>
                 {
+                    var phrases = role == MessageSenders.Client ? await RiskPhraseList.LoadAsync(session, ct) : []; // read before the lock
                     var stream = await session.Events.FetchForExclusiveWriting<Session>(command.SessionId, ct);
                     var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
                     var stored = await session.LoadAsync<SessionMessage>(command.MessageId, ct);
                     var outcome = ConversationDecisions.Send(current, role, id, command.MessageId, command.Text!, stored, clock.GetUtcNow());
+                    RiskFlagRaised? flag = null;
                     if (outcome is Sent { Message: var sent })
+                    {
                         stream.AppendOne(sent);
-                    return (current, outcome);
+                        flag = ConversationDecisions.FlagRisk(sent, phrases, Guid.CreateVersion7());
+                        if (flag is not null)
+                            stream.AppendOne(flag);
+                    }
+                    return (current, outcome, flag);
                 }, ct);
             }
             catch (DocumentAlreadyExistsException)

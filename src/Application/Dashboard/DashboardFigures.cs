@@ -6,7 +6,10 @@ using Marten;
 
 namespace HaloBestie.Application.Dashboard;
 
-/// <summary>PRODUCT.md §5, "today" being the calendar day of the platform's time zone.</summary>
+/// <summary>
+/// PRODUCT.md §5, "today" being the calendar day of the platform's time zone, and the risk flags
+/// no one has acknowledged yet (<c>openRiskFlags</c>, PRODUCT.md §9).
+/// </summary>
 public sealed record DashboardFigures(
     int MitrasOnline,
     int MitrasAvailable,
@@ -14,11 +17,14 @@ public sealed record DashboardFigures(
     int ClientsSearching,
     int ActiveSessions,
     DashboardFigures.TodayFigures Today,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    int OpenRiskFlags = 0)
 {
     /// <summary>
     /// Requests made today and how they ended (<c>matchRate</c> = matched / requests); waits from
-    /// request to match of today's matched requests; sessions ended today and their average length.
+    /// request to match of today's matched requests; sessions ended today and their average length;
+    /// the parties' messages sent today (system messages not counted); the average stars of the
+    /// ratings given today.
     /// </summary>
     public sealed record TodayFigures(
         DateOnly Date,
@@ -30,7 +36,9 @@ public sealed record DashboardFigures(
         double? MedianWaitSeconds,
         double? P90WaitSeconds,
         int SessionsEnded,
-        double? AverageSessionMinutes);
+        double? AverageSessionMinutes,
+        int Messages = 0,
+        double? AverageRating = null);
 
     public static async Task<DashboardFigures> ComputeAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)
     {
@@ -46,9 +54,11 @@ public sealed record DashboardFigures(
         var searching = await session.Query<PairingRequest>().CountAsync(r => r.Status == PairingStatus.Searching, ct);
         var activeSessions = await session.Query<Session>().CountAsync(s => s.Status == SessionStatus.Active, ct);
 
+        var openRiskFlags = await session.Query<RiskFlag>().CountAsync(f => f.AcknowledgedAt == null, ct);
+
         var today = await TodayAsync(session, startOfDay, DateOnly.FromDateTime(localNow.DateTime), ct);
         var atCapacity = online.Count(m => m.ActiveSessions >= (m.MaxCustomersOverride ?? settings.MaxCustomersPerMitra));
-        return new DashboardFigures(online.Count, available, atCapacity, searching, activeSessions, today, now);
+        return new DashboardFigures(online.Count, available, atCapacity, searching, activeSessions, today, now, openRiskFlags);
     }
 
     /// <summary>
@@ -78,6 +88,11 @@ public sealed record DashboardFigures(
               'averageMinutes', avg(extract(epoch from (ended_at - started_at)) / 60)::float8)
             from {schema.For<Session>()} where ended_at >= ?
             """, ct, startOfDay.ToUniversalTime())).Single();
+        var conversation = (await session.AdvancedSql.QueryAsync<ConversationCounts>($"""
+            select jsonb_build_object(
+              'messages', (select count(*) from {schema.For<SessionMessage>()} where sent_at >= ? and data->>'sender' <> '{MessageSenders.System}'),
+              'averageRating', (select avg((data->>'ratingStars')::int)::float8 from {schema.For<Session>()} where rated_at >= ?))
+            """, ct, startOfDay.ToUniversalTime(), startOfDay.ToUniversalTime())).Single();
 
         return new TodayFigures(
             date,
@@ -89,7 +104,9 @@ public sealed record DashboardFigures(
             Round(requests.MedianWaitSeconds),
             Round(requests.P90WaitSeconds),
             ended.SessionsEnded,
-            Round(ended.AverageMinutes));
+            Round(ended.AverageMinutes),
+            conversation.Messages,
+            Round(conversation.AverageRating));
     }
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 2) : null;
@@ -97,4 +114,6 @@ public sealed record DashboardFigures(
     private sealed record RequestCounts(int Requests, int Matched, int Expired, int Cancelled, double? MedianWaitSeconds, double? P90WaitSeconds);
 
     private sealed record EndedCounts(int SessionsEnded, double? AverageMinutes);
+
+    private sealed record ConversationCounts(int Messages, double? AverageRating);
 }

@@ -1,6 +1,7 @@
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Sessions;
 using HaloBestie.Domain.Settings;
 using Marten;
 using Riok.Mapperly.Abstractions;
@@ -27,8 +28,12 @@ public sealed record MitraDetails(
     bool Available,
     int Capacity,
     int? MaxCustomersOverride,
-    int ActiveSessions)
+    int ActiveSessions,
+    MitraDetails.RatingSummary? Ratings = null)
 {
+    /// <summary>The clients' ratings of the sessions this mitra held to their end: how many, and their average stars (null before the first).</summary>
+    public sealed record RatingSummary(int Count, double? AverageStars);
+
     public static MitraDetails From(Mitra m, PlatformSettings settings)
     {
         var state = MitraAvailability.Of(m, settings);
@@ -37,7 +42,7 @@ public sealed record MitraDetails(
 }
 
 /// <summary>
-/// Sixteen fields, thirteen straight from the profile (ADR 0008: Mapperly where a mapping is more
+/// Seventeen fields, thirteen straight from the profile (ADR 0008: Mapperly where a mapping is more
 /// than a one-line constructor; a field added to either side without a mapping fails the build).
 /// The Firebase UID stays out: staff see only whether the app has signed in.
 /// </summary>
@@ -46,6 +51,7 @@ internal static partial class MitraDetailsMapper
 {
     [MapProperty(nameof(Mitra.IsOnline), nameof(MitraDetails.Online))]
     [MapperIgnoreSource(nameof(Mitra.FirebaseUid))]
+    [MapperIgnoreTarget(nameof(MitraDetails.Ratings))] // read from the sessions, not the mitra (MitraDetailsAsync)
     public static partial MitraDetails ToDetails(Mitra mitra, bool hasSignedIn, bool available, int capacity);
 }
 
@@ -62,6 +68,10 @@ public static class MitraDetailsQueries
     public static async Task<MitraDetails> MitraDetailsAsync(this IQuerySession session, Guid mitraId, CancellationToken ct)
     {
         var mitra = await session.LoadAsync<Mitra>(mitraId, ct) ?? throw new NotFoundException("Mitra", mitraId);
-        return MitraDetails.From(mitra, await session.LoadSettingsAsync(ct));
+        var ratings = (await session.AdvancedSql.QueryAsync<MitraDetails.RatingSummary>($"""
+            select jsonb_build_object('count', count(*), 'averageStars', round(avg((data->>'ratingStars')::int), 2)::float8)
+            from {session.DocumentStore.Options.Schema.For<Session>()} where (data->>'mitraId')::uuid = ? and rated_at is not null
+            """, ct, mitraId)).Single();
+        return MitraDetails.From(mitra, await session.LoadSettingsAsync(ct)) with { Ratings = ratings };
     }
 }

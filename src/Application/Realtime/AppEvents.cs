@@ -91,6 +91,12 @@ public static class AppEvents
         public static string Name => "message.typing";
     }
 
+    /// <summary>To the session's mitra: a client message (<paramref name="Seq"/>) matched a risk phrase; <paramref name="Resources"/> are the crisis resources of the settings.</summary>
+    public sealed record RiskFlagged(Guid SessionId, Guid FlagId, long Seq, IReadOnlyList<string> Resources) : IAppEvent
+    {
+        public static string Name => "risk.flagged";
+    }
+
     /// <summary>To the client: a payment was credited.</summary>
     public sealed record PaymentPaid(Guid PaymentId, int Sessions, long AmountIdr) : IAppEvent
     {

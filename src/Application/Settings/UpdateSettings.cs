@@ -12,6 +12,7 @@ namespace HaloBestie.Application.Settings;
 /// <c>PUT /api/internal/settings</c> (admin): replaces every setting at once. The audit entry
 /// lists each changed value as <c>name: old → new</c>. Raising <c>maxCustomersPerMitra</c> makes
 /// mitras who were full available: each is offered what is still searching, as when a session ends.
+/// <c>crisisResources</c> may be left out (null) to keep the current list.
 /// </summary>
 public sealed record UpdateSettings(
     int MaxCustomersPerMitra,
@@ -22,8 +23,12 @@ public sealed record UpdateSettings(
     int TrialSessions,
     IReadOnlyList<string> Topics,
     string TimeZone,
-    AnonymitySettings Anonymity) : ICommand<PlatformSettings>
+    AnonymitySettings Anonymity,
+    IReadOnlyList<string>? CrisisResources = null) : ICommand<PlatformSettings>
 {
+    public const int MaxCrisisResources = 10;
+    public const int MaxCrisisResourceLength = 200;
+
     public const int MaxTopics = 20;
     public const int MaxTopicLength = 40;
 
@@ -48,6 +53,10 @@ public sealed record UpdateSettings(
             RuleFor(x => x.TimeZone).NotEmpty().Must(tz => TimeZoneInfo.TryFindSystemTimeZoneById(tz ?? "", out _))
                 .WithMessage("'Time Zone' must be an IANA time zone such as Asia/Jakarta.");
             RuleFor(x => x.Anonymity).NotNull();
+            RuleFor(x => x.CrisisResources).Must(r => r is null || r.Count is >= 1 and <= MaxCrisisResources)
+                .WithMessage($"Give 1 to {MaxCrisisResources} crisis resources (or leave them out to keep the current ones).");
+            RuleForEach(x => x.CrisisResources).Must(r => !string.IsNullOrWhiteSpace(r) && r.Trim().Length <= MaxCrisisResourceLength)
+                .WithMessage($"A crisis resource has 1 to {MaxCrisisResourceLength} characters.");
         }
     }
 
@@ -58,7 +67,10 @@ public sealed record UpdateSettings(
             var before = await session.LoadSettingsAsync(cancellationToken);
             var after = new PlatformSettings(command.MaxCustomersPerMitra, command.PairingTimeoutSeconds, command.HeartbeatIntervalSeconds,
                 command.HeartbeatTimeoutSeconds, command.SessionDurationMinutes, command.TrialSessions,
-                command.Topics.Select(t => t.Trim()).ToList(), command.TimeZone, command.Anonymity);
+                command.Topics.Select(t => t.Trim()).ToList(), command.TimeZone, command.Anonymity)
+            {
+                CrisisResources = command.CrisisResources?.Select(r => r.Trim()).ToList() ?? before.CrisisResources,
+            };
 
             var changes = Changes(before, after);
             if (changes.Count == 0)
@@ -95,6 +107,7 @@ public sealed record UpdateSettings(
             Compare("timeZone", a.TimeZone, b.TimeZone);
             Compare("anonymity.showClientDisplayName", a.Anonymity.ShowClientDisplayName, b.Anonymity.ShowClientDisplayName);
             Compare("anonymity.showMitraFullName", a.Anonymity.ShowMitraFullName, b.Anonymity.ShowMitraFullName);
+            Compare("crisisResources", string.Join(", ", a.CrisisResources), string.Join(", ", b.CrisisResources));
             return changes;
         }
     }

@@ -113,6 +113,22 @@ public static class ConversationDecisions
             : null;
     }
 
+    /// <summary>
+    /// A client's message that matches a risk phrase (<see cref="RiskPhrases"/>) raises a flag on
+    /// it; the mitra's and the system's never do. The message itself is never refused, delayed or
+    /// changed: the flag is an event beside it.
+    /// </summary>
+    public static RiskFlagRaised? FlagRisk(MessageSent message, IEnumerable<string> phrases, Guid flagId) =>
+        message.Sender == MessageSenders.Client && RiskPhrases.FirstMatch(message.Text, phrases) is { } phrase
+            ? new RiskFlagRaised(message.SessionId, flagId, message.Seq, phrase, message.At)
+            : null;
+
+    /// <summary>Staff acknowledge an open flag with a note; 409 <c>conflict</c> when it was acknowledged already.</summary>
+    public static RiskFlagAcknowledged Acknowledge(RiskFlag flag, Guid staffId, string note, DateTimeOffset now) =>
+        flag.IsOpen
+            ? new RiskFlagAcknowledged(flag.SessionId, flag.Id, staffId, note, now)
+            : throw new DomainException(ProblemNames.Conflict, $"This flag was acknowledged at {flag.AcknowledgedAt:O}.");
+
     /// <summary>The system message that opens a conversation (the first <c>seq</c>).</summary>
     public static MessageSent Opening(SessionStarted started) =>
         SystemMessage(started.SessionId, 1, SystemMessageKinds.Start, "Sesi dimulai. Ceritakan apa saja, kamu didengar.", started.At);

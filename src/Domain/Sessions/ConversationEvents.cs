@@ -40,3 +40,22 @@ public sealed record SessionMessage(Guid Id, Guid SessionId, long Seq, string Se
 
 /// <summary>A mitra who served the session before a reroute reads it up to <see cref="UpToSeq"/>, the last message before its handover.</summary>
 public sealed record FormerMitra(Guid MitraId, long UpToSeq);
+
+/// <summary>A client's message (<paramref name="Seq"/>) matched <paramref name="Phrase"/> of the risk phrases (PRODUCT.md §9).</summary>
+public sealed record RiskFlagRaised(Guid SessionId, Guid FlagId, long Seq, string Phrase, DateTimeOffset At);
+
+/// <summary>A staff member reviewed the flag and wrote what was done.</summary>
+public sealed record RiskFlagAcknowledged(Guid SessionId, Guid FlagId, Guid StaffId, string Note, DateTimeOffset At);
+
+/// <summary>A risk flag as staff review it: raised on a message, open until acknowledged.</summary>
+public sealed record RiskFlag(Guid Id, Guid SessionId, long Seq, string Phrase, DateTimeOffset RaisedAt, DateTimeOffset? AcknowledgedAt, Guid? AcknowledgedBy, string? Note)
+{
+    public bool IsOpen => AcknowledgedAt is null;
+
+    public static RiskFlag Create(RiskFlagRaised e) => new(e.FlagId, e.SessionId, e.Seq, e.Phrase, e.At, null, null, null);
+
+    public RiskFlag Apply(RiskFlagAcknowledged e) => this with { AcknowledgedAt = e.At, AcknowledgedBy = e.StaffId, Note = e.Note };
+}
+
+/// <summary>The client's rating of an ended session (PRODUCT.md §9): 1–5 stars, an optional comment.</summary>
+public sealed record SessionRated(Guid SessionId, int Stars, string? Comment, DateTimeOffset At);

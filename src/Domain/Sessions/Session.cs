@@ -57,7 +57,10 @@ public sealed record Session(
     long LastSeq = 0,
     long ClientReadUpTo = 0,
     long MitraReadUpTo = 0,
-    IReadOnlyList<FormerMitra>? FormerMitras = null)
+    IReadOnlyList<FormerMitra>? FormerMitras = null,
+    int? RatingStars = null,
+    string? RatingComment = null,
+    DateTimeOffset? RatedAt = null)
 {
     /// <summary>A session ended by staff this soon after its start gives the client its credit back (PRODUCT.md §6).</summary>
     public static readonly TimeSpan CreditReturnWindow = TimeSpan.FromMinutes(5);
@@ -89,6 +92,8 @@ public sealed record Session(
 
     public Session Apply(MessageSent e) => this with { LastSeq = e.Seq };
 
+    public Session Apply(SessionRated e) => this with { RatingStars = e.Stars, RatingComment = e.Comment, RatedAt = e.At };
+
     public Session Apply(MessagesRead e) => e.Reader == MessageSenders.Client
         ? this with { ClientReadUpTo = Math.Max(ClientReadUpTo, e.UpToSeq) }
         : this with { MitraReadUpTo = Math.Max(MitraReadUpTo, e.UpToSeq) };
@@ -101,6 +106,7 @@ public sealed record Session(
         SessionEnded x => s.Apply(x),
         MessageSent x => s.Apply(x),
         MessagesRead x => s.Apply(x),
+        SessionRated x => s.Apply(x),
         _ => s,
     });
 

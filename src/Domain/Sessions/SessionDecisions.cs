@@ -60,6 +60,29 @@ public static class SessionDecisions
             : [];
     }
 
+    public const int MaxRatingCommentLength = 1000;
+
+    /// <summary>
+    /// The client rates its session once it ended (PRODUCT.md §9): 404 <c>not-found</c> for anyone
+    /// else's session, 409 <c>session-active</c> before the end, 409 <c>already-rated</c> the second
+    /// time; 1–5 stars, a comment of at most 1,000 characters (trimmed; empty is none).
+    /// </summary>
+    public static SessionRated Rate(Session session, Guid clientId, int stars, string? comment, DateTimeOffset now)
+    {
+        if (session.ClientId != clientId)
+            throw new NotFoundException("Session", session.Id);
+        if (session.Status == SessionStatus.Active)
+            throw new DomainException(ProblemNames.SessionActive, "A session can be rated once it has ended.");
+        if (session.RatingStars is not null)
+            throw new DomainException(ProblemNames.AlreadyRated, "This session has already been rated.");
+        if (stars is < 1 or > 5)
+            throw new DomainException(ProblemNames.Validation, "A rating has 1 to 5 stars.");
+        var text = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (text is { Length: > MaxRatingCommentLength })
+            throw new DomainException(ProblemNames.Validation, $"A comment has at most {MaxRatingCommentLength} characters.");
+        return new SessionRated(session.Id, stars, text, now);
+    }
+
     private static void EnsureActive(Session session)
     {
         if (session.Status == SessionStatus.Ended)

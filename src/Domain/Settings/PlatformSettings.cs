@@ -17,6 +17,11 @@ public sealed record PlatformSettings(
 {
     public const string DocumentId = "platform";
 
+    /// <summary>What the mitra is given with every risk flag (PRODUCT.md §9): helplines, in the order shown.</summary>
+    public IReadOnlyList<string> CrisisResources { get; init; } = DefaultCrisisResources;
+
+    public static readonly IReadOnlyList<string> DefaultCrisisResources = ["SEJIWA 119 ext. 8"];
+
     /// <summary>Marten's document id: there is one settings document.</summary>
     public string Id { get; init; } = DocumentId;
 

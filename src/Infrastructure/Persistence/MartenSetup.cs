@@ -103,13 +103,19 @@ public static class MartenSetup
             .Duplicate(s => s.Status)
             .Index(s => s.EndsAt)
             .Duplicate(s => s.StartedAt)
-            .Duplicate(s => s.EndedAt!);
+            .Duplicate(s => s.EndedAt!)
+            .Duplicate(s => s.RatedAt!); // ratings of the day (dashboard) and of a mitra
 
         options.Projections.Add<SessionMessageProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<SessionMessage>()
             .Duplicate(m => m.SessionId)
             .Duplicate(m => m.Seq)
-            .UniqueIndex(UniqueIndexType.DuplicatedField, "uq_session_message_seq", m => m.SessionId, m => m.Seq);
+            .UniqueIndex(UniqueIndexType.DuplicatedField, "uq_session_message_seq", m => m.SessionId, m => m.Seq)
+            .Duplicate(m => m.SentAt); // today's message count on the dashboard
+
+        options.Projections.Add<RiskFlagProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<RiskFlag>().Index(f => f.SessionId).Duplicate(f => f.RaisedAt).Duplicate(f => f.AcknowledgedAt!);
+        options.Schema.For<RiskPhraseList>();
 
         // Logins (failure counts, lockouts, rehashes) and admins (deactivation, role, password)
         // write the same account: each write must be of the version it read (ADR 0012).

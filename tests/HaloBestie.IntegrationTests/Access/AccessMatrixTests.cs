@@ -29,7 +29,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
     private enum Caller { None, Expired, WrongAudience, Client, OtherClient, Mitra, OtherMitra, InactiveMitra, Operator, Admin }
 
     /// <summary>Which real resource a route's <c>{id}</c> names.</summary>
-    private enum Resource { None, ClientRequest, ClientSession, ClientPayment, OpenRequest, MitraSession, TargetMitra, TargetClient, TargetSession, TargetStaff, Package }
+    private enum Resource { None, ClientRequest, ClientSession, ClientPayment, OpenRequest, MitraSession, TargetMitra, TargetClient, TargetSession, TargetStaff, Package, RiskFlag }
 
     /// <summary>One row: the intended answer of each caller, and what the request carries.</summary>
     private sealed record Row(string Method, string Route, string Answers, Resource Id = Resource.None, string? Body = null, string? Query = null)
@@ -87,6 +87,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("POST",   "/api/mitra/sessions/{id:guid}/read",                    "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession, """{"upToSeq":1}"""),
         new("POST",   "/api/mitra/sessions/{id:guid}/typing",                  "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
         new("POST",   "/api/mitra/sessions/{id:guid}/end",                     "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
+        new("POST",   "/api/client/sessions/{id:guid}/rating",                 "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"stars":5}"""),
         new("PUT",    "/api/client/sessions/{id:guid}/messages/{messageId:guid}", "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"text":"matrix"}"""),
         new("GET",    "/api/client/sessions/{id:guid}/messages",               "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
         new("POST",   "/api/client/sessions/{id:guid}/read",                   "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"upToSeq":1}"""),
@@ -130,6 +131,10 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("GET",    "/api/internal/sessions/{id:guid}",                      "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
         new("GET",    "/api/internal/sessions/{id:guid}/history",              "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
         new("GET",    "/api/internal/sessions/{id:guid}/messages",             "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
+        new("GET",    "/api/internal/risk-flags",                              "401  401  401  401  401  401  401  401  ok   ok"),
+        new("POST",   "/api/internal/risk-flags/{id:guid}/acknowledge",        "401  401  401  401  401  401  401  401  ok   ok", Resource.RiskFlag, """{"note":"matrix"}"""),
+        new("GET",    "/api/internal/risk-phrases",                            "401  401  401  401  401  401  401  401  ok   ok"),
+        new("PUT",    "/api/internal/risk-phrases",                            "401  401  401  401  401  401  401  401  403  ok", Body: """{"phrases":["bunuh diri","bundir"]}"""),
         new("GET",    "/api/internal/sessions/{id:guid}/state",                "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, Query: "at={now}"),
         new("POST",   "/api/internal/sessions/{id:guid}/reroute",              "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, """{"toMitraId":"{targetMitra}","reason":"matrix"}"""),
         new("POST",   "/api/internal/sessions/{id:guid}/end",                  "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, """{"reason":"matrix"}"""),
@@ -395,7 +400,10 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             var (targetClient, _, targetClientId) = await hosts.NewRegisteredClientAsync();
             var targetRequest = await targetClient.RequestPairingAsync(new RequestPairing());
             world._ids[Resource.TargetClient] = targetClientId;
-            world._ids[Resource.TargetSession] = (await otherMitra.AcceptPairingRequestAsync(targetRequest.Id)).SessionId;
+            var targetSession = (await otherMitra.AcceptPairingRequestAsync(targetRequest.Id)).SessionId;
+            world._ids[Resource.TargetSession] = targetSession;
+            await targetClient.SendMessageAsClientAsync(targetSession, Guid.NewGuid(), new SendMessageBody { Text = "aku pengen bunuh diri" }); // a risk flag to review
+            world._ids[Resource.RiskFlag] = (await admin.ListRiskFlagsAsync("open", null, 100)).Items.Single(f => f.SessionId == targetSession).Id;
             var (requester, _, _) = await hosts.NewRegisteredClientAsync();
             world._ids[Resource.OpenRequest] = (await requester.RequestPairingAsync(new RequestPairing())).Id;
 

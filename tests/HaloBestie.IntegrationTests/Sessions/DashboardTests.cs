@@ -104,6 +104,7 @@ public class DashboardTests(HostsFixture hosts) : IClassFixture<HostsFixture>
                 o.Connection(hosts.Servers.Postgres);
                 MartenSetup.Configure(o, schema, AutoCreate.CreateOrUpdate);
             });
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(); // every table, as the hosts create them at start-up
             await using (var write = store.LightweightSession())
             {
                 void Request(DateTimeOffset at, object? closing = null)

@@ -17,6 +17,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         Topics = s.Topics,
         TimeZone = s.TimeZone,
         Anonymity = s.Anonymity,
+        CrisisResources = s.CrisisResources,
     };
 
     [Fact]
@@ -47,6 +48,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         update.HeartbeatIntervalSeconds = 20;
         update.Topics = ["Keluarga", "Karier"];
         update.Anonymity = new AnonymitySettings { ShowClientDisplayName = false, ShowMitraFullName = true };
+        update.CrisisResources = ["SEJIWA 119 ext. 8", "Layanan darurat 112"];
         var saved = await admin.UpdateSettingsAsync(update);
 
         saved.Should().BeEquivalentTo(update);
