@@ -6449,6 +6449,12 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -6672,6 +6678,12 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -6839,6 +6851,9 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("crisisResources")]
         public System.Collections.Generic.ICollection<string> CrisisResources { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("minSupportedVersion")]
+        public AppVersions MinSupportedVersion { get; set; } = default!;
+
         [System.Text.Json.Serialization.JsonPropertyName("id")]
         public string Id { get; set; } = default!;
 
@@ -6853,6 +6868,18 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("showMitraFullName")]
         public bool ShowMitraFullName { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppVersions
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("android")]
+        public string Android { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("ios")]
+        public string Ios { get; set; } = default!;
 
     }
 
@@ -6890,6 +6917,9 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("crisisResources")]
         public System.Collections.Generic.ICollection<string>? CrisisResources { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("minSupportedVersion")]
+        public AppVersions? MinSupportedVersion { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -6907,6 +6937,12 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
 
     }
 
@@ -6999,6 +7035,12 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -7046,6 +7088,12 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
 
     }
 
@@ -7272,6 +7320,12 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
 
     }
 

@@ -150,6 +150,25 @@ namespace HaloBestie.Clients.Public
         System.Threading.Tasks.Task<RequestPairingResult> RequestPairingAsync(RequestPairing command, System.Threading.CancellationToken cancellationToken);
 
         /// <summary>
+        /// The request still searching, if any (404 otherwise): after a lost answer of POST, or an app restart while searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<PairingRequestView> GetMySearchingRequestAsync();
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The request still searching, if any (404 otherwise): after a lost answer of POST, or an app restart while searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<PairingRequestView> GetMySearchingRequestAsync(System.Threading.CancellationToken cancellationToken);
+
+        /// <summary>
         /// The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.
         /// </summary>
         /// <remarks>
@@ -530,6 +549,25 @@ namespace HaloBestie.Clients.Public
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<MitraSessionView>> ListMyActiveSessionsAsync(System.Threading.CancellationToken cancellationToken);
 
         /// <summary>
+        /// Own sessions, ended ones too, newest first (paged).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<PageOfMitraSessionView> ListMitraSessionsAsync(int? page, int? pageSize);
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Own sessions, ended ones too, newest first (paged).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<PageOfMitraSessionView> ListMitraSessionsAsync(int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
+
+        /// <summary>
         /// One session this mitra holds or held to its end (ended too); 404 for any other.
         /// </summary>
         /// <remarks>
@@ -689,24 +727,24 @@ namespace HaloBestie.Clients.Public
         /// Create a Xendit invoice for a package; open invoiceUrl to pay.
         /// </summary>
         /// <remarks>
-        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// Send an Idempotency-Key header (a new UUID per purchase, kept for its retries): the same key again answers the same payment and invoice, never a second invoice; the same key for another package is 409 conflict. 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
         /// <br/>
         /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command);
+        System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(string? idempotencyKey, StartPayment command);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Create a Xendit invoice for a package; open invoiceUrl to pay.
         /// </summary>
         /// <remarks>
-        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// Send an Idempotency-Key header (a new UUID per purchase, kept for its retries): the same key again answers the same payment and invoice, never a second invoice; the same key for another package is 409 conflict. 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
         /// <br/>
         /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command, System.Threading.CancellationToken cancellationToken);
+        System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(string? idempotencyKey, StartPayment command, System.Threading.CancellationToken cancellationToken);
 
         /// <summary>
         /// Payment status: pending, paid, expired or failed.
@@ -1640,6 +1678,134 @@ namespace HaloBestie.Clients.Public
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// The request still searching, if any (404 otherwise): after a lost answer of POST, or an app restart while searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual System.Threading.Tasks.Task<PairingRequestView> GetMySearchingRequestAsync()
+        {
+            return GetMySearchingRequestAsync(System.Threading.CancellationToken.None);
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The request still searching, if any (404 otherwise): after a lost answer of POST, or an app restart while searching.
+        /// </summary>
+        /// <remarks>
+        /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<PairingRequestView> GetMySearchingRequestAsync(System.Threading.CancellationToken cancellationToken)
+        {
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/client/pairing-requests/current"
+                    urlBuilder_.Append("api/client/pairing-requests/current");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<PairingRequestView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("not-found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 503)
@@ -4591,6 +4757,144 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <summary>
+        /// Own sessions, ended ones too, newest first (paged).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual System.Threading.Tasks.Task<PageOfMitraSessionView> ListMitraSessionsAsync(int? page, int? pageSize)
+        {
+            return ListMitraSessionsAsync(page, pageSize, System.Threading.CancellationToken.None);
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Own sessions, ended ones too, newest first (paged).
+        /// </summary>
+        /// <remarks>
+        /// Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+        /// </remarks>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<PageOfMitraSessionView> ListMitraSessionsAsync(int? page, int? pageSize, System.Threading.CancellationToken cancellationToken)
+        {
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "api/mitra/sessions"
+                    urlBuilder_.Append("api/mitra/sessions");
+                    urlBuilder_.Append('?');
+                    if (page != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("page")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(page, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (pageSize != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("pageSize")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(pageSize, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<PageOfMitraSessionView>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("forbidden, mitra-inactive, not-a-mitra", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <summary>
         /// One session this mitra holds or held to its end (ended too); 404 for any other.
         /// </summary>
         /// <remarks>
@@ -5820,14 +6124,14 @@ namespace HaloBestie.Clients.Public
         /// Create a Xendit invoice for a package; open invoiceUrl to pay.
         /// </summary>
         /// <remarks>
-        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// Send an Idempotency-Key header (a new UUID per purchase, kept for its retries): the same key again answers the same payment and invoice, never a second invoice; the same key for another package is 409 conflict. 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
         /// <br/>
         /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command)
+        public virtual System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(string? idempotencyKey, StartPayment command)
         {
-            return StartPaymentAsync(command, System.Threading.CancellationToken.None);
+            return StartPaymentAsync(idempotencyKey, command, System.Threading.CancellationToken.None);
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
@@ -5835,12 +6139,12 @@ namespace HaloBestie.Clients.Public
         /// Create a Xendit invoice for a package; open invoiceUrl to pay.
         /// </summary>
         /// <remarks>
-        /// 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+        /// Send an Idempotency-Key header (a new UUID per purchase, kept for its retries): the same key again answers the same payment and invoice, never a second invoice; the same key for another package is 409 conflict. 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
         /// <br/>
         /// <br/>Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
         /// </remarks>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(StartPayment command, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<StartPaymentResult> StartPaymentAsync(string? idempotencyKey, StartPayment command, System.Threading.CancellationToken cancellationToken)
         {
             if (command == null)
                 throw new System.ArgumentNullException("command");
@@ -5851,6 +6155,9 @@ namespace HaloBestie.Clients.Public
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotencyKey != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotencyKey, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(command, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -6762,6 +7069,12 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long Total { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -6882,6 +7195,30 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("lastMessage")]
         public MessageView? LastMessage { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PageOfMitraSessionView
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        public System.Collections.Generic.ICollection<MitraSessionView> Items { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
+        public int PageNumber { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("pageSize")]
+        public int PageSize { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("total")]
+        public long Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("page")]
+        public int Page { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
+        public bool HasMore { get; set; } = default!;
 
     }
 
@@ -7015,6 +7352,30 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("topics")]
         public System.Collections.Generic.ICollection<string> Topics { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("serverTime")]
+        public System.DateTimeOffset ServerTime { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("heartbeatTimeoutSeconds")]
+        public int HeartbeatTimeoutSeconds { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("paymentsEnabled")]
+        public bool PaymentsEnabled { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("minSupportedVersion")]
+        public AppVersions MinSupportedVersion { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppVersions
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("android")]
+        public string Android { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("ios")]
+        public string Ios { get; set; } = default!;
 
     }
 

@@ -3346,6 +3346,8 @@ export class PageOfMitraDetails implements IPageOfMitraDetails {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 
     constructor(data?: IPageOfMitraDetails) {
         if (data) {
@@ -3366,6 +3368,8 @@ export class PageOfMitraDetails implements IPageOfMitraDetails {
             this.pageNumber = _data["pageNumber"];
             this.pageSize = _data["pageSize"];
             this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
         }
     }
 
@@ -3386,6 +3390,8 @@ export class PageOfMitraDetails implements IPageOfMitraDetails {
         data["pageNumber"] = this.pageNumber;
         data["pageSize"] = this.pageSize;
         data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
         return data;
     }
 }
@@ -3395,6 +3401,8 @@ export interface IPageOfMitraDetails {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 }
 
 export class MitraDetails implements IMitraDetails {
@@ -3978,6 +3986,8 @@ export class PageOfClientDetails implements IPageOfClientDetails {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 
     constructor(data?: IPageOfClientDetails) {
         if (data) {
@@ -3998,6 +4008,8 @@ export class PageOfClientDetails implements IPageOfClientDetails {
             this.pageNumber = _data["pageNumber"];
             this.pageSize = _data["pageSize"];
             this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
         }
     }
 
@@ -4018,6 +4030,8 @@ export class PageOfClientDetails implements IPageOfClientDetails {
         data["pageNumber"] = this.pageNumber;
         data["pageSize"] = this.pageSize;
         data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
         return data;
     }
 }
@@ -4027,6 +4041,8 @@ export interface IPageOfClientDetails {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 }
 
 export class ClientDetails implements IClientDetails {
@@ -4288,6 +4304,7 @@ export class PlatformSettings implements IPlatformSettings {
     timeZone?: string;
     anonymity?: AnonymitySettings;
     crisisResources?: string[];
+    minSupportedVersion?: AppVersions;
     id?: string;
 
     constructor(data?: IPlatformSettings) {
@@ -4319,6 +4336,7 @@ export class PlatformSettings implements IPlatformSettings {
                 for (let item of _data["crisisResources"])
                     this.crisisResources!.push(item);
             }
+            this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : undefined as any;
             this.id = _data["id"];
         }
     }
@@ -4350,6 +4368,7 @@ export class PlatformSettings implements IPlatformSettings {
             for (let item of this.crisisResources)
                 data["crisisResources"].push(item);
         }
+        data["minSupportedVersion"] = this.minSupportedVersion ? this.minSupportedVersion.toJSON() : undefined as any;
         data["id"] = this.id;
         return data;
     }
@@ -4366,6 +4385,7 @@ export interface IPlatformSettings {
     timeZone?: string;
     anonymity?: AnonymitySettings;
     crisisResources?: string[];
+    minSupportedVersion?: AppVersions;
     id?: string;
 }
 
@@ -4409,6 +4429,46 @@ export interface IAnonymitySettings {
     showMitraFullName?: boolean;
 }
 
+export class AppVersions implements IAppVersions {
+    android?: string;
+    ios?: string;
+
+    constructor(data?: IAppVersions) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.android = _data["android"];
+            this.ios = _data["ios"];
+        }
+    }
+
+    static fromJS(data: any): AppVersions {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppVersions();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["android"] = this.android;
+        data["ios"] = this.ios;
+        return data;
+    }
+}
+
+export interface IAppVersions {
+    android?: string;
+    ios?: string;
+}
+
 export class UpdateSettings implements IUpdateSettings {
     maxCustomersPerMitra?: number;
     pairingTimeoutSeconds?: number;
@@ -4420,6 +4480,7 @@ export class UpdateSettings implements IUpdateSettings {
     timeZone?: string;
     anonymity?: AnonymitySettings;
     crisisResources?: string[] | undefined;
+    minSupportedVersion?: AppVersions | undefined;
 
     constructor(data?: IUpdateSettings) {
         if (data) {
@@ -4450,6 +4511,7 @@ export class UpdateSettings implements IUpdateSettings {
                 for (let item of _data["crisisResources"])
                     this.crisisResources!.push(item);
             }
+            this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : undefined as any;
         }
     }
 
@@ -4480,6 +4542,7 @@ export class UpdateSettings implements IUpdateSettings {
             for (let item of this.crisisResources)
                 data["crisisResources"].push(item);
         }
+        data["minSupportedVersion"] = this.minSupportedVersion ? this.minSupportedVersion.toJSON() : undefined as any;
         return data;
     }
 }
@@ -4495,6 +4558,7 @@ export interface IUpdateSettings {
     timeZone?: string;
     anonymity?: AnonymitySettings;
     crisisResources?: string[] | undefined;
+    minSupportedVersion?: AppVersions | undefined;
 }
 
 export class PageOfPairingRequest implements IPageOfPairingRequest {
@@ -4502,6 +4566,8 @@ export class PageOfPairingRequest implements IPageOfPairingRequest {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 
     constructor(data?: IPageOfPairingRequest) {
         if (data) {
@@ -4522,6 +4588,8 @@ export class PageOfPairingRequest implements IPageOfPairingRequest {
             this.pageNumber = _data["pageNumber"];
             this.pageSize = _data["pageSize"];
             this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
         }
     }
 
@@ -4542,6 +4610,8 @@ export class PageOfPairingRequest implements IPageOfPairingRequest {
         data["pageNumber"] = this.pageNumber;
         data["pageSize"] = this.pageSize;
         data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
         return data;
     }
 }
@@ -4551,6 +4621,8 @@ export interface IPageOfPairingRequest {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 }
 
 export class PairingRequest implements IPairingRequest {
@@ -4677,6 +4749,8 @@ export class PageOfAuditEntry implements IPageOfAuditEntry {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 
     constructor(data?: IPageOfAuditEntry) {
         if (data) {
@@ -4697,6 +4771,8 @@ export class PageOfAuditEntry implements IPageOfAuditEntry {
             this.pageNumber = _data["pageNumber"];
             this.pageSize = _data["pageSize"];
             this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
         }
     }
 
@@ -4717,6 +4793,8 @@ export class PageOfAuditEntry implements IPageOfAuditEntry {
         data["pageNumber"] = this.pageNumber;
         data["pageSize"] = this.pageSize;
         data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
         return data;
     }
 }
@@ -4726,6 +4804,8 @@ export interface IPageOfAuditEntry {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 }
 
 export class AuditEntry implements IAuditEntry {
@@ -4797,6 +4877,8 @@ export class PageOfSession implements IPageOfSession {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 
     constructor(data?: IPageOfSession) {
         if (data) {
@@ -4817,6 +4899,8 @@ export class PageOfSession implements IPageOfSession {
             this.pageNumber = _data["pageNumber"];
             this.pageSize = _data["pageSize"];
             this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
         }
     }
 
@@ -4837,6 +4921,8 @@ export class PageOfSession implements IPageOfSession {
         data["pageNumber"] = this.pageNumber;
         data["pageSize"] = this.pageSize;
         data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
         return data;
     }
 }
@@ -4846,6 +4932,8 @@ export interface IPageOfSession {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 }
 
 export class Session implements ISession {
@@ -5350,6 +5438,8 @@ export class PageOfRiskFlag implements IPageOfRiskFlag {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 
     constructor(data?: IPageOfRiskFlag) {
         if (data) {
@@ -5370,6 +5460,8 @@ export class PageOfRiskFlag implements IPageOfRiskFlag {
             this.pageNumber = _data["pageNumber"];
             this.pageSize = _data["pageSize"];
             this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
         }
     }
 
@@ -5390,6 +5482,8 @@ export class PageOfRiskFlag implements IPageOfRiskFlag {
         data["pageNumber"] = this.pageNumber;
         data["pageSize"] = this.pageSize;
         data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
         return data;
     }
 }
@@ -5399,6 +5493,8 @@ export interface IPageOfRiskFlag {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 }
 
 export class RiskFlag implements IRiskFlag {

@@ -502,6 +502,73 @@ export class PublicApiClient {
     }
 
     /**
+     * The request still searching, if any (404 otherwise): after a lost answer of POST, or an app restart while searching.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
+     */
+    getMySearchingRequest(): Promise<PairingRequestView> {
+        let url_ = this.baseUrl + "/api/client/pairing-requests/current";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processGetMySearchingRequest(_response);
+        });
+    }
+
+    protected processGetMySearchingRequest(response: Response): Promise<PairingRequestView> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PairingRequestView.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 404) {
+            return response.text().then((_responseText) => {
+            let result404: any = null;
+            let resultData404 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result404 = ProblemDetails.fromJS(resultData404);
+            return throwException("not-found", status, _responseText, _headers, result404);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PairingRequestView>(null as any);
+    }
+
+    /**
      * The request's status (searching, matched, cancelled, expired), with the session and mitra once matched.
      *
      * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
@@ -2109,6 +2176,79 @@ export class PublicApiClient {
     }
 
     /**
+     * Own sessions, ended ones too, newest first (paged).
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
+     * @param page (optional) 
+     * @param pageSize (optional) 
+     */
+    listMitraSessions(page: number | null | undefined, pageSize: number | null | undefined): Promise<PageOfMitraSessionView> {
+        let url_ = this.baseUrl + "/api/mitra/sessions?";
+        if (page !== undefined && page !== null)
+            url_ += "page=" + encodeURIComponent("" + page) + "&";
+        if (pageSize !== undefined && pageSize !== null)
+            url_ += "pageSize=" + encodeURIComponent("" + pageSize) + "&";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processListMitraSessions(_response);
+        });
+    }
+
+    protected processListMitraSessions(response: Response): Promise<PageOfMitraSessionView> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = PageOfMitraSessionView.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<PageOfMitraSessionView>(null as any);
+    }
+
+    /**
      * One session this mitra holds or held to its end (ended too); 404 for any other.
      *
      * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 404 not-found; 503 service-unavailable.
@@ -2798,11 +2938,12 @@ export class PublicApiClient {
     /**
      * Create a Xendit invoice for a package; open invoiceUrl to pay.
      *
-     * 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
+     * Send an Idempotency-Key header (a new UUID per purchase, kept for its retries): the same key again answers the same payment and invoice, never a second invoice; the same key for another package is 409 conflict. 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.
      *
      * Problems: 400 validation; 401 unauthorized; 403 forbidden, registration-required; 404 not-found; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 429 rate-limited; 503 payment-provider-unavailable, service-unavailable.
+     * @param idempotencyKey (optional) 
      */
-    startPayment(command: StartPayment): Promise<StartPaymentResult> {
+    startPayment(idempotencyKey: string | null | undefined, command: StartPayment): Promise<StartPaymentResult> {
         let url_ = this.baseUrl + "/api/client/payments";
         url_ = url_.replace(/[?&]$/, "");
 
@@ -2812,6 +2953,7 @@ export class PublicApiClient {
             body: content_,
             method: "POST",
             headers: {
+                "Idempotency-Key": idempotencyKey !== undefined && idempotencyKey !== null ? "" + idempotencyKey : "",
                 "Content-Type": "application/json",
                 "Accept": "application/json"
             }
@@ -3975,6 +4117,8 @@ export class PageOfClientSessionView implements IPageOfClientSessionView {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 
     constructor(data?: IPageOfClientSessionView) {
         if (data) {
@@ -3995,6 +4139,8 @@ export class PageOfClientSessionView implements IPageOfClientSessionView {
             this.pageNumber = _data["pageNumber"];
             this.pageSize = _data["pageSize"];
             this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
         }
     }
 
@@ -4015,6 +4161,8 @@ export class PageOfClientSessionView implements IPageOfClientSessionView {
         data["pageNumber"] = this.pageNumber;
         data["pageSize"] = this.pageSize;
         data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
         return data;
     }
 }
@@ -4024,6 +4172,8 @@ export interface IPageOfClientSessionView {
     pageNumber?: number;
     pageSize?: number;
     total?: number;
+    page?: number;
+    hasMore?: boolean;
 }
 
 export class EndMySessionBody implements IEndMySessionBody {
@@ -4386,6 +4536,70 @@ export interface IMitraSessionView {
     lastMessage?: MessageView | undefined;
 }
 
+export class PageOfMitraSessionView implements IPageOfMitraSessionView {
+    items?: MitraSessionView[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+    page?: number;
+    hasMore?: boolean;
+
+    constructor(data?: IPageOfMitraSessionView) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            if (Array.isArray(_data["items"])) {
+                this.items = [] as any;
+                for (let item of _data["items"])
+                    this.items!.push(MitraSessionView.fromJS(item));
+            }
+            this.pageNumber = _data["pageNumber"];
+            this.pageSize = _data["pageSize"];
+            this.total = _data["total"];
+            this.page = _data["page"];
+            this.hasMore = _data["hasMore"];
+        }
+    }
+
+    static fromJS(data: any): PageOfMitraSessionView {
+        data = typeof data === 'object' ? data : {};
+        let result = new PageOfMitraSessionView();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        if (Array.isArray(this.items)) {
+            data["items"] = [];
+            for (let item of this.items)
+                data["items"].push(item ? item.toJSON() : undefined as any);
+        }
+        data["pageNumber"] = this.pageNumber;
+        data["pageSize"] = this.pageSize;
+        data["total"] = this.total;
+        data["page"] = this.page;
+        data["hasMore"] = this.hasMore;
+        return data;
+    }
+}
+
+export interface IPageOfMitraSessionView {
+    items?: MitraSessionView[];
+    pageNumber?: number;
+    pageSize?: number;
+    total?: number;
+    page?: number;
+    hasMore?: boolean;
+}
+
 export class EndMitraSessionBody implements IEndMitraSessionBody {
     reason?: string | undefined;
 
@@ -4673,6 +4887,10 @@ export class GetAppConfigResult implements IGetAppConfigResult {
     heartbeatIntervalSeconds?: number;
     pairingTimeoutSeconds?: number;
     topics?: string[];
+    serverTime?: Date;
+    heartbeatTimeoutSeconds?: number;
+    paymentsEnabled?: boolean;
+    minSupportedVersion?: AppVersions;
 
     constructor(data?: IGetAppConfigResult) {
         if (data) {
@@ -4692,6 +4910,10 @@ export class GetAppConfigResult implements IGetAppConfigResult {
                 for (let item of _data["topics"])
                     this.topics!.push(item);
             }
+            this.serverTime = _data["serverTime"] ? new Date(_data["serverTime"].toString()) : undefined as any;
+            this.heartbeatTimeoutSeconds = _data["heartbeatTimeoutSeconds"];
+            this.paymentsEnabled = _data["paymentsEnabled"];
+            this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : undefined as any;
         }
     }
 
@@ -4711,6 +4933,10 @@ export class GetAppConfigResult implements IGetAppConfigResult {
             for (let item of this.topics)
                 data["topics"].push(item);
         }
+        data["serverTime"] = this.serverTime ? this.serverTime.toISOString() : undefined as any;
+        data["heartbeatTimeoutSeconds"] = this.heartbeatTimeoutSeconds;
+        data["paymentsEnabled"] = this.paymentsEnabled;
+        data["minSupportedVersion"] = this.minSupportedVersion ? this.minSupportedVersion.toJSON() : undefined as any;
         return data;
     }
 }
@@ -4719,6 +4945,50 @@ export interface IGetAppConfigResult {
     heartbeatIntervalSeconds?: number;
     pairingTimeoutSeconds?: number;
     topics?: string[];
+    serverTime?: Date;
+    heartbeatTimeoutSeconds?: number;
+    paymentsEnabled?: boolean;
+    minSupportedVersion?: AppVersions;
+}
+
+export class AppVersions implements IAppVersions {
+    android?: string;
+    ios?: string;
+
+    constructor(data?: IAppVersions) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.android = _data["android"];
+            this.ios = _data["ios"];
+        }
+    }
+
+    static fromJS(data: any): AppVersions {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppVersions();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["android"] = this.android;
+        data["ios"] = this.ios;
+        return data;
+    }
+}
+
+export interface IAppVersions {
+    android?: string;
+    ios?: string;
 }
 
 export class ApiException extends Error {

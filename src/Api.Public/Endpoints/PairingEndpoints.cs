@@ -26,6 +26,11 @@ public static class PairingEndpoints
             .WithDescription("403 registration-required: a guest (anonymous) account; payment-required: no trial session or credit left; suspended: the account is suspended. 409 already-searching: a request of this client is still searching; already-in-session: a session is active. 429 rate-limited after 10 requests at once, then one every 6 s (Retry-After).")
             .Problems(ProblemNames.RegistrationRequired, ProblemNames.PaymentRequired, ProblemNames.Suspended, ProblemNames.AlreadySearching, ProblemNames.AlreadyInSession);
 
+        requests.MapGet("/current", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetMySearchingRequest(), ct)))
+            .WithName("GetMySearchingRequest")
+            .WithSummary("The request still searching, if any (404 otherwise): after a lost answer of POST, or an app restart while searching.")
+            .Problems(ProblemNames.NotFound);
+
         requests.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyPairingRequest(id), ct)))
             .WithName("GetMyPairingRequest")

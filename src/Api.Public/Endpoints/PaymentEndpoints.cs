@@ -3,6 +3,7 @@ using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Web;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HaloBestie.Api.Public.Endpoints;
 
@@ -25,16 +26,16 @@ public static class PaymentEndpoints
             .WithName("ListPackages")
             .WithSummary("Purchasable session packages, prices in IDR.");
 
-        client.MapPost("/payments", async (StartPayment command, IMediator mediator, CancellationToken ct) =>
+        client.MapPost("/payments", async (StartPayment command, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, IMediator mediator, CancellationToken ct) =>
             {
-                var started = await mediator.Send(command, ct);
+                var started = await mediator.Send(command with { IdempotencyKey = idempotencyKey }, ct);
                 return TypedResults.Created($"/api/client/payments/{started.PaymentId}", started);
             })
             .WithName("StartPayment")
             .WithSummary("Create a Xendit invoice for a package; open invoiceUrl to pay.")
-            .WithDescription("403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.")
+            .WithDescription("Send an Idempotency-Key header (a new UUID per purchase, kept for its retries): the same key again answers the same payment and invoice, never a second invoice; the same key for another package is 409 conflict. 403 registration-required: a guest (anonymous) account. 404 not-found: no active package with this id. 503 payment-provider-unavailable: Xendit is not configured or cannot be reached (Retry-After). 429 rate-limited past 5 new payments in 5 minutes.")
             .WithRateLimit(RateLimits.Payments)
-            .Problems(ProblemNames.NotFound, ProblemNames.RegistrationRequired, PaymentProblems.ProviderUnavailable);
+            .Problems(ProblemNames.Validation, ProblemNames.NotFound, ProblemNames.RegistrationRequired, ProblemNames.Conflict, PaymentProblems.ProviderUnavailable);
 
         client.MapGet("/payments/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyPayment(id), ct)))

@@ -59,6 +59,10 @@ public static class SessionEndpoints
             .WithName("ListMyActiveSessions")
             .WithSummary("Own active sessions, oldest first.");
 
+        sessions.MapGet("", async (int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListMitraSessions(page ?? 1, pageSize ?? 20), ct)))
+            .WithName("ListMitraSessions").WithSummary("Own sessions, ended ones too, newest first (paged).").Problems(ProblemNames.Validation);
+
         sessions.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new GetMitraSession(id), ct)))
             .WithName("GetMitraSession").WithSummary("One session this mitra holds or held to its end (ended too); 404 for any other.").Problems(ProblemNames.NotFound);
 

@@ -2,8 +2,18 @@ using FluentValidation;
 
 namespace HaloBestie.Application.Common;
 
-/// <summary>One page of a list. <paramref name="PageNumber"/> counts from 1.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total);
+/// <summary>
+/// One page of a list, the one paging shape of both hosts: <c>page</c> (counting from 1, as asked;
+/// also named <c>pageNumber</c>, its first name), <c>pageSize</c>, <c>total</c> items in the list,
+/// and <c>hasMore</c> when a next page exists.
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total)
+{
+    [System.Text.Json.Serialization.JsonPropertyName("page")]
+    public int PageAsAsked => PageNumber;
+
+    public bool HasMore => (long)PageNumber * PageSize < Total;
+}
 
 public static class Paging
 {

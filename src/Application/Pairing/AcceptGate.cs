@@ -1,3 +1,4 @@
+using HaloBestie.Application.Common;
 using Marten;
 
 namespace HaloBestie.Application.Pairing;
@@ -20,17 +21,10 @@ public static class AcceptGate
     /// </summary>
     public static async Task<bool> EnterOrWaitAsync(IDocumentSession session, Guid requestId, CancellationToken ct)
     {
-        var key = KeyOf(requestId);
+        var key = AdvisoryLocks.KeyOf(requestId);
         var entered = await session.QueryAsync<bool>(
             "select case when pg_try_advisory_xact_lock(?) then true else (select false from (select pg_advisory_xact_lock_shared(?)) as waited) end",
             ct, key, key);
         return entered.Single();
-    }
-
-    private static long KeyOf(Guid requestId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        requestId.TryWriteBytes(bytes);
-        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
     }
 }

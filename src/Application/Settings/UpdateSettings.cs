@@ -12,7 +12,7 @@ namespace HaloBestie.Application.Settings;
 /// <c>PUT /api/internal/settings</c> (admin): replaces every setting at once. The audit entry
 /// lists each changed value as <c>name: old → new</c>. Raising <c>maxCustomersPerMitra</c> makes
 /// mitras who were full available: each is offered what is still searching, as when a session ends.
-/// <c>crisisResources</c> may be left out (null) to keep the current list.
+/// <c>crisisResources</c> and <c>minSupportedVersion</c> may be left out (null) to keep their current values.
 /// </summary>
 public sealed record UpdateSettings(
     int MaxCustomersPerMitra,
@@ -24,7 +24,8 @@ public sealed record UpdateSettings(
     IReadOnlyList<string> Topics,
     string TimeZone,
     AnonymitySettings Anonymity,
-    IReadOnlyList<string>? CrisisResources = null) : ICommand<PlatformSettings>
+    IReadOnlyList<string>? CrisisResources = null,
+    AppVersions? MinSupportedVersion = null) : ICommand<PlatformSettings>
 {
     public const int MaxCrisisResources = 10;
     public const int MaxCrisisResourceLength = 200;
@@ -57,6 +58,10 @@ public sealed record UpdateSettings(
                 .WithMessage($"Give 1 to {MaxCrisisResources} crisis resources (or leave them out to keep the current ones).");
             RuleForEach(x => x.CrisisResources).Must(r => !string.IsNullOrWhiteSpace(r) && r.Trim().Length <= MaxCrisisResourceLength)
                 .WithMessage($"A crisis resource has 1 to {MaxCrisisResourceLength} characters.");
+            RuleFor(x => x.MinSupportedVersion!.Android).Must(AppVersions.IsVersion).When(x => x.MinSupportedVersion is not null)
+                .OverridePropertyName("minSupportedVersion.android").WithMessage("A version is major.minor.patch, e.g. 1.4.0.");
+            RuleFor(x => x.MinSupportedVersion!.Ios).Must(AppVersions.IsVersion).When(x => x.MinSupportedVersion is not null)
+                .OverridePropertyName("minSupportedVersion.ios").WithMessage("A version is major.minor.patch, e.g. 1.4.0.");
         }
     }
 
@@ -70,6 +75,7 @@ public sealed record UpdateSettings(
                 command.Topics.Select(t => t.Trim()).ToList(), command.TimeZone, command.Anonymity)
             {
                 CrisisResources = command.CrisisResources?.Select(r => r.Trim()).ToList() ?? before.CrisisResources,
+                MinSupportedVersion = command.MinSupportedVersion ?? before.MinSupportedVersion,
             };
 
             var changes = Changes(before, after);
@@ -107,6 +113,7 @@ public sealed record UpdateSettings(
             Compare("timeZone", a.TimeZone, b.TimeZone);
             Compare("anonymity.showClientDisplayName", a.Anonymity.ShowClientDisplayName, b.Anonymity.ShowClientDisplayName);
             Compare("anonymity.showMitraFullName", a.Anonymity.ShowMitraFullName, b.Anonymity.ShowMitraFullName);
+            Compare("minSupportedVersion", a.MinSupportedVersion, b.MinSupportedVersion);
             Compare("crisisResources", string.Join(", ", a.CrisisResources), string.Join(", ", b.CrisisResources));
             return changes;
         }

@@ -22,6 +22,9 @@ public sealed record PlatformSettings(
 
     public static readonly IReadOnlyList<string> DefaultCrisisResources = ["SEJIWA 119 ext. 8"];
 
+    /// <summary>The oldest app version each platform may run (API.md); an app below it shows the update screen.</summary>
+    public AppVersions MinSupportedVersion { get; init; } = AppVersions.Any;
+
     /// <summary>Marten's document id: there is one settings document.</summary>
     public string Id { get; init; } = DocumentId;
 
@@ -35,6 +38,20 @@ public sealed record PlatformSettings(
         Topics: ["Keluarga", "Percintaan", "Pekerjaan", "Pendidikan", "Pertemanan", "Kesehatan mental", "Lainnya"],
         TimeZone: "Asia/Jakarta",
         Anonymity: new AnonymitySettings(ShowClientDisplayName: true, ShowMitraFullName: false));
+}
+
+/// <summary>
+/// A version per app platform, <c>major.minor.patch</c> (numbers only, as the stores number
+/// releases); <c>0.0.0</c> lets every version in.
+/// </summary>
+public sealed record AppVersions(string Android, string Ios)
+{
+    public static readonly AppVersions Any = new("0.0.0", "0.0.0");
+
+    /// <summary><c>major.minor.patch</c>, each a number of at most 9 digits.</summary>
+    public static bool IsVersion(string? value) =>
+        value is not null && value.Split('.') is [var major, var minor, var patch]
+        && new[] { major, minor, patch }.All(part => part.Length is >= 1 and <= 9 && part.All(char.IsAsciiDigit));
 }
 
 /// <summary>

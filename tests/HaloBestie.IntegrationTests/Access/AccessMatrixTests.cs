@@ -64,6 +64,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("GET",    "/api/client/packages",                                  "401  401  401  ok   ok   403  403  403  401  401"),
         new("GET",    "/api/client/payments/{id:guid}",                        "401  401  401  ok   404  403  403  403  401  401", Resource.ClientPayment),
         new("POST",   "/api/client/payments",                                  "401  401  401  ok   ok   403  403  403  401  401", Body: """{"packageId":"{package}"}"""),
+        new("GET",    "/api/client/pairing-requests/current",                  "401  401  401  ok   ok   403  403  403  401  401"),
         new("GET",    "/api/client/pairing-requests/{id:guid}",                "401  401  401  ok   404  403  403  403  401  401", Resource.ClientRequest),
         new("DELETE", "/api/client/pairing-requests/{id:guid}",                "401  401  401  ok   404  403  403  403  401  401", Resource.ClientRequest),
         new("POST",   "/api/client/pairing-requests",                          "401  401  401  ok   ok   403  403  403  401  401", Body: "{}"),
@@ -77,6 +78,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("POST",   "/api/mitra/lifecycle",                                  "401  401  401  nam  nam  ok   ok   ina  401  401", Body: """{"state":"foreground"}"""),
         new("GET",    "/api/mitra/events",                                     "401  401  401  nam  nam  ok   ok   ina  401  401"),
         new("GET",    "/api/mitra/pairing-requests",                           "401  401  401  nam  nam  ok   ok   ina  401  401"),
+        new("GET",    "/api/mitra/sessions",                                   "401  401  401  nam  nam  ok   ok   ina  401  401"),
         new("GET",    "/api/mitra/sessions/active",                            "401  401  401  nam  nam  ok   ok   ina  401  401"),
         // An open request is offered to every available mitra: either may take it or pass.
         new("POST",   "/api/mitra/pairing-requests/{id:guid}/decline",         "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.OpenRequest),
@@ -392,7 +394,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             world._ids[Resource.ClientRequest] = request.Id;
             world._ids[Resource.ClientSession] = accepted.SessionId;
             world._ids[Resource.MitraSession] = accepted.SessionId;
-            world._ids[Resource.ClientPayment] = (await HostsFixture.PublicOn(payingHost, clientToken).StartPaymentAsync(new StartPayment { PackageId = package.Id })).PaymentId;
+            world._ids[Resource.ClientPayment] = (await HostsFixture.PublicOn(payingHost, clientToken).StartPaymentAsync(null, new StartPayment { PackageId = package.Id })).PaymentId;
             world._firebase[Caller.Client] = clientToken;
             world._firebase[Caller.OtherClient] = (await hosts.NewRegisteredClientAsync()).Token;
 

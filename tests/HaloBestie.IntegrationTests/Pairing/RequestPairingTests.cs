@@ -64,7 +64,9 @@ public class RequestPairingTests(HostsFixture hosts) : IClassFixture<HostsFixtur
 
         (searching.Status, searching.Name).Should().Be((409, "already-searching"));
         searching.Extensions!["requestId"].Should().Be(first.Id.ToString());
+        (await client.GetMySearchingRequestAsync()).Id.Should().Be(first.Id, "an app that lost the answer finds its request");
         var session = (await mitra.AcceptPairingRequestAsync(first.Id)).SessionId;
+        (await ProblemOf(() => client.GetMySearchingRequestAsync())).Name.Should().Be("not-found", "nothing searches once matched");
         var inSession = await ProblemOf(() => client.RequestPairingAsync(new RequestPairing()));
         (inSession.Status, inSession.Name).Should().Be((409, "already-in-session"));
         inSession.Extensions!["sessionId"].Should().Be(session.ToString());

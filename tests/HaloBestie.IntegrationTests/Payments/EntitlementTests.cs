@@ -260,7 +260,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         public async Task BuyAsync(string clientToken, int sessions)
         {
             var package = await (await hosts.AdminAsync()).CreatePackageAsync(new CreatePackage { Name = $"Paket {Guid.NewGuid():N}"[..20], Sessions = sessions, PriceIdr = 50_000 });
-            var started = await HostsFixture.PublicOn(host, clientToken).StartPaymentAsync(new StartPayment { PackageId = package.Id });
+            var started = await HostsFixture.PublicOn(host, clientToken).StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
             using var http = host.CreateClient();
             var callback = new HttpRequestMessage(HttpMethod.Post, "/api/shared/payments/xendit/callback")
             {

@@ -55,6 +55,32 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         return (HostsFixture.PublicOn(_public, token), token, id);
     }
 
+    [Fact]
+    public async Task StartPayment_when_retried_with_the_same_idempotency_key_answers_the_same_payment_and_creates_one_invoice()
+    {
+        var package = await NewPackageAsync();
+        var other = await NewPackageAsync(sessions: 1, price: 60_000);
+        var (app, _, _) = await ClientAsync();
+        var (stranger, _, _) = await ClientAsync();
+        var key = Guid.NewGuid().ToString();
+        var before = _xendit.Requests.Count; // this class's own fake: its tests run one at a time
+
+        var answers = await Race.AtOnceAsync(3, _ => app.StartPaymentAsync(key, new StartPayment { PackageId = package.Id }));
+        var again = await app.StartPaymentAsync(key, new StartPayment { PackageId = package.Id });
+        var otherPackage = await ProblemOf(() => app.StartPaymentAsync(key, new StartPayment { PackageId = other.Id }));
+        var strangersOwn = await stranger.StartPaymentAsync(key, new StartPayment { PackageId = package.Id });
+        var withoutKey = new[] { await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id }), await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id }) };
+
+        answers.Select(a => (a.PaymentId, a.InvoiceUrl)).Distinct().Should().ContainSingle("a double tap and its retries are one payment");
+        (again.PaymentId, again.InvoiceUrl).Should().Be((answers[0].PaymentId, answers[0].InvoiceUrl));
+        (otherPackage.Status, otherPackage.Name).Should().Be((409, "conflict"));
+        strangersOwn.PaymentId.Should().NotBe(answers[0].PaymentId, "a key belongs to its client");
+        withoutKey[0].PaymentId.Should().NotBe(withoutKey[1].PaymentId, "without a key every call is a new payment");
+        (_xendit.Requests.Count - before).Should().Be(4, "one invoice for the keyed payment, one for the stranger's, two without a key");
+        (await app.GetMyPaymentAsync(answers[0].PaymentId)).PackageId.Should().Be(package.Id);
+        (await ProblemOf(() => app.StartPaymentAsync(new string('k', 256), new StartPayment { PackageId = package.Id }))).Name.Should().Be("validation");
+    }
+
     private async Task<HttpResponseMessage> CallbackAsync(string? token, object body)
     {
         using var http = _public.CreateClient();
@@ -79,7 +105,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var app = HostsFixture.PublicOn(_public, token);
         await app.SignInClientAsync();
 
-        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        var started = await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
 
         started.InvoiceUrl.Should().StartWith("https://checkout-staging.xendit.co/web/");
         _xendit.Requests.Should().ContainSingle("creating an invoice is one call");
@@ -109,7 +135,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var app = HostsFixture.PublicOn(_public, token);
         await app.SignInClientAsync();
 
-        await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
 
         var body = _xendit.Requests.Single().Body;
         body.TryGetProperty("payer_email", out _).Should().BeFalse();
@@ -128,7 +154,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         _xendit.Behaviour = mode;
         try
         {
-            var problem = await ProblemOf(() => app.StartPaymentAsync(new StartPayment { PackageId = package.Id }));
+            var problem = await ProblemOf(() => app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id }));
 
             problem.Should().BeEquivalentTo(new { Status = 503, Name = "payment-provider-unavailable" }, o => o.ExcludingMissingMembers());
             _xendit.Requests.Should().ContainSingle("an invoice POST is never retried: a retry after a lost answer would make a second invoice");
@@ -147,7 +173,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var package = await NewPackageAsync();
         var (_, token, _) = await hosts.NewRegisteredClientAsync();
 
-        var problem = await ProblemOf(() => hosts.PublicAs(token).StartPaymentAsync(new StartPayment { PackageId = package.Id }));
+        var problem = await ProblemOf(() => hosts.PublicAs(token).StartPaymentAsync(null, new StartPayment { PackageId = package.Id }));
 
         problem.Status.Should().Be(503);
     }
@@ -158,7 +184,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var package = await NewPackageAsync(sessions: 5);
         var (app, token, _) = await ClientAsync();
         var before = await app.GetMyEntitlementsAsync();
-        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        var started = await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
         await using var stream = await EventStreamReader.OpenAsync(_public.CreateClient(), "/api/client/events", token);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CallbackAsync(CallbackToken, Paid(started.PaymentId, package.Price))));
@@ -181,7 +207,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     {
         var package = await NewPackageAsync();
         var (app, _, _) = await ClientAsync();
-        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        var started = await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
 
         (await CallbackAsync("not-the-token", Paid(started.PaymentId, package.Price))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await CallbackAsync(null, Paid(started.PaymentId, package.Price))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -197,8 +223,8 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var package = await NewPackageAsync(sessions: 3, price: 150_000);
         var (app, _, _) = await ClientAsync();
         var credits = (await app.GetMyEntitlementsAsync()).Credits;
-        var first = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
-        var second = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        var first = await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
+        var second = await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
 
         var wrong = await CallbackAsync(CallbackToken, Paid(first.PaymentId, 1_000));
         (await wrong.Content.ReadAsStringAsync()).Should().Contain("amount-mismatch");
@@ -218,7 +244,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     {
         var package = await NewPackageAsync(sessions: 2, price: 120_000);
         var (app, _, _) = await ClientAsync();
-        var started = await app.StartPaymentAsync(new StartPayment { PackageId = package.Id });
+        var started = await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
         using var http = _public.CreateClient();
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/shared/payments/xendit/callback")
         {
@@ -238,11 +264,11 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         var paidPackage = await NewPackageAsync(sessions: 5, price: 250_000);
         var pendingPackage = await NewPackageAsync(sessions: 1, price: 60_000);
         var (app, _, clientId) = await ClientAsync();
-        var paid = await app.StartPaymentAsync(new StartPayment { PackageId = paidPackage.Id });
+        var paid = await app.StartPaymentAsync(null, new StartPayment { PackageId = paidPackage.Id });
         (await CallbackAsync(CallbackToken, Paid(paid.PaymentId, paidPackage.Price))).StatusCode.Should().Be(HttpStatusCode.OK);
-        var pending = await app.StartPaymentAsync(new StartPayment { PackageId = pendingPackage.Id });
+        var pending = await app.StartPaymentAsync(null, new StartPayment { PackageId = pendingPackage.Id });
         var (_, other, _) = await ClientAsync();
-        await HostsFixture.PublicOn(_public, other).StartPaymentAsync(new StartPayment { PackageId = paidPackage.Id });
+        await HostsFixture.PublicOn(_public, other).StartPaymentAsync(null, new StartPayment { PackageId = paidPackage.Id });
         var (op, _) = await hosts.NewStaffAsync();
 
         var detail = await op.GetClientAsync(clientId);
@@ -274,7 +300,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
 
         await admin.UpdatePackageAsync(package.Id, new UpdatePackageBody { Name = "Satu sesi", Sessions = 1, PriceIdr = 60_000, IsActive = false });
         (await app.ListPackagesAsync()).Should().NotContain(p => p.Id == package.Id);
-        (await ProblemOf(() => app.StartPaymentAsync(new StartPayment { PackageId = package.Id }))).Status.Should().Be(404);
+        (await ProblemOf(() => app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id }))).Status.Should().Be(404);
 
         (await ProblemOf(() => admin.CreatePackageAsync(new CreatePackage { Name = "x", Sessions = 0, PriceIdr = 5 }))).Errors.Keys.Should().BeEquivalentTo("sessions", "priceIdr");
         var (op, _) = await hosts.NewStaffAsync();

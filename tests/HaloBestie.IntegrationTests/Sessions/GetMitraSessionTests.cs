@@ -36,4 +36,29 @@ public class GetMitraSessionTests(HostsFixture hosts) : IClassFixture<HostsFixtu
 
         (problem.Status, problem.Name).Should().Be((404, "not-found"));
     }
+
+    [Fact]
+    public async Task List_when_a_mitra_has_sessions_pages_its_own_newest_first_with_has_more()
+    {
+        var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
+        var (other, _, _) = await hosts.NewOnlineMitraAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (client, _, _) = await hosts.NewRegisteredClientAsync();
+            ids.Add((await mitra.AcceptPairingRequestAsync((await client.RequestPairingAsync(new RequestPairing())).Id)).SessionId);
+            if (i == 0)
+                await client.EndMySessionAsync(ids[0], null);
+        }
+
+        var first = await mitra.ListMitraSessionsAsync(1, 2);
+        var second = await mitra.ListMitraSessionsAsync(2, 2);
+
+        first.Items.Select(s => s.Id).Should().Equal(ids[2], ids[1]);
+        (first.Page, first.PageNumber, first.PageSize, first.Total, first.HasMore).Should().Be((1, 1, 2, 3L, true));
+        second.Items.Select(s => s.Id).Should().Equal(ids[0]);
+        second.Items.Single().Status.Should().Be(SessionStatus.Ended, "ended sessions are listed too");
+        second.HasMore.Should().BeFalse();
+        (await other.ListMitraSessionsAsync(null, null)).Items.Should().NotContain(s => ids.Contains(s.Id), "a mitra sees only its own");
+    }
 }

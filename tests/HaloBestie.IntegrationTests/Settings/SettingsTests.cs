@@ -18,6 +18,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         TimeZone = s.TimeZone,
         Anonymity = s.Anonymity,
         CrisisResources = s.CrisisResources,
+        MinSupportedVersion = s.MinSupportedVersion,
     };
 
     [Fact]
@@ -49,6 +50,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         update.Topics = ["Keluarga", "Karier"];
         update.Anonymity = new AnonymitySettings { ShowClientDisplayName = false, ShowMitraFullName = true };
         update.CrisisResources = ["SEJIWA 119 ext. 8", "Layanan darurat 112"];
+        update.MinSupportedVersion = new AppVersions { Android = "1.4.0", Ios = "1.3.2" };
         var saved = await admin.UpdateSettingsAsync(update);
 
         saved.Should().BeEquivalentTo(update);
@@ -57,6 +59,9 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         config.PairingTimeoutSeconds.Should().Be(45);
         config.HeartbeatIntervalSeconds.Should().Be(20);
         config.Topics.Should().Equal("Keluarga", "Karier");
+        config.ServerTime.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(5));
+        (config.HeartbeatTimeoutSeconds, config.PaymentsEnabled).Should().Be((update.HeartbeatTimeoutSeconds, false), "Xendit is not configured in these hosts");
+        (config.MinSupportedVersion.Android, config.MinSupportedVersion.Ios).Should().Be(("1.4.0", "1.3.2"));
 
         var audit = await admin.ListAuditEntriesAsync(me.Id, null, null, null, null);
         var entry = audit.Items.First(e => e.Action == "settings.updated");
@@ -81,6 +86,9 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         { "duplicate-topics", "topics" },
         { "no-topics", "topics" },
         { "unknown-time-zone", "timeZone" },
+        { "version-not-three-numbers", "minSupportedVersion.android" },
+        { "version-with-letters", "minSupportedVersion.ios" },
+        { "no-crisis-resources", "crisisResources" },
     };
 
     [Theory]
@@ -105,6 +113,9 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             case "trial-negative": update.TrialSessions = -1; break;
             case "trial-too-many": update.TrialSessions = 11; break;
             case "duplicate-topics": update.Topics = ["Keluarga", "keluarga "]; break;
+            case "version-not-three-numbers": update.MinSupportedVersion = new AppVersions { Android = "1.4", Ios = "0.0.0" }; break;
+            case "version-with-letters": update.MinSupportedVersion = new AppVersions { Android = "1.4.0", Ios = "1.4.0-beta" }; break;
+            case "no-crisis-resources": update.CrisisResources = []; break;
             case "no-topics": update.Topics = []; break;
             case "unknown-time-zone": update.TimeZone = "Mars/Olympus"; break;
         }
