@@ -108,4 +108,35 @@ public class CareTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         await Wait.UntilAsync(async () => (await staff.GetDashboardAsync()).Today is { AverageRating: not null, Messages: >= 1 }, TimeSpan.FromSeconds(5),
             "the dashboard counting today's rating and message");
     }
+
+    [Fact]
+    public async Task Conversation_when_read_by_the_mitra_or_staff_never_carries_the_clients_email_phone_or_firebase_uid()
+    {
+        var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
+        var uid = "client-" + Guid.NewGuid().ToString("N");
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var phone = $"+62812{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var clientToken = hosts.EmulatorToken(uid, "phone", phone: phone, email: email);
+        var client = hosts.PublicAs(clientToken);
+        var clientId = (await client.SignInClientAsync()).Client.Id;
+        var sessionId = (await mitra.AcceptPairingRequestAsync((await client.RequestPairingAsync(new RequestPairing())).Id)).SessionId;
+        var talk = new Talk(hosts, client, clientToken, clientId, mitra, mitraToken, Guid.Empty, sessionId);
+        await using var mitraStream = await talk.StreamAsync(mitraToken);
+
+        await talk.SendAsync(clientToken, "halo, aku ingin mati rasanya");
+        await talk.ReadAsync(clientToken, 2);
+        await talk.TypingAsync(clientToken);
+
+        var seen = new List<string>();
+        foreach (var type in new[] { "message.created", "risk.flagged", "message.read", "message.typing" })
+            seen.Add((await mitraStream.NextOfTypeAsync(type)).Data);
+        seen.Add((await talk.CallAsync(HttpMethod.Get, mitraToken, "messages", null)).Body);
+        seen.Add(System.Text.Json.JsonSerializer.Serialize(await mitra.GetMitraSessionAsync(sessionId)));
+        var (staff, _) = await hosts.NewStaffAsync();
+        seen.Add(System.Text.Json.JsonSerializer.Serialize(await staff.GetTranscriptAsync(sessionId, null, null, null)));
+        seen.Add(System.Text.Json.JsonSerializer.Serialize(await staff.ListRiskFlagsAsync(null, null, 100)));
+
+        foreach (var identity in new[] { email, phone, phone[1..], uid, clientId.ToString() })
+            seen.Should().AllSatisfy(text => text.Should().NotContain(identity));
+    }
 }
