@@ -166,6 +166,9 @@ namespace HaloBestie.Clients.Internal
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraDetails> RegisterMitraAsync(RegisterMitra command, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// One mitra: profile, presence, capacity, active sessions and its ratings.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -173,6 +176,9 @@ namespace HaloBestie.Clients.Internal
         System.Threading.Tasks.Task<MitraDetails> GetMitraAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One mitra: profile, presence, capacity, active sessions and its ratings.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -312,6 +318,9 @@ namespace HaloBestie.Clients.Internal
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfClientDetails> ListClientsAsync(string? search, string? status, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// One client as the control center sees it.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -319,6 +328,9 @@ namespace HaloBestie.Clients.Internal
         System.Threading.Tasks.Task<ClientDetails> GetClientAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One client as the control center sees it.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -458,6 +470,9 @@ namespace HaloBestie.Clients.Internal
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfSession> ListSessionsAsync(string? status, System.Guid? mitraId, System.Guid? clientId, System.DateTimeOffset? from, System.DateTimeOffset? to, int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// One session (any status).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -465,6 +480,9 @@ namespace HaloBestie.Clients.Internal
         System.Threading.Tasks.Task<Session> GetSessionAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One session (any status).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -665,6 +683,9 @@ namespace HaloBestie.Clients.Internal
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<DashboardFigures> GetDashboardAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Every session package, active or not (admin).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -672,6 +693,9 @@ namespace HaloBestie.Clients.Internal
         System.Threading.Tasks.Task<System.Collections.Generic.ICollection<SessionPackage>> ListAllPackagesAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Every session package, active or not (admin).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -1804,6 +1828,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// One mitra: profile, presence, capacity, active sessions and its ratings.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -1814,6 +1841,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One mitra: profile, presence, capacity, active sessions and its ratings.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -3009,6 +3039,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// One client as the control center sees it.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -3019,6 +3052,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One client as the control center sees it.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -4158,6 +4194,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// One session (any status).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -4168,6 +4207,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One session (any status).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -5707,6 +5749,9 @@ namespace HaloBestie.Clients.Internal
             }
         }
 
+        /// <summary>
+        /// Every session package, active or not (admin).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -5717,6 +5762,9 @@ namespace HaloBestie.Clients.Internal
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Every session package, active or not (admin).
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -6297,13 +6345,16 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("accessToken")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string AccessToken { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("staff")]
-        public StaffView Staff { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public StaffView Staff { get; set; } = new StaffView();
 
     }
 
@@ -6312,15 +6363,19 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("email")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Email { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("role")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<StaffRole>))]
         public StaffRole Role { get; set; } = default!;
 
@@ -6328,6 +6383,7 @@ namespace HaloBestie.Clients.Internal
         public bool IsActive { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset CreatedAt { get; set; } = default!;
 
     }
@@ -6349,9 +6405,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("email")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Email { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("password")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Password { get; set; } = default!;
 
     }
@@ -6361,7 +6419,8 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("errors")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.ICollection<string>>();
 
     }
 
@@ -6400,16 +6459,20 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("email")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Email { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("role")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<StaffRole>))]
         public StaffRole Role { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("password")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Password { get; set; } = default!;
 
     }
@@ -6419,9 +6482,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("role")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<StaffRole>))]
         public StaffRole Role { get; set; } = default!;
 
@@ -6438,7 +6503,8 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<MitraDetails> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<MitraDetails> Items { get; set; } = new System.Collections.ObjectModel.Collection<MitraDetails>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -6462,30 +6528,37 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("fullName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string FullName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("phoneNumber")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string PhoneNumber { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("alias")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Alias { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("bio")]
         public string? Bio { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("specialties")]
-        public System.Collections.Generic.ICollection<string> Specialties { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> Specialties { get; set; } = new System.Collections.ObjectModel.Collection<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("isActive")]
         public bool IsActive { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset CreatedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("updatedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset UpdatedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("hasSignedIn")]
@@ -6531,12 +6604,15 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("fullName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string FullName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("phoneNumber")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string PhoneNumber { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("alias")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Alias { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("bio")]
@@ -6552,12 +6628,15 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("fullName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string FullName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("phoneNumber")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string PhoneNumber { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("alias")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Alias { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("bio")]
@@ -6582,6 +6661,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("mitraId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid MitraId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("wasOnline")]
@@ -6594,6 +6674,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Reason { get; set; } = default!;
 
     }
@@ -6612,22 +6693,28 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("mitraId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid MitraId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("from")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset From { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("to")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset To { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("timeZone")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string TimeZone { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("periods")]
-        public System.Collections.Generic.ICollection<GetMitraOnlineLogsPeriod> Periods { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<GetMitraOnlineLogsPeriod> Periods { get; set; } = new System.Collections.ObjectModel.Collection<GetMitraOnlineLogsPeriod>();
 
         [System.Text.Json.Serialization.JsonPropertyName("dailyTotals")]
-        public System.Collections.Generic.ICollection<DailyOnlineTotal> DailyTotals { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<DailyOnlineTotal> DailyTotals { get; set; } = new System.Collections.ObjectModel.Collection<DailyOnlineTotal>();
 
     }
 
@@ -6636,6 +6723,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("onlineAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset OnlineAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("offlineAt")]
@@ -6654,6 +6742,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("date")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(DateFormatConverter))]
         public System.DateTimeOffset Date { get; set; } = default!;
 
@@ -6667,7 +6756,8 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<ClientDetails> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<ClientDetails> Items { get; set; } = new System.Collections.ObjectModel.Collection<ClientDetails>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -6691,18 +6781,21 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("displayName")]
         public string? DisplayName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("alias")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Alias { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("isRegistered")]
         public bool IsRegistered { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("signInProvider")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string SignInProvider { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("email")]
@@ -6712,6 +6805,7 @@ namespace HaloBestie.Clients.Internal
         public string? PhoneNumber { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ClientStatus>))]
         public ClientStatus Status { get; set; } = default!;
 
@@ -6719,12 +6813,14 @@ namespace HaloBestie.Clients.Internal
         public string? SuspensionReason { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset CreatedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("registeredAt")]
         public System.DateTimeOffset? RegisteredAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("updatedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset UpdatedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("trialSessionsLeft")]
@@ -6758,9 +6854,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("packageName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string PackageName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessions")]
@@ -6770,10 +6868,12 @@ namespace HaloBestie.Clients.Internal
         public long AmountIdr { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PaymentStatus>))]
         public PaymentStatus Status { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset CreatedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("paidAt")]
@@ -6804,6 +6904,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Reason { get; set; } = default!;
 
     }
@@ -6813,6 +6914,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Reason { get; set; } = default!;
 
     }
@@ -6840,21 +6942,27 @@ namespace HaloBestie.Clients.Internal
         public int TrialSessions { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("topics")]
-        public System.Collections.Generic.ICollection<string> Topics { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> Topics { get; set; } = new System.Collections.ObjectModel.Collection<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("timeZone")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string TimeZone { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("anonymity")]
-        public AnonymitySettings Anonymity { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public AnonymitySettings Anonymity { get; set; } = new AnonymitySettings();
 
         [System.Text.Json.Serialization.JsonPropertyName("crisisResources")]
-        public System.Collections.Generic.ICollection<string> CrisisResources { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> CrisisResources { get; set; } = new System.Collections.ObjectModel.Collection<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("minSupportedVersion")]
-        public AppVersions MinSupportedVersion { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public AppVersions MinSupportedVersion { get; set; } = new AppVersions();
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Id { get; set; } = default!;
 
     }
@@ -6876,9 +6984,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("android")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Android { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("ios")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Ios { get; set; } = default!;
 
     }
@@ -6906,13 +7016,16 @@ namespace HaloBestie.Clients.Internal
         public int TrialSessions { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("topics")]
-        public System.Collections.Generic.ICollection<string> Topics { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> Topics { get; set; } = new System.Collections.ObjectModel.Collection<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("timeZone")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string TimeZone { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("anonymity")]
-        public AnonymitySettings Anonymity { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public AnonymitySettings Anonymity { get; set; } = new AnonymitySettings();
 
         [System.Text.Json.Serialization.JsonPropertyName("crisisResources")]
         public System.Collections.Generic.ICollection<string>? CrisisResources { get; set; } = default!;
@@ -6927,7 +7040,8 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<PairingRequest> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<PairingRequest> Items { get; set; } = new System.Collections.ObjectModel.Collection<PairingRequest>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -6951,9 +7065,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("clientId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid ClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("topic")]
@@ -6963,14 +7079,17 @@ namespace HaloBestie.Clients.Internal
         public string? Note { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PairingStatus>))]
         public PairingStatus Status { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("offeredTo")]
-        public System.Collections.Generic.ICollection<System.Guid> OfferedTo { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<System.Guid> OfferedTo { get; set; } = new System.Collections.ObjectModel.Collection<System.Guid>();
 
         [System.Text.Json.Serialization.JsonPropertyName("declinedBy")]
-        public System.Collections.Generic.ICollection<System.Guid> DeclinedBy { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<System.Guid> DeclinedBy { get; set; } = new System.Collections.ObjectModel.Collection<System.Guid>();
 
         [System.Text.Json.Serialization.JsonPropertyName("mitraId")]
         public System.Guid? MitraId { get; set; } = default!;
@@ -6982,9 +7101,11 @@ namespace HaloBestie.Clients.Internal
         public string? ClosedReason { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("requestedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset RequestedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("matchedAt")]
@@ -7024,7 +7145,8 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<AuditEntry> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<AuditEntry> Items { get; set; } = new System.Collections.ObjectModel.Collection<AuditEntry>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -7048,27 +7170,34 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("staffId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid StaffId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("staffEmail")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string StaffEmail { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("action")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Action { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("targetType")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string TargetType { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("targetId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string TargetId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("detail")]
         public string? Detail { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset At { get; set; } = default!;
 
     }
@@ -7078,7 +7207,8 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<Session> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<Session> Items { get; set; } = new System.Collections.ObjectModel.Collection<Session>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -7102,25 +7232,32 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("requestId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid RequestId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("clientId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid ClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("mitraId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid MitraId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SessionStatus>))]
         public SessionStatus Status { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("startedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset StartedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endsAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset EndsAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("warnedAt")]
@@ -7166,6 +7303,7 @@ namespace HaloBestie.Clients.Internal
         public System.Guid? ActiveClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("warnAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset WarnAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("durationMinutes")]
@@ -7190,6 +7328,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("mitraId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid MitraId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("upToSeq")]
@@ -7205,15 +7344,19 @@ namespace HaloBestie.Clients.Internal
         public long Sequence { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("type")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Type { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset At { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("actor")]
-        public GetSessionHistoryActor Actor { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public GetSessionHistoryActor Actor { get; set; } = new GetSessionHistoryActor();
 
         [System.Text.Json.Serialization.JsonPropertyName("data")]
+        [System.ComponentModel.DataAnnotations.Required]
         public object Data { get; set; } = default!;
 
     }
@@ -7223,6 +7366,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Kind { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
@@ -7235,13 +7379,15 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<MessageView> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<MessageView> Items { get; set; } = new System.Collections.ObjectModel.Collection<MessageView>();
 
         [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
         public bool HasMore { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("readUpTo")]
-        public ReadMarks ReadUpTo { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public ReadMarks ReadUpTo { get; set; } = new ReadMarks();
 
     }
 
@@ -7250,18 +7396,22 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("seq")]
         public long Seq { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sender")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Sender { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("text")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Text { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sentAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset SentAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
@@ -7286,9 +7436,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("toMitraId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid ToMitraId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Reason { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("force")]
@@ -7301,6 +7453,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Reason { get; set; } = default!;
 
     }
@@ -7310,7 +7463,8 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<RiskFlag> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<RiskFlag> Items { get; set; } = new System.Collections.ObjectModel.Collection<RiskFlag>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -7334,18 +7488,22 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid SessionId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("seq")]
         public long Seq { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("phrase")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Phrase { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("raisedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset RaisedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("acknowledgedAt")]
@@ -7376,9 +7534,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("phrases")]
-        public System.Collections.Generic.ICollection<string> Phrases { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> Phrases { get; set; } = new System.Collections.ObjectModel.Collection<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Id { get; set; } = default!;
 
     }
@@ -7412,9 +7572,11 @@ namespace HaloBestie.Clients.Internal
         public int ActiveSessions { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("today")]
-        public DashboardFiguresTodayFigures Today { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public DashboardFiguresTodayFigures Today { get; set; } = new DashboardFiguresTodayFigures();
 
         [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset At { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("openRiskFlags")]
@@ -7427,6 +7589,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("date")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(DateFormatConverter))]
         public System.DateTimeOffset Date { get; set; } = default!;
 
@@ -7470,9 +7633,11 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessions")]
@@ -7485,9 +7650,11 @@ namespace HaloBestie.Clients.Internal
         public bool IsActive { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset CreatedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("updatedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset UpdatedAt { get; set; } = default!;
 
     }
@@ -7497,6 +7664,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessions")]
@@ -7512,6 +7680,7 @@ namespace HaloBestie.Clients.Internal
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessions")]

@@ -30,25 +30,6 @@ namespace HaloBestie.Clients.Public
     public partial interface IPublicApiClient
     {
         /// <summary>
-        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
-        /// </summary>
-        /// <remarks>
-        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
-        /// </remarks>
-        /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync();
-
-        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
-        /// <summary>
-        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
-        /// </summary>
-        /// <remarks>
-        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
-        /// </remarks>
-        /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync(System.Threading.CancellationToken cancellationToken);
-
-        /// <summary>
         /// Sign in; creates the client on first call.
         /// </summary>
         /// <remarks>
@@ -94,6 +75,9 @@ namespace HaloBestie.Clients.Public
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientProfile> RegisterClientAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The calling client: id, alias, display name, whether registered, sign-in provider.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -101,6 +85,9 @@ namespace HaloBestie.Clients.Public
         System.Threading.Tasks.Task<ClientProfile> GetMyClientProfileAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The calling client: id, alias, display name, whether registered, sign-in provider.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -229,6 +216,9 @@ namespace HaloBestie.Clients.Public
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<MitraMe> SignInMitraAsync(System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The calling mitra: profile, online, available, capacity, active sessions.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
         /// </remarks>
@@ -236,6 +226,9 @@ namespace HaloBestie.Clients.Public
         System.Threading.Tasks.Task<MitraMe> GetMyMitraProfileAsync();
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The calling mitra: profile, online, available, capacity, active sessions.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
         /// </remarks>
@@ -398,6 +391,9 @@ namespace HaloBestie.Clients.Public
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<PageOfClientSessionView> ListMySessionsAsync(int? page, int? pageSize, System.Threading.CancellationToken cancellationToken);
 
+        /// <summary>
+        /// One of own sessions, ended too, with unread and lastMessage; 404 for another client's.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -405,6 +401,9 @@ namespace HaloBestie.Clients.Public
         System.Threading.Tasks.Task<ClientSessionView> GetMySessionAsync(System.Guid id);
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One of own sessions, ended too, with unread and lastMessage; 404 for another client's.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -819,155 +818,6 @@ namespace HaloBestie.Clients.Public
         partial void ProcessResponse(System.Net.Http.HttpClient client, System.Net.Http.HttpResponseMessage response);
 
         /// <summary>
-        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
-        /// </summary>
-        /// <remarks>
-        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
-        /// </remarks>
-        /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync()
-        {
-            return XenditCallbackAsync(System.Threading.CancellationToken.None);
-        }
-
-        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
-        /// <summary>
-        /// Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
-        /// </summary>
-        /// <remarks>
-        /// Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
-        /// </remarks>
-        /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ApplyXenditCallbackResult> XenditCallbackAsync(System.Threading.CancellationToken cancellationToken)
-        {
-            var client_ = _httpClient;
-            var disposeClient_ = false;
-            try
-            {
-                using (var request_ = new System.Net.Http.HttpRequestMessage())
-                {
-                    request_.Content = new System.Net.Http.StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json");
-                    request_.Method = new System.Net.Http.HttpMethod("POST");
-                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
-
-                    var urlBuilder_ = new System.Text.StringBuilder();
-                
-                    // Operation Path: "api/shared/payments/xendit/callback"
-                    urlBuilder_.Append("api/shared/payments/xendit/callback");
-
-                    PrepareRequest(client_, request_, urlBuilder_);
-
-                    var url_ = urlBuilder_.ToString();
-                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
-
-                    PrepareRequest(client_, request_, url_);
-
-                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                    var disposeResponse_ = true;
-                    try
-                    {
-                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
-                        foreach (var item_ in response_.Headers)
-                            headers_[item_.Key] = item_.Value;
-                        if (response_.Content != null && response_.Content.Headers != null)
-                        {
-                            foreach (var item_ in response_.Content.Headers)
-                                headers_[item_.Key] = item_.Value;
-                        }
-
-                        ProcessResponse(client_, response_);
-
-                        var status_ = (int)response_.StatusCode;
-                        if (status_ == 200)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ApplyXenditCallbackResult>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            return objectResponse_.Object;
-                        }
-                        else
-                        if (status_ == 400)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<HttpValidationProblemDetails>("validation", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 401)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 409)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 413)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("payload-too-large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 429)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("rate-limited", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 503)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("service-unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        {
-                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
-                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
-                        }
-                    }
-                    finally
-                    {
-                        if (disposeResponse_)
-                            response_.Dispose();
-                    }
-                }
-            }
-            finally
-            {
-                if (disposeClient_)
-                    client_.Dispose();
-            }
-        }
-
-        /// <summary>
         /// Sign in; creates the client on first call.
         /// </summary>
         /// <remarks>
@@ -1253,6 +1103,9 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// The calling client: id, alias, display name, whether registered, sign-in provider.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -1263,6 +1116,9 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The calling client: id, alias, display name, whether registered, sign-in provider.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
         /// </remarks>
@@ -2248,6 +2104,9 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// The calling mitra: profile, online, available, capacity, active sessions.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
         /// </remarks>
@@ -2258,6 +2117,9 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The calling mitra: profile, online, available, capacity, active sessions.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
         /// </remarks>
@@ -3477,6 +3339,9 @@ namespace HaloBestie.Clients.Public
             }
         }
 
+        /// <summary>
+        /// One of own sessions, ended too, with unread and lastMessage; 404 for another client's.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -3487,6 +3352,9 @@ namespace HaloBestie.Clients.Public
         }
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// One of own sessions, ended too, with unread and lastMessage; 404 for another client's.
+        /// </summary>
         /// <remarks>
         /// Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
         /// </remarks>
@@ -6672,20 +6540,59 @@ namespace HaloBestie.Clients.Public
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class ApplyXenditCallbackResult
+    public partial class SignInClientResult
     {
 
-        [System.Text.Json.Serialization.JsonPropertyName("outcome")]
-        public string Outcome { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonPropertyName("client")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public ClientProfile Client { get; set; } = new ClientProfile();
+
+        [System.Text.Json.Serialization.JsonPropertyName("needsDisplayName")]
+        public bool NeedsDisplayName { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("mustRegister")]
+        public bool MustRegister { get; set; } = default!;
 
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class HttpValidationProblemDetails : ProblemDetails
+    public partial class ClientProfile
     {
 
-        [System.Text.Json.Serialization.JsonPropertyName("errors")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid Id { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("displayName")]
+        public string? DisplayName { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("alias")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Alias { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("isRegistered")]
+        public bool IsRegistered { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ClientStatus>))]
+        public ClientStatus Status { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset CreatedAt { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ClientStatus
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"active")]
+        Active = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"suspended")]
+        Suspended = 1,
 
     }
 
@@ -6720,63 +6627,22 @@ namespace HaloBestie.Clients.Public
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class SignInClientResult
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("client")]
-        public ClientProfile Client { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("needsDisplayName")]
-        public bool NeedsDisplayName { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("mustRegister")]
-        public bool MustRegister { get; set; } = default!;
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class ClientProfile
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("id")]
-        public System.Guid Id { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("displayName")]
-        public string? DisplayName { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("alias")]
-        public string Alias { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("isRegistered")]
-        public bool IsRegistered { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("status")]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ClientStatus>))]
-        public ClientStatus Status { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
-        public System.DateTimeOffset CreatedAt { get; set; } = default!;
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum ClientStatus
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"active")]
-        Active = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"suspended")]
-        Suspended = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class SetDisplayName
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("displayName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string DisplayName { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class HttpValidationProblemDetails : ProblemDetails
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("errors")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.ICollection<string>>();
 
     }
 
@@ -6785,13 +6651,16 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PairingStatus>))]
         public PairingStatus Status { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
     }
@@ -6831,9 +6700,11 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PairingStatus>))]
         public PairingStatus Status { get; set; } = default!;
 
@@ -6844,9 +6715,11 @@ namespace HaloBestie.Clients.Public
         public string? Note { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("requestedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset RequestedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("closedReason")]
@@ -6865,9 +6738,11 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("displayName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string DisplayName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("bio")]
@@ -6880,19 +6755,23 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("fullName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string FullName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("alias")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Alias { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("bio")]
         public string? Bio { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("specialties")]
-        public System.Collections.Generic.ICollection<string> Specialties { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> Specialties { get; set; } = new System.Collections.ObjectModel.Collection<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("online")]
         public bool Online { get; set; } = default!;
@@ -6937,6 +6816,7 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("state")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string State { get; set; } = default!;
 
     }
@@ -6946,10 +6826,12 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("client")]
-        public PairingNotificationsClientShown Client { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PairingNotificationsClientShown Client { get; set; } = new PairingNotificationsClientShown();
 
         [System.Text.Json.Serialization.JsonPropertyName("topic")]
         public string? Topic { get; set; } = default!;
@@ -6958,6 +6840,7 @@ namespace HaloBestie.Clients.Public
         public string? Note { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
     }
@@ -6967,6 +6850,7 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("alias")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Alias { get; set; } = default!;
 
     }
@@ -6976,6 +6860,7 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid SessionId { get; set; } = default!;
 
     }
@@ -6985,16 +6870,20 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SessionStatus>))]
         public SessionStatus Status { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("startedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset StartedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endsAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset EndsAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endedAt")]
@@ -7007,7 +6896,8 @@ namespace HaloBestie.Clients.Public
         public string? EndReason { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("mitra")]
-        public PairingNotificationsMitraShown Mitra { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PairingNotificationsMitraShown Mitra { get; set; } = new PairingNotificationsMitraShown();
 
         [System.Text.Json.Serialization.JsonPropertyName("unread")]
         public int Unread { get; set; } = default!;
@@ -7034,18 +6924,22 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("seq")]
         public long Seq { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sender")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Sender { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("text")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Text { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sentAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset SentAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
@@ -7058,7 +6952,8 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<ClientSessionView> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<ClientSessionView> Items { get; set; } = new System.Collections.ObjectModel.Collection<ClientSessionView>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -7091,6 +6986,7 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid SessionId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("stars")]
@@ -7100,6 +6996,7 @@ namespace HaloBestie.Clients.Public
         public string? Comment { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("ratedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset RatedAt { get; set; } = default!;
 
     }
@@ -7130,13 +7027,15 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<MessageView> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<MessageView> Items { get; set; } = new System.Collections.ObjectModel.Collection<MessageView>();
 
         [System.Text.Json.Serialization.JsonPropertyName("hasMore")]
         public bool HasMore { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("readUpTo")]
-        public ReadMarks ReadUpTo { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public ReadMarks ReadUpTo { get; set; } = new ReadMarks();
 
     }
 
@@ -7166,16 +7065,20 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SessionStatus>))]
         public SessionStatus Status { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("startedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset StartedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endsAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset EndsAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endedAt")]
@@ -7188,7 +7091,8 @@ namespace HaloBestie.Clients.Public
         public string? EndReason { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("client")]
-        public PairingNotificationsClientShown Client { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PairingNotificationsClientShown Client { get; set; } = new PairingNotificationsClientShown();
 
         [System.Text.Json.Serialization.JsonPropertyName("unread")]
         public int Unread { get; set; } = default!;
@@ -7203,7 +7107,8 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.ICollection<MitraSessionView> Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<MitraSessionView> Items { get; set; } = new System.Collections.ObjectModel.Collection<MitraSessionView>();
 
         [System.Text.Json.Serialization.JsonPropertyName("pageNumber")]
         public int PageNumber { get; set; } = default!;
@@ -7248,9 +7153,11 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessions")]
@@ -7266,12 +7173,15 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("paymentId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid PaymentId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("invoiceUrl")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string InvoiceUrl { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
     }
@@ -7281,6 +7191,7 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("packageId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid PackageId { get; set; } = default!;
 
     }
@@ -7290,16 +7201,20 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid Id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PaymentStatus>))]
         public PaymentStatus Status { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("packageId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.Guid PackageId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("packageName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string PackageName { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessions")]
@@ -7309,12 +7224,15 @@ namespace HaloBestie.Clients.Public
         public long AmountIdr { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("invoiceUrl")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string InvoiceUrl { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset CreatedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("paidAt")]
@@ -7351,9 +7269,11 @@ namespace HaloBestie.Clients.Public
         public int PairingTimeoutSeconds { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("topics")]
-        public System.Collections.Generic.ICollection<string> Topics { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> Topics { get; set; } = new System.Collections.ObjectModel.Collection<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("serverTime")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset ServerTime { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("heartbeatTimeoutSeconds")]
@@ -7363,7 +7283,8 @@ namespace HaloBestie.Clients.Public
         public bool PaymentsEnabled { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("minSupportedVersion")]
-        public AppVersions MinSupportedVersion { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public AppVersions MinSupportedVersion { get; set; } = new AppVersions();
 
     }
 
@@ -7372,10 +7293,272 @@ namespace HaloBestie.Clients.Public
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("android")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Android { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("ios")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Ios { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `message.created` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsMessageCreated
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("message")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public MessageView Message { get; set; } = new MessageView();
+
+    }
+
+    /// <summary>
+    /// The data of the app event `message.read` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsMessageRead
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("reader")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Reader { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("upToSeq")]
+        public long UpToSeq { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `message.typing` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsMessageTyping
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("sender")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Sender { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `pairing.closed` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsPairingClosed
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("requestId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid RequestId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Reason { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `pairing.expired` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsPairingExpired
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("requestId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid RequestId { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `pairing.matched` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsPairingMatched
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("requestId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid RequestId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("mitra")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public PairingNotificationsMitraShown Mitra { get; set; } = new PairingNotificationsMitraShown();
+
+    }
+
+    /// <summary>
+    /// The data of the app event `pairing.offered` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsPairingOffered
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("requestId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid RequestId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("client")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public PairingNotificationsClientShown Client { get; set; } = new PairingNotificationsClientShown();
+
+        [System.Text.Json.Serialization.JsonPropertyName("topic")]
+        public string? Topic { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("note")]
+        public string? Note { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("expiresAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset ExpiresAt { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `payment.paid` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsPaymentPaid
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("paymentId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid PaymentId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessions")]
+        public int Sessions { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("amountIdr")]
+        public long AmountIdr { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `presence.offline` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsPresenceOffline
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Reason { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `risk.flagged` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsRiskFlagged
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("flagId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid FlagId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("seq")]
+        public long Seq { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("resources")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<string> Resources { get; set; } = new System.Collections.ObjectModel.Collection<string>();
+
+    }
+
+    /// <summary>
+    /// The data of the app event `session.ended` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsSessionEnded
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("endedBy")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string EndedBy { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Reason { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `session.ending-soon` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsSessionEndingSoon
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("endsAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset EndsAt { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// The data of the app event `session.rerouted` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsSessionRerouted
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("mitra")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public PairingNotificationsMitraShown Mitra { get; set; } = new PairingNotificationsMitraShown();
+
+    }
+
+    /// <summary>
+    /// The data of the app event `session.started` (docs/realtime.md).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AppEventsSessionStarted
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid SessionId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("client")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public PairingNotificationsClientShown Client { get; set; } = new PairingNotificationsClientShown();
 
     }
 

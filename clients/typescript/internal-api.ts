@@ -14,7 +14,7 @@ export class InternalApiClient {
 
     constructor(baseUrl?: string, http?: { fetch(url: RequestInfo, init?: RequestInit): Promise<Response> }) {
         this.http = http ? http : window as any;
-        this.baseUrl = baseUrl ?? "";
+        this.baseUrl = baseUrl ?? "/";
     }
 
     /**
@@ -600,6 +600,8 @@ export class InternalApiClient {
     }
 
     /**
+     * One mitra: profile, presence, capacity, active sessions and its ratings.
+     *
      * Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
      */
     getMitra(id: string): Promise<MitraDetails> {
@@ -1260,6 +1262,8 @@ export class InternalApiClient {
     }
 
     /**
+     * One client as the control center sees it.
+     *
      * Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
      */
     getClient(id: string): Promise<ClientDetails> {
@@ -1881,6 +1885,8 @@ export class InternalApiClient {
     }
 
     /**
+     * One session (any status).
+     *
      * Problems: 401 unauthorized; 404 not-found; 503 service-unavailable.
      */
     getSession(id: string): Promise<Session> {
@@ -2720,6 +2726,8 @@ export class InternalApiClient {
     }
 
     /**
+     * Every session package, active or not (admin).
+     *
      * Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
      */
     listAllPackages(): Promise<SessionPackage[]> {
@@ -2980,9 +2988,9 @@ export class InternalApiClient {
 }
 
 export class LogInResult implements ILogInResult {
-    accessToken?: string;
-    expiresAt?: Date;
-    staff?: StaffView;
+    accessToken!: string;
+    expiresAt!: Date;
+    staff!: StaffView;
 
     constructor(data?: ILogInResult) {
         if (data) {
@@ -2991,13 +2999,16 @@ export class LogInResult implements ILogInResult {
                     (this as any)[property] = (data as any)[property];
             }
         }
+        if (!data) {
+            this.staff = new StaffView();
+        }
     }
 
     init(_data?: any) {
         if (_data) {
             this.accessToken = _data["accessToken"];
             this.expiresAt = _data["expiresAt"] ? new Date(_data["expiresAt"].toString()) : undefined as any;
-            this.staff = _data["staff"] ? StaffView.fromJS(_data["staff"]) : undefined as any;
+            this.staff = _data["staff"] ? StaffView.fromJS(_data["staff"]) : new StaffView();
         }
     }
 
@@ -3018,18 +3029,18 @@ export class LogInResult implements ILogInResult {
 }
 
 export interface ILogInResult {
-    accessToken?: string;
-    expiresAt?: Date;
-    staff?: StaffView;
+    accessToken: string;
+    expiresAt: Date;
+    staff: StaffView;
 }
 
 export class StaffView implements IStaffView {
-    id?: string;
-    email?: string;
-    name?: string;
-    role?: StaffRole;
-    isActive?: boolean;
-    createdAt?: Date;
+    id!: string;
+    email!: string;
+    name!: string;
+    role!: StaffRole;
+    isActive!: boolean;
+    createdAt!: Date;
 
     constructor(data?: IStaffView) {
         if (data) {
@@ -3071,12 +3082,12 @@ export class StaffView implements IStaffView {
 }
 
 export interface IStaffView {
-    id?: string;
-    email?: string;
-    name?: string;
-    role?: StaffRole;
-    isActive?: boolean;
-    createdAt?: Date;
+    id: string;
+    email: string;
+    name: string;
+    role: StaffRole;
+    isActive: boolean;
+    createdAt: Date;
 }
 
 export enum StaffRole {
@@ -3085,8 +3096,8 @@ export enum StaffRole {
 }
 
 export class LogIn implements ILogIn {
-    email?: string;
-    password?: string;
+    email!: string;
+    password!: string;
 
     constructor(data?: ILogIn) {
         if (data) {
@@ -3120,8 +3131,8 @@ export class LogIn implements ILogIn {
 }
 
 export interface ILogIn {
-    email?: string;
-    password?: string;
+    email: string;
+    password: string;
 }
 
 export class ProblemDetails implements IProblemDetails {
@@ -3189,12 +3200,15 @@ export interface IProblemDetails {
 }
 
 export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
-    errors?: { [key: string]: string[]; };
+    errors!: { [key: string]: string[]; };
 
     [key: string]: any;
 
     constructor(data?: IHttpValidationProblemDetails) {
         super(data);
+        if (!data) {
+            this.errors = {};
+        }
     }
 
     override init(_data?: any) {
@@ -3240,16 +3254,16 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
 }
 
 export interface IHttpValidationProblemDetails extends IProblemDetails {
-    errors?: { [key: string]: string[]; };
+    errors: { [key: string]: string[]; };
 
     [key: string]: any;
 }
 
 export class CreateStaff implements ICreateStaff {
-    email?: string;
-    name?: string;
-    role?: StaffRole;
-    password?: string;
+    email!: string;
+    name!: string;
+    role!: StaffRole;
+    password!: string;
 
     constructor(data?: ICreateStaff) {
         if (data) {
@@ -3287,16 +3301,16 @@ export class CreateStaff implements ICreateStaff {
 }
 
 export interface ICreateStaff {
-    email?: string;
-    name?: string;
-    role?: StaffRole;
-    password?: string;
+    email: string;
+    name: string;
+    role: StaffRole;
+    password: string;
 }
 
 export class UpdateStaffBody implements IUpdateStaffBody {
-    name?: string;
-    role?: StaffRole;
-    isActive?: boolean;
+    name!: string;
+    role!: StaffRole;
+    isActive!: boolean;
     password?: string | undefined;
 
     constructor(data?: IUpdateStaffBody) {
@@ -3335,19 +3349,19 @@ export class UpdateStaffBody implements IUpdateStaffBody {
 }
 
 export interface IUpdateStaffBody {
-    name?: string;
-    role?: StaffRole;
-    isActive?: boolean;
+    name: string;
+    role: StaffRole;
+    isActive: boolean;
     password?: string | undefined;
 }
 
 export class PageOfMitraDetails implements IPageOfMitraDetails {
-    items?: MitraDetails[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: MitraDetails[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfMitraDetails) {
         if (data) {
@@ -3355,6 +3369,9 @@ export class PageOfMitraDetails implements IPageOfMitraDetails {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -3397,31 +3414,31 @@ export class PageOfMitraDetails implements IPageOfMitraDetails {
 }
 
 export interface IPageOfMitraDetails {
-    items?: MitraDetails[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: MitraDetails[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class MitraDetails implements IMitraDetails {
-    id?: string;
-    fullName?: string;
-    phoneNumber?: string;
-    alias?: string;
+    id!: string;
+    fullName!: string;
+    phoneNumber!: string;
+    alias!: string;
     bio?: string | undefined;
-    specialties?: string[];
-    isActive?: boolean;
-    createdAt?: Date;
-    updatedAt?: Date;
-    hasSignedIn?: boolean;
-    online?: boolean;
+    specialties!: string[];
+    isActive!: boolean;
+    createdAt!: Date;
+    updatedAt!: Date;
+    hasSignedIn!: boolean;
+    online!: boolean;
     onlineSince?: Date | undefined;
-    available?: boolean;
-    capacity?: number;
+    available!: boolean;
+    capacity!: number;
     maxCustomersOverride?: number | undefined;
-    activeSessions?: number;
+    activeSessions!: number;
     ratings?: MitraDetailsRatingSummary | undefined;
 
     constructor(data?: IMitraDetails) {
@@ -3430,6 +3447,9 @@ export class MitraDetails implements IMitraDetails {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.specialties = [];
         }
     }
 
@@ -3494,27 +3514,27 @@ export class MitraDetails implements IMitraDetails {
 }
 
 export interface IMitraDetails {
-    id?: string;
-    fullName?: string;
-    phoneNumber?: string;
-    alias?: string;
+    id: string;
+    fullName: string;
+    phoneNumber: string;
+    alias: string;
     bio?: string | undefined;
-    specialties?: string[];
-    isActive?: boolean;
-    createdAt?: Date;
-    updatedAt?: Date;
-    hasSignedIn?: boolean;
-    online?: boolean;
+    specialties: string[];
+    isActive: boolean;
+    createdAt: Date;
+    updatedAt: Date;
+    hasSignedIn: boolean;
+    online: boolean;
     onlineSince?: Date | undefined;
-    available?: boolean;
-    capacity?: number;
+    available: boolean;
+    capacity: number;
     maxCustomersOverride?: number | undefined;
-    activeSessions?: number;
+    activeSessions: number;
     ratings?: MitraDetailsRatingSummary | undefined;
 }
 
 export class MitraDetailsRatingSummary implements IMitraDetailsRatingSummary {
-    count?: number;
+    count!: number;
     averageStars?: number | undefined;
 
     constructor(data?: IMitraDetailsRatingSummary) {
@@ -3549,14 +3569,14 @@ export class MitraDetailsRatingSummary implements IMitraDetailsRatingSummary {
 }
 
 export interface IMitraDetailsRatingSummary {
-    count?: number;
+    count: number;
     averageStars?: number | undefined;
 }
 
 export class RegisterMitra implements IRegisterMitra {
-    fullName?: string;
-    phoneNumber?: string;
-    alias?: string;
+    fullName!: string;
+    phoneNumber!: string;
+    alias!: string;
     bio?: string | undefined;
     specialties?: string[] | undefined;
 
@@ -3606,17 +3626,17 @@ export class RegisterMitra implements IRegisterMitra {
 }
 
 export interface IRegisterMitra {
-    fullName?: string;
-    phoneNumber?: string;
-    alias?: string;
+    fullName: string;
+    phoneNumber: string;
+    alias: string;
     bio?: string | undefined;
     specialties?: string[] | undefined;
 }
 
 export class EditMitraBody implements IEditMitraBody {
-    fullName?: string;
-    phoneNumber?: string;
-    alias?: string;
+    fullName!: string;
+    phoneNumber!: string;
+    alias!: string;
     bio?: string | undefined;
     specialties?: string[] | undefined;
 
@@ -3666,9 +3686,9 @@ export class EditMitraBody implements IEditMitraBody {
 }
 
 export interface IEditMitraBody {
-    fullName?: string;
-    phoneNumber?: string;
-    alias?: string;
+    fullName: string;
+    phoneNumber: string;
+    alias: string;
     bio?: string | undefined;
     specialties?: string[] | undefined;
 }
@@ -3710,8 +3730,8 @@ export interface IDeactivateMitraBody {
 }
 
 export class ForceMitraOfflineResult implements IForceMitraOfflineResult {
-    mitraId?: string;
-    wasOnline?: boolean;
+    mitraId!: string;
+    wasOnline!: boolean;
 
     constructor(data?: IForceMitraOfflineResult) {
         if (data) {
@@ -3745,12 +3765,12 @@ export class ForceMitraOfflineResult implements IForceMitraOfflineResult {
 }
 
 export interface IForceMitraOfflineResult {
-    mitraId?: string;
-    wasOnline?: boolean;
+    mitraId: string;
+    wasOnline: boolean;
 }
 
 export class ForceMitraOfflineBody implements IForceMitraOfflineBody {
-    reason?: string;
+    reason!: string;
 
     constructor(data?: IForceMitraOfflineBody) {
         if (data) {
@@ -3782,7 +3802,7 @@ export class ForceMitraOfflineBody implements IForceMitraOfflineBody {
 }
 
 export interface IForceMitraOfflineBody {
-    reason?: string;
+    reason: string;
 }
 
 export class SetMitraCapacityBody implements ISetMitraCapacityBody {
@@ -3822,12 +3842,12 @@ export interface ISetMitraCapacityBody {
 }
 
 export class GetMitraOnlineLogsResult implements IGetMitraOnlineLogsResult {
-    mitraId?: string;
-    from?: Date;
-    to?: Date;
-    timeZone?: string;
-    periods?: GetMitraOnlineLogsPeriod[];
-    dailyTotals?: DailyOnlineTotal[];
+    mitraId!: string;
+    from!: Date;
+    to!: Date;
+    timeZone!: string;
+    periods!: GetMitraOnlineLogsPeriod[];
+    dailyTotals!: DailyOnlineTotal[];
 
     constructor(data?: IGetMitraOnlineLogsResult) {
         if (data) {
@@ -3835,6 +3855,10 @@ export class GetMitraOnlineLogsResult implements IGetMitraOnlineLogsResult {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.periods = [];
+            this.dailyTotals = [];
         }
     }
 
@@ -3885,19 +3909,19 @@ export class GetMitraOnlineLogsResult implements IGetMitraOnlineLogsResult {
 }
 
 export interface IGetMitraOnlineLogsResult {
-    mitraId?: string;
-    from?: Date;
-    to?: Date;
-    timeZone?: string;
-    periods?: GetMitraOnlineLogsPeriod[];
-    dailyTotals?: DailyOnlineTotal[];
+    mitraId: string;
+    from: Date;
+    to: Date;
+    timeZone: string;
+    periods: GetMitraOnlineLogsPeriod[];
+    dailyTotals: DailyOnlineTotal[];
 }
 
 export class GetMitraOnlineLogsPeriod implements IGetMitraOnlineLogsPeriod {
-    onlineAt?: Date;
+    onlineAt!: Date;
     offlineAt?: Date | undefined;
     reason?: string | undefined;
-    seconds?: number;
+    seconds!: number;
 
     constructor(data?: IGetMitraOnlineLogsPeriod) {
         if (data) {
@@ -3935,15 +3959,15 @@ export class GetMitraOnlineLogsPeriod implements IGetMitraOnlineLogsPeriod {
 }
 
 export interface IGetMitraOnlineLogsPeriod {
-    onlineAt?: Date;
+    onlineAt: Date;
     offlineAt?: Date | undefined;
     reason?: string | undefined;
-    seconds?: number;
+    seconds: number;
 }
 
 export class DailyOnlineTotal implements IDailyOnlineTotal {
-    date?: Date;
-    seconds?: number;
+    date!: Date;
+    seconds!: number;
 
     constructor(data?: IDailyOnlineTotal) {
         if (data) {
@@ -3977,17 +4001,17 @@ export class DailyOnlineTotal implements IDailyOnlineTotal {
 }
 
 export interface IDailyOnlineTotal {
-    date?: Date;
-    seconds?: number;
+    date: Date;
+    seconds: number;
 }
 
 export class PageOfClientDetails implements IPageOfClientDetails {
-    items?: ClientDetails[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: ClientDetails[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfClientDetails) {
         if (data) {
@@ -3995,6 +4019,9 @@ export class PageOfClientDetails implements IPageOfClientDetails {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -4037,29 +4064,29 @@ export class PageOfClientDetails implements IPageOfClientDetails {
 }
 
 export interface IPageOfClientDetails {
-    items?: ClientDetails[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: ClientDetails[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class ClientDetails implements IClientDetails {
-    id?: string;
+    id!: string;
     displayName?: string | undefined;
-    alias?: string;
-    isRegistered?: boolean;
-    signInProvider?: string;
+    alias!: string;
+    isRegistered!: boolean;
+    signInProvider!: string;
     email?: string | undefined;
     phoneNumber?: string | undefined;
-    status?: ClientStatus;
+    status!: ClientStatus;
     suspensionReason?: string | undefined;
-    createdAt?: Date;
+    createdAt!: Date;
     registeredAt?: Date | undefined;
-    updatedAt?: Date;
-    trialSessionsLeft?: number;
-    credits?: number;
+    updatedAt!: Date;
+    trialSessionsLeft!: number;
+    credits!: number;
     sessionCount?: number | undefined;
     payments?: ClientPayment[] | undefined;
 
@@ -4131,20 +4158,20 @@ export class ClientDetails implements IClientDetails {
 }
 
 export interface IClientDetails {
-    id?: string;
+    id: string;
     displayName?: string | undefined;
-    alias?: string;
-    isRegistered?: boolean;
-    signInProvider?: string;
+    alias: string;
+    isRegistered: boolean;
+    signInProvider: string;
     email?: string | undefined;
     phoneNumber?: string | undefined;
-    status?: ClientStatus;
+    status: ClientStatus;
     suspensionReason?: string | undefined;
-    createdAt?: Date;
+    createdAt: Date;
     registeredAt?: Date | undefined;
-    updatedAt?: Date;
-    trialSessionsLeft?: number;
-    credits?: number;
+    updatedAt: Date;
+    trialSessionsLeft: number;
+    credits: number;
     sessionCount?: number | undefined;
     payments?: ClientPayment[] | undefined;
 }
@@ -4155,12 +4182,12 @@ export enum ClientStatus {
 }
 
 export class ClientPayment implements IClientPayment {
-    id?: string;
-    packageName?: string;
-    sessions?: number;
-    amountIdr?: number;
-    status?: PaymentStatus;
-    createdAt?: Date;
+    id!: string;
+    packageName!: string;
+    sessions!: number;
+    amountIdr!: number;
+    status!: PaymentStatus;
+    createdAt!: Date;
     paidAt?: Date | undefined;
 
     constructor(data?: IClientPayment) {
@@ -4205,12 +4232,12 @@ export class ClientPayment implements IClientPayment {
 }
 
 export interface IClientPayment {
-    id?: string;
-    packageName?: string;
-    sessions?: number;
-    amountIdr?: number;
-    status?: PaymentStatus;
-    createdAt?: Date;
+    id: string;
+    packageName: string;
+    sessions: number;
+    amountIdr: number;
+    status: PaymentStatus;
+    createdAt: Date;
     paidAt?: Date | undefined;
 }
 
@@ -4222,7 +4249,7 @@ export enum PaymentStatus {
 }
 
 export class SuspendClientBody implements ISuspendClientBody {
-    reason?: string;
+    reason!: string;
 
     constructor(data?: ISuspendClientBody) {
         if (data) {
@@ -4254,11 +4281,11 @@ export class SuspendClientBody implements ISuspendClientBody {
 }
 
 export interface ISuspendClientBody {
-    reason?: string;
+    reason: string;
 }
 
 export class ReinstateClientBody implements IReinstateClientBody {
-    reason?: string;
+    reason!: string;
 
     constructor(data?: IReinstateClientBody) {
         if (data) {
@@ -4290,22 +4317,22 @@ export class ReinstateClientBody implements IReinstateClientBody {
 }
 
 export interface IReinstateClientBody {
-    reason?: string;
+    reason: string;
 }
 
 export class PlatformSettings implements IPlatformSettings {
-    maxCustomersPerMitra?: number;
-    pairingTimeoutSeconds?: number;
-    heartbeatIntervalSeconds?: number;
-    heartbeatTimeoutSeconds?: number;
-    sessionDurationMinutes?: number;
-    trialSessions?: number;
-    topics?: string[];
-    timeZone?: string;
-    anonymity?: AnonymitySettings;
-    crisisResources?: string[];
-    minSupportedVersion?: AppVersions;
-    id?: string;
+    maxCustomersPerMitra!: number;
+    pairingTimeoutSeconds!: number;
+    heartbeatIntervalSeconds!: number;
+    heartbeatTimeoutSeconds!: number;
+    sessionDurationMinutes!: number;
+    trialSessions!: number;
+    topics!: string[];
+    timeZone!: string;
+    anonymity!: AnonymitySettings;
+    crisisResources!: string[];
+    minSupportedVersion!: AppVersions;
+    id!: string;
 
     constructor(data?: IPlatformSettings) {
         if (data) {
@@ -4313,6 +4340,12 @@ export class PlatformSettings implements IPlatformSettings {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.topics = [];
+            this.anonymity = new AnonymitySettings();
+            this.crisisResources = [];
+            this.minSupportedVersion = new AppVersions();
         }
     }
 
@@ -4330,13 +4363,13 @@ export class PlatformSettings implements IPlatformSettings {
                     this.topics!.push(item);
             }
             this.timeZone = _data["timeZone"];
-            this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : undefined as any;
+            this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : new AnonymitySettings();
             if (Array.isArray(_data["crisisResources"])) {
                 this.crisisResources = [] as any;
                 for (let item of _data["crisisResources"])
                     this.crisisResources!.push(item);
             }
-            this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : undefined as any;
+            this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : new AppVersions();
             this.id = _data["id"];
         }
     }
@@ -4375,23 +4408,23 @@ export class PlatformSettings implements IPlatformSettings {
 }
 
 export interface IPlatformSettings {
-    maxCustomersPerMitra?: number;
-    pairingTimeoutSeconds?: number;
-    heartbeatIntervalSeconds?: number;
-    heartbeatTimeoutSeconds?: number;
-    sessionDurationMinutes?: number;
-    trialSessions?: number;
-    topics?: string[];
-    timeZone?: string;
-    anonymity?: AnonymitySettings;
-    crisisResources?: string[];
-    minSupportedVersion?: AppVersions;
-    id?: string;
+    maxCustomersPerMitra: number;
+    pairingTimeoutSeconds: number;
+    heartbeatIntervalSeconds: number;
+    heartbeatTimeoutSeconds: number;
+    sessionDurationMinutes: number;
+    trialSessions: number;
+    topics: string[];
+    timeZone: string;
+    anonymity: AnonymitySettings;
+    crisisResources: string[];
+    minSupportedVersion: AppVersions;
+    id: string;
 }
 
 export class AnonymitySettings implements IAnonymitySettings {
-    showClientDisplayName?: boolean;
-    showMitraFullName?: boolean;
+    showClientDisplayName!: boolean;
+    showMitraFullName!: boolean;
 
     constructor(data?: IAnonymitySettings) {
         if (data) {
@@ -4425,13 +4458,13 @@ export class AnonymitySettings implements IAnonymitySettings {
 }
 
 export interface IAnonymitySettings {
-    showClientDisplayName?: boolean;
-    showMitraFullName?: boolean;
+    showClientDisplayName: boolean;
+    showMitraFullName: boolean;
 }
 
 export class AppVersions implements IAppVersions {
-    android?: string;
-    ios?: string;
+    android!: string;
+    ios!: string;
 
     constructor(data?: IAppVersions) {
         if (data) {
@@ -4465,20 +4498,20 @@ export class AppVersions implements IAppVersions {
 }
 
 export interface IAppVersions {
-    android?: string;
-    ios?: string;
+    android: string;
+    ios: string;
 }
 
 export class UpdateSettings implements IUpdateSettings {
-    maxCustomersPerMitra?: number;
-    pairingTimeoutSeconds?: number;
-    heartbeatIntervalSeconds?: number;
-    heartbeatTimeoutSeconds?: number;
-    sessionDurationMinutes?: number;
-    trialSessions?: number;
-    topics?: string[];
-    timeZone?: string;
-    anonymity?: AnonymitySettings;
+    maxCustomersPerMitra!: number;
+    pairingTimeoutSeconds!: number;
+    heartbeatIntervalSeconds!: number;
+    heartbeatTimeoutSeconds!: number;
+    sessionDurationMinutes!: number;
+    trialSessions!: number;
+    topics!: string[];
+    timeZone!: string;
+    anonymity!: AnonymitySettings;
     crisisResources?: string[] | undefined;
     minSupportedVersion?: AppVersions | undefined;
 
@@ -4488,6 +4521,10 @@ export class UpdateSettings implements IUpdateSettings {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.topics = [];
+            this.anonymity = new AnonymitySettings();
         }
     }
 
@@ -4505,7 +4542,7 @@ export class UpdateSettings implements IUpdateSettings {
                     this.topics!.push(item);
             }
             this.timeZone = _data["timeZone"];
-            this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : undefined as any;
+            this.anonymity = _data["anonymity"] ? AnonymitySettings.fromJS(_data["anonymity"]) : new AnonymitySettings();
             if (Array.isArray(_data["crisisResources"])) {
                 this.crisisResources = [] as any;
                 for (let item of _data["crisisResources"])
@@ -4548,26 +4585,26 @@ export class UpdateSettings implements IUpdateSettings {
 }
 
 export interface IUpdateSettings {
-    maxCustomersPerMitra?: number;
-    pairingTimeoutSeconds?: number;
-    heartbeatIntervalSeconds?: number;
-    heartbeatTimeoutSeconds?: number;
-    sessionDurationMinutes?: number;
-    trialSessions?: number;
-    topics?: string[];
-    timeZone?: string;
-    anonymity?: AnonymitySettings;
+    maxCustomersPerMitra: number;
+    pairingTimeoutSeconds: number;
+    heartbeatIntervalSeconds: number;
+    heartbeatTimeoutSeconds: number;
+    sessionDurationMinutes: number;
+    trialSessions: number;
+    topics: string[];
+    timeZone: string;
+    anonymity: AnonymitySettings;
     crisisResources?: string[] | undefined;
     minSupportedVersion?: AppVersions | undefined;
 }
 
 export class PageOfPairingRequest implements IPageOfPairingRequest {
-    items?: PairingRequest[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: PairingRequest[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfPairingRequest) {
         if (data) {
@@ -4575,6 +4612,9 @@ export class PageOfPairingRequest implements IPageOfPairingRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -4617,27 +4657,27 @@ export class PageOfPairingRequest implements IPageOfPairingRequest {
 }
 
 export interface IPageOfPairingRequest {
-    items?: PairingRequest[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: PairingRequest[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class PairingRequest implements IPairingRequest {
-    id?: string;
-    clientId?: string;
+    id!: string;
+    clientId!: string;
     topic?: string | undefined;
     note?: string | undefined;
-    status?: PairingStatus;
-    offeredTo?: string[];
-    declinedBy?: string[];
+    status!: PairingStatus;
+    offeredTo!: string[];
+    declinedBy!: string[];
     mitraId?: string | undefined;
     sessionId?: string | undefined;
     closedReason?: string | undefined;
-    requestedAt?: Date;
-    expiresAt?: Date;
+    requestedAt!: Date;
+    expiresAt!: Date;
     matchedAt?: Date | undefined;
     closedAt?: Date | undefined;
     searchingClientId?: string | undefined;
@@ -4649,6 +4689,10 @@ export class PairingRequest implements IPairingRequest {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.offeredTo = [];
+            this.declinedBy = [];
         }
     }
 
@@ -4719,18 +4763,18 @@ export class PairingRequest implements IPairingRequest {
 }
 
 export interface IPairingRequest {
-    id?: string;
-    clientId?: string;
+    id: string;
+    clientId: string;
     topic?: string | undefined;
     note?: string | undefined;
-    status?: PairingStatus;
-    offeredTo?: string[];
-    declinedBy?: string[];
+    status: PairingStatus;
+    offeredTo: string[];
+    declinedBy: string[];
     mitraId?: string | undefined;
     sessionId?: string | undefined;
     closedReason?: string | undefined;
-    requestedAt?: Date;
-    expiresAt?: Date;
+    requestedAt: Date;
+    expiresAt: Date;
     matchedAt?: Date | undefined;
     closedAt?: Date | undefined;
     searchingClientId?: string | undefined;
@@ -4745,12 +4789,12 @@ export enum PairingStatus {
 }
 
 export class PageOfAuditEntry implements IPageOfAuditEntry {
-    items?: AuditEntry[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: AuditEntry[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfAuditEntry) {
         if (data) {
@@ -4758,6 +4802,9 @@ export class PageOfAuditEntry implements IPageOfAuditEntry {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -4800,23 +4847,23 @@ export class PageOfAuditEntry implements IPageOfAuditEntry {
 }
 
 export interface IPageOfAuditEntry {
-    items?: AuditEntry[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: AuditEntry[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class AuditEntry implements IAuditEntry {
-    id?: string;
-    staffId?: string;
-    staffEmail?: string;
-    action?: string;
-    targetType?: string;
-    targetId?: string;
+    id!: string;
+    staffId!: string;
+    staffEmail!: string;
+    action!: string;
+    targetType!: string;
+    targetId!: string;
     detail?: string | undefined;
-    at?: Date;
+    at!: Date;
 
     constructor(data?: IAuditEntry) {
         if (data) {
@@ -4862,23 +4909,23 @@ export class AuditEntry implements IAuditEntry {
 }
 
 export interface IAuditEntry {
-    id?: string;
-    staffId?: string;
-    staffEmail?: string;
-    action?: string;
-    targetType?: string;
-    targetId?: string;
+    id: string;
+    staffId: string;
+    staffEmail: string;
+    action: string;
+    targetType: string;
+    targetId: string;
     detail?: string | undefined;
-    at?: Date;
+    at: Date;
 }
 
 export class PageOfSession implements IPageOfSession {
-    items?: Session[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: Session[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfSession) {
         if (data) {
@@ -4886,6 +4933,9 @@ export class PageOfSession implements IPageOfSession {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -4928,37 +4978,37 @@ export class PageOfSession implements IPageOfSession {
 }
 
 export interface IPageOfSession {
-    items?: Session[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: Session[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class Session implements ISession {
-    id?: string;
-    requestId?: string;
-    clientId?: string;
-    mitraId?: string;
-    status?: SessionStatus;
-    startedAt?: Date;
-    endsAt?: Date;
+    id!: string;
+    requestId!: string;
+    clientId!: string;
+    mitraId!: string;
+    status!: SessionStatus;
+    startedAt!: Date;
+    endsAt!: Date;
     warnedAt?: Date | undefined;
     endedAt?: Date | undefined;
     endedBy?: string | undefined;
     endReason?: string | undefined;
-    reroutes?: number;
+    reroutes!: number;
     paidWith?: string | undefined;
-    lastSeq?: number;
-    clientReadUpTo?: number;
-    mitraReadUpTo?: number;
+    lastSeq!: number;
+    clientReadUpTo!: number;
+    mitraReadUpTo!: number;
     formerMitras?: FormerMitra[] | undefined;
     ratingStars?: number | undefined;
     ratingComment?: string | undefined;
     ratedAt?: Date | undefined;
     activeClientId?: string | undefined;
-    warnAt?: Date;
+    warnAt!: Date;
     durationMinutes?: number | undefined;
 
     constructor(data?: ISession) {
@@ -5043,28 +5093,28 @@ export class Session implements ISession {
 }
 
 export interface ISession {
-    id?: string;
-    requestId?: string;
-    clientId?: string;
-    mitraId?: string;
-    status?: SessionStatus;
-    startedAt?: Date;
-    endsAt?: Date;
+    id: string;
+    requestId: string;
+    clientId: string;
+    mitraId: string;
+    status: SessionStatus;
+    startedAt: Date;
+    endsAt: Date;
     warnedAt?: Date | undefined;
     endedAt?: Date | undefined;
     endedBy?: string | undefined;
     endReason?: string | undefined;
-    reroutes?: number;
+    reroutes: number;
     paidWith?: string | undefined;
-    lastSeq?: number;
-    clientReadUpTo?: number;
-    mitraReadUpTo?: number;
+    lastSeq: number;
+    clientReadUpTo: number;
+    mitraReadUpTo: number;
     formerMitras?: FormerMitra[] | undefined;
     ratingStars?: number | undefined;
     ratingComment?: string | undefined;
     ratedAt?: Date | undefined;
     activeClientId?: string | undefined;
-    warnAt?: Date;
+    warnAt: Date;
     durationMinutes?: number | undefined;
 }
 
@@ -5074,8 +5124,8 @@ export enum SessionStatus {
 }
 
 export class FormerMitra implements IFormerMitra {
-    mitraId?: string;
-    upToSeq?: number;
+    mitraId!: string;
+    upToSeq!: number;
 
     constructor(data?: IFormerMitra) {
         if (data) {
@@ -5109,16 +5159,16 @@ export class FormerMitra implements IFormerMitra {
 }
 
 export interface IFormerMitra {
-    mitraId?: string;
-    upToSeq?: number;
+    mitraId: string;
+    upToSeq: number;
 }
 
 export class GetSessionHistoryEntry implements IGetSessionHistoryEntry {
-    sequence?: number;
-    type?: string;
-    at?: Date;
-    actor?: GetSessionHistoryActor;
-    data?: any;
+    sequence!: number;
+    type!: string;
+    at!: Date;
+    actor!: GetSessionHistoryActor;
+    data!: any;
 
     constructor(data?: IGetSessionHistoryEntry) {
         if (data) {
@@ -5127,6 +5177,9 @@ export class GetSessionHistoryEntry implements IGetSessionHistoryEntry {
                     (this as any)[property] = (data as any)[property];
             }
         }
+        if (!data) {
+            this.actor = new GetSessionHistoryActor();
+        }
     }
 
     init(_data?: any) {
@@ -5134,7 +5187,7 @@ export class GetSessionHistoryEntry implements IGetSessionHistoryEntry {
             this.sequence = _data["sequence"];
             this.type = _data["type"];
             this.at = _data["at"] ? new Date(_data["at"].toString()) : undefined as any;
-            this.actor = _data["actor"] ? GetSessionHistoryActor.fromJS(_data["actor"]) : undefined as any;
+            this.actor = _data["actor"] ? GetSessionHistoryActor.fromJS(_data["actor"]) : new GetSessionHistoryActor();
             this.data = _data["data"];
         }
     }
@@ -5158,15 +5211,15 @@ export class GetSessionHistoryEntry implements IGetSessionHistoryEntry {
 }
 
 export interface IGetSessionHistoryEntry {
-    sequence?: number;
-    type?: string;
-    at?: Date;
-    actor?: GetSessionHistoryActor;
-    data?: any;
+    sequence: number;
+    type: string;
+    at: Date;
+    actor: GetSessionHistoryActor;
+    data: any;
 }
 
 export class GetSessionHistoryActor implements IGetSessionHistoryActor {
-    kind?: string;
+    kind!: string;
     id?: string | undefined;
 
     constructor(data?: IGetSessionHistoryActor) {
@@ -5201,14 +5254,14 @@ export class GetSessionHistoryActor implements IGetSessionHistoryActor {
 }
 
 export interface IGetSessionHistoryActor {
-    kind?: string;
+    kind: string;
     id?: string | undefined;
 }
 
 export class MessagePage implements IMessagePage {
-    items?: MessageView[];
-    hasMore?: boolean;
-    readUpTo?: ReadMarks;
+    items!: MessageView[];
+    hasMore!: boolean;
+    readUpTo!: ReadMarks;
 
     constructor(data?: IMessagePage) {
         if (data) {
@@ -5216,6 +5269,10 @@ export class MessagePage implements IMessagePage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
+            this.readUpTo = new ReadMarks();
         }
     }
 
@@ -5227,7 +5284,7 @@ export class MessagePage implements IMessagePage {
                     this.items!.push(MessageView.fromJS(item));
             }
             this.hasMore = _data["hasMore"];
-            this.readUpTo = _data["readUpTo"] ? ReadMarks.fromJS(_data["readUpTo"]) : undefined as any;
+            this.readUpTo = _data["readUpTo"] ? ReadMarks.fromJS(_data["readUpTo"]) : new ReadMarks();
         }
     }
 
@@ -5252,17 +5309,17 @@ export class MessagePage implements IMessagePage {
 }
 
 export interface IMessagePage {
-    items?: MessageView[];
-    hasMore?: boolean;
-    readUpTo?: ReadMarks;
+    items: MessageView[];
+    hasMore: boolean;
+    readUpTo: ReadMarks;
 }
 
 export class MessageView implements IMessageView {
-    id?: string;
-    seq?: number;
-    sender?: string;
-    text?: string;
-    sentAt?: Date;
+    id!: string;
+    seq!: number;
+    sender!: string;
+    text!: string;
+    sentAt!: Date;
     kind?: string | undefined;
 
     constructor(data?: IMessageView) {
@@ -5305,17 +5362,17 @@ export class MessageView implements IMessageView {
 }
 
 export interface IMessageView {
-    id?: string;
-    seq?: number;
-    sender?: string;
-    text?: string;
-    sentAt?: Date;
+    id: string;
+    seq: number;
+    sender: string;
+    text: string;
+    sentAt: Date;
     kind?: string | undefined;
 }
 
 export class ReadMarks implements IReadMarks {
-    client?: number;
-    mitra?: number;
+    client!: number;
+    mitra!: number;
 
     constructor(data?: IReadMarks) {
         if (data) {
@@ -5349,13 +5406,13 @@ export class ReadMarks implements IReadMarks {
 }
 
 export interface IReadMarks {
-    client?: number;
-    mitra?: number;
+    client: number;
+    mitra: number;
 }
 
 export class RerouteSessionBody implements IRerouteSessionBody {
-    toMitraId?: string;
-    reason?: string;
+    toMitraId!: string;
+    reason!: string;
     force?: boolean | undefined;
 
     constructor(data?: IRerouteSessionBody) {
@@ -5392,13 +5449,13 @@ export class RerouteSessionBody implements IRerouteSessionBody {
 }
 
 export interface IRerouteSessionBody {
-    toMitraId?: string;
-    reason?: string;
+    toMitraId: string;
+    reason: string;
     force?: boolean | undefined;
 }
 
 export class EndSessionByStaffBody implements IEndSessionByStaffBody {
-    reason?: string;
+    reason!: string;
 
     constructor(data?: IEndSessionByStaffBody) {
         if (data) {
@@ -5430,16 +5487,16 @@ export class EndSessionByStaffBody implements IEndSessionByStaffBody {
 }
 
 export interface IEndSessionByStaffBody {
-    reason?: string;
+    reason: string;
 }
 
 export class PageOfRiskFlag implements IPageOfRiskFlag {
-    items?: RiskFlag[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: RiskFlag[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfRiskFlag) {
         if (data) {
@@ -5447,6 +5504,9 @@ export class PageOfRiskFlag implements IPageOfRiskFlag {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -5489,24 +5549,24 @@ export class PageOfRiskFlag implements IPageOfRiskFlag {
 }
 
 export interface IPageOfRiskFlag {
-    items?: RiskFlag[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: RiskFlag[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class RiskFlag implements IRiskFlag {
-    id?: string;
-    sessionId?: string;
-    seq?: number;
-    phrase?: string;
-    raisedAt?: Date;
+    id!: string;
+    sessionId!: string;
+    seq!: number;
+    phrase!: string;
+    raisedAt!: Date;
     acknowledgedAt?: Date | undefined;
     acknowledgedBy?: string | undefined;
     note?: string | undefined;
-    isOpen?: boolean;
+    isOpen!: boolean;
 
     constructor(data?: IRiskFlag) {
         if (data) {
@@ -5554,15 +5614,15 @@ export class RiskFlag implements IRiskFlag {
 }
 
 export interface IRiskFlag {
-    id?: string;
-    sessionId?: string;
-    seq?: number;
-    phrase?: string;
-    raisedAt?: Date;
+    id: string;
+    sessionId: string;
+    seq: number;
+    phrase: string;
+    raisedAt: Date;
     acknowledgedAt?: Date | undefined;
     acknowledgedBy?: string | undefined;
     note?: string | undefined;
-    isOpen?: boolean;
+    isOpen: boolean;
 }
 
 export class AcknowledgeRiskFlagBody implements IAcknowledgeRiskFlagBody {
@@ -5602,8 +5662,8 @@ export interface IAcknowledgeRiskFlagBody {
 }
 
 export class RiskPhraseList implements IRiskPhraseList {
-    phrases?: string[];
-    id?: string;
+    phrases!: string[];
+    id!: string;
 
     constructor(data?: IRiskPhraseList) {
         if (data) {
@@ -5611,6 +5671,9 @@ export class RiskPhraseList implements IRiskPhraseList {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.phrases = [];
         }
     }
 
@@ -5645,8 +5708,8 @@ export class RiskPhraseList implements IRiskPhraseList {
 }
 
 export interface IRiskPhraseList {
-    phrases?: string[];
-    id?: string;
+    phrases: string[];
+    id: string;
 }
 
 export class UpdateRiskPhrases implements IUpdateRiskPhrases {
@@ -5694,14 +5757,14 @@ export interface IUpdateRiskPhrases {
 }
 
 export class DashboardFigures implements IDashboardFigures {
-    mitrasOnline?: number;
-    mitrasAvailable?: number;
-    mitrasAtCapacity?: number;
-    clientsSearching?: number;
-    activeSessions?: number;
-    today?: DashboardFiguresTodayFigures;
-    at?: Date;
-    openRiskFlags?: number;
+    mitrasOnline!: number;
+    mitrasAvailable!: number;
+    mitrasAtCapacity!: number;
+    clientsSearching!: number;
+    activeSessions!: number;
+    today!: DashboardFiguresTodayFigures;
+    at!: Date;
+    openRiskFlags!: number;
 
     constructor(data?: IDashboardFigures) {
         if (data) {
@@ -5709,6 +5772,9 @@ export class DashboardFigures implements IDashboardFigures {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.today = new DashboardFiguresTodayFigures();
         }
     }
 
@@ -5719,7 +5785,7 @@ export class DashboardFigures implements IDashboardFigures {
             this.mitrasAtCapacity = _data["mitrasAtCapacity"];
             this.clientsSearching = _data["clientsSearching"];
             this.activeSessions = _data["activeSessions"];
-            this.today = _data["today"] ? DashboardFiguresTodayFigures.fromJS(_data["today"]) : undefined as any;
+            this.today = _data["today"] ? DashboardFiguresTodayFigures.fromJS(_data["today"]) : new DashboardFiguresTodayFigures();
             this.at = _data["at"] ? new Date(_data["at"].toString()) : undefined as any;
             this.openRiskFlags = _data["openRiskFlags"];
         }
@@ -5747,28 +5813,28 @@ export class DashboardFigures implements IDashboardFigures {
 }
 
 export interface IDashboardFigures {
-    mitrasOnline?: number;
-    mitrasAvailable?: number;
-    mitrasAtCapacity?: number;
-    clientsSearching?: number;
-    activeSessions?: number;
-    today?: DashboardFiguresTodayFigures;
-    at?: Date;
-    openRiskFlags?: number;
+    mitrasOnline: number;
+    mitrasAvailable: number;
+    mitrasAtCapacity: number;
+    clientsSearching: number;
+    activeSessions: number;
+    today: DashboardFiguresTodayFigures;
+    at: Date;
+    openRiskFlags: number;
 }
 
 export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigures {
-    date?: Date;
-    pairingRequests?: number;
-    matched?: number;
-    expired?: number;
-    cancelled?: number;
-    matchRate?: number;
+    date!: Date;
+    pairingRequests!: number;
+    matched!: number;
+    expired!: number;
+    cancelled!: number;
+    matchRate!: number;
     medianWaitSeconds?: number | undefined;
     p90WaitSeconds?: number | undefined;
-    sessionsEnded?: number;
+    sessionsEnded!: number;
     averageSessionMinutes?: number | undefined;
-    messages?: number;
+    messages!: number;
     averageRating?: number | undefined;
 
     constructor(data?: IDashboardFiguresTodayFigures) {
@@ -5823,28 +5889,28 @@ export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigur
 }
 
 export interface IDashboardFiguresTodayFigures {
-    date?: Date;
-    pairingRequests?: number;
-    matched?: number;
-    expired?: number;
-    cancelled?: number;
-    matchRate?: number;
+    date: Date;
+    pairingRequests: number;
+    matched: number;
+    expired: number;
+    cancelled: number;
+    matchRate: number;
     medianWaitSeconds?: number | undefined;
     p90WaitSeconds?: number | undefined;
-    sessionsEnded?: number;
+    sessionsEnded: number;
     averageSessionMinutes?: number | undefined;
-    messages?: number;
+    messages: number;
     averageRating?: number | undefined;
 }
 
 export class SessionPackage implements ISessionPackage {
-    id?: string;
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
-    isActive?: boolean;
-    createdAt?: Date;
-    updatedAt?: Date;
+    id!: string;
+    name!: string;
+    sessions!: number;
+    priceIdr!: number;
+    isActive!: boolean;
+    createdAt!: Date;
+    updatedAt!: Date;
 
     constructor(data?: ISessionPackage) {
         if (data) {
@@ -5888,19 +5954,19 @@ export class SessionPackage implements ISessionPackage {
 }
 
 export interface ISessionPackage {
-    id?: string;
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
-    isActive?: boolean;
-    createdAt?: Date;
-    updatedAt?: Date;
+    id: string;
+    name: string;
+    sessions: number;
+    priceIdr: number;
+    isActive: boolean;
+    createdAt: Date;
+    updatedAt: Date;
 }
 
 export class CreatePackage implements ICreatePackage {
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
+    name!: string;
+    sessions!: number;
+    priceIdr!: number;
 
     constructor(data?: ICreatePackage) {
         if (data) {
@@ -5936,16 +6002,16 @@ export class CreatePackage implements ICreatePackage {
 }
 
 export interface ICreatePackage {
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
+    name: string;
+    sessions: number;
+    priceIdr: number;
 }
 
 export class UpdatePackageBody implements IUpdatePackageBody {
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
-    isActive?: boolean;
+    name!: string;
+    sessions!: number;
+    priceIdr!: number;
+    isActive!: boolean;
 
     constructor(data?: IUpdatePackageBody) {
         if (data) {
@@ -5983,10 +6049,10 @@ export class UpdatePackageBody implements IUpdatePackageBody {
 }
 
 export interface IUpdatePackageBody {
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
-    isActive?: boolean;
+    name: string;
+    sessions: number;
+    priceIdr: number;
+    isActive: boolean;
 }
 
 function formatDate(d: Date) {

@@ -14,88 +14,7 @@ export class PublicApiClient {
 
     constructor(baseUrl?: string, http?: { fetch(url: RequestInfo, init?: RequestInit): Promise<Response> }) {
         this.http = http ? http : window as any;
-        this.baseUrl = baseUrl ?? "";
-    }
-
-    /**
-     * Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.
-     *
-     * Problems: 400 validation; 401 unauthorized; 409 conflict; 413 payload-too-large; 429 rate-limited; 503 service-unavailable.
-     */
-    xenditCallback(): Promise<ApplyXenditCallbackResult> {
-        let url_ = this.baseUrl + "/api/shared/payments/xendit/callback";
-        url_ = url_.replace(/[?&]$/, "");
-
-        let options_: RequestInit = {
-            method: "POST",
-            headers: {
-                "Accept": "application/json"
-            }
-        };
-
-        return this.http.fetch(url_, options_).then((_response: Response) => {
-            return this.processXenditCallback(_response);
-        });
-    }
-
-    protected processXenditCallback(response: Response): Promise<ApplyXenditCallbackResult> {
-        const status = response.status;
-        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
-        if (status === 200) {
-            return response.text().then((_responseText) => {
-            let result200: any = null;
-            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result200 = ApplyXenditCallbackResult.fromJS(resultData200);
-            return result200;
-            });
-        } else if (status === 400) {
-            return response.text().then((_responseText) => {
-            let result400: any = null;
-            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result400 = HttpValidationProblemDetails.fromJS(resultData400);
-            return throwException("validation", status, _responseText, _headers, result400);
-            });
-        } else if (status === 401) {
-            return response.text().then((_responseText) => {
-            let result401: any = null;
-            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result401 = ProblemDetails.fromJS(resultData401);
-            return throwException("unauthorized", status, _responseText, _headers, result401);
-            });
-        } else if (status === 409) {
-            return response.text().then((_responseText) => {
-            let result409: any = null;
-            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result409 = ProblemDetails.fromJS(resultData409);
-            return throwException("conflict", status, _responseText, _headers, result409);
-            });
-        } else if (status === 413) {
-            return response.text().then((_responseText) => {
-            let result413: any = null;
-            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result413 = ProblemDetails.fromJS(resultData413);
-            return throwException("payload-too-large", status, _responseText, _headers, result413);
-            });
-        } else if (status === 429) {
-            return response.text().then((_responseText) => {
-            let result429: any = null;
-            let resultData429 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result429 = ProblemDetails.fromJS(resultData429);
-            return throwException("rate-limited", status, _responseText, _headers, result429);
-            });
-        } else if (status === 503) {
-            return response.text().then((_responseText) => {
-            let result503: any = null;
-            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
-            result503 = ProblemDetails.fromJS(resultData503);
-            return throwException("service-unavailable", status, _responseText, _headers, result503);
-            });
-        } else if (status !== 200 && status !== 204) {
-            return response.text().then((_responseText) => {
-            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
-            });
-        }
-        return Promise.resolve<ApplyXenditCallbackResult>(null as any);
+        this.baseUrl = baseUrl ?? "/";
     }
 
     /**
@@ -251,6 +170,8 @@ export class PublicApiClient {
     }
 
     /**
+     * The calling client: id, alias, display name, whether registered, sign-in provider.
+     *
      * Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
      */
     getMyClientProfile(): Promise<ClientProfile> {
@@ -788,6 +709,8 @@ export class PublicApiClient {
     }
 
     /**
+     * The calling mitra: profile, online, available, capacity, active sessions.
+     *
      * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 503 service-unavailable.
      */
     getMyMitraProfile(): Promise<MitraMe> {
@@ -1448,6 +1371,8 @@ export class PublicApiClient {
     }
 
     /**
+     * One of own sessions, ended too, with unread and lastMessage; 404 for another client's.
+     *
      * Problems: 401 unauthorized; 403 forbidden; 404 not-found; 503 service-unavailable.
      */
     getMySession(id: string): Promise<ClientSessionView> {
@@ -3162,10 +3087,62 @@ export class PublicApiClient {
     }
 }
 
-export class ApplyXenditCallbackResult implements IApplyXenditCallbackResult {
-    outcome?: string;
+export class SignInClientResult implements ISignInClientResult {
+    client!: ClientProfile;
+    needsDisplayName!: boolean;
+    mustRegister!: boolean;
 
-    constructor(data?: IApplyXenditCallbackResult) {
+    constructor(data?: ISignInClientResult) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.client = new ClientProfile();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.client = _data["client"] ? ClientProfile.fromJS(_data["client"]) : new ClientProfile();
+            this.needsDisplayName = _data["needsDisplayName"];
+            this.mustRegister = _data["mustRegister"];
+        }
+    }
+
+    static fromJS(data: any): SignInClientResult {
+        data = typeof data === 'object' ? data : {};
+        let result = new SignInClientResult();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["client"] = this.client ? this.client.toJSON() : undefined as any;
+        data["needsDisplayName"] = this.needsDisplayName;
+        data["mustRegister"] = this.mustRegister;
+        return data;
+    }
+}
+
+export interface ISignInClientResult {
+    client: ClientProfile;
+    needsDisplayName: boolean;
+    mustRegister: boolean;
+}
+
+export class ClientProfile implements IClientProfile {
+    id!: string;
+    displayName?: string | undefined;
+    alias!: string;
+    isRegistered!: boolean;
+    status!: ClientStatus;
+    createdAt!: Date;
+
+    constructor(data?: IClientProfile) {
         if (data) {
             for (var property in data) {
                 if (data.hasOwnProperty(property))
@@ -3176,26 +3153,46 @@ export class ApplyXenditCallbackResult implements IApplyXenditCallbackResult {
 
     init(_data?: any) {
         if (_data) {
-            this.outcome = _data["outcome"];
+            this.id = _data["id"];
+            this.displayName = _data["displayName"];
+            this.alias = _data["alias"];
+            this.isRegistered = _data["isRegistered"];
+            this.status = _data["status"];
+            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
         }
     }
 
-    static fromJS(data: any): ApplyXenditCallbackResult {
+    static fromJS(data: any): ClientProfile {
         data = typeof data === 'object' ? data : {};
-        let result = new ApplyXenditCallbackResult();
+        let result = new ClientProfile();
         result.init(data);
         return result;
     }
 
     toJSON(data?: any) {
         data = typeof data === 'object' ? data : {};
-        data["outcome"] = this.outcome;
+        data["id"] = this.id;
+        data["displayName"] = this.displayName;
+        data["alias"] = this.alias;
+        data["isRegistered"] = this.isRegistered;
+        data["status"] = this.status;
+        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
         return data;
     }
 }
 
-export interface IApplyXenditCallbackResult {
-    outcome?: string;
+export interface IClientProfile {
+    id: string;
+    displayName?: string | undefined;
+    alias: string;
+    isRegistered: boolean;
+    status: ClientStatus;
+    createdAt: Date;
+}
+
+export enum ClientStatus {
+    Active = "active",
+    Suspended = "suspended",
 }
 
 export class ProblemDetails implements IProblemDetails {
@@ -3262,13 +3259,52 @@ export interface IProblemDetails {
     [key: string]: any;
 }
 
+export class SetDisplayName implements ISetDisplayName {
+    displayName!: string;
+
+    constructor(data?: ISetDisplayName) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.displayName = _data["displayName"];
+        }
+    }
+
+    static fromJS(data: any): SetDisplayName {
+        data = typeof data === 'object' ? data : {};
+        let result = new SetDisplayName();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["displayName"] = this.displayName;
+        return data;
+    }
+}
+
+export interface ISetDisplayName {
+    displayName: string;
+}
+
 export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
-    errors?: { [key: string]: string[]; };
+    errors!: { [key: string]: string[]; };
 
     [key: string]: any;
 
     constructor(data?: IHttpValidationProblemDetails) {
         super(data);
+        if (!data) {
+            this.errors = {};
+        }
     }
 
     override init(_data?: any) {
@@ -3314,156 +3350,15 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
 }
 
 export interface IHttpValidationProblemDetails extends IProblemDetails {
-    errors?: { [key: string]: string[]; };
+    errors: { [key: string]: string[]; };
 
     [key: string]: any;
 }
 
-export class SignInClientResult implements ISignInClientResult {
-    client?: ClientProfile;
-    needsDisplayName?: boolean;
-    mustRegister?: boolean;
-
-    constructor(data?: ISignInClientResult) {
-        if (data) {
-            for (var property in data) {
-                if (data.hasOwnProperty(property))
-                    (this as any)[property] = (data as any)[property];
-            }
-        }
-    }
-
-    init(_data?: any) {
-        if (_data) {
-            this.client = _data["client"] ? ClientProfile.fromJS(_data["client"]) : undefined as any;
-            this.needsDisplayName = _data["needsDisplayName"];
-            this.mustRegister = _data["mustRegister"];
-        }
-    }
-
-    static fromJS(data: any): SignInClientResult {
-        data = typeof data === 'object' ? data : {};
-        let result = new SignInClientResult();
-        result.init(data);
-        return result;
-    }
-
-    toJSON(data?: any) {
-        data = typeof data === 'object' ? data : {};
-        data["client"] = this.client ? this.client.toJSON() : undefined as any;
-        data["needsDisplayName"] = this.needsDisplayName;
-        data["mustRegister"] = this.mustRegister;
-        return data;
-    }
-}
-
-export interface ISignInClientResult {
-    client?: ClientProfile;
-    needsDisplayName?: boolean;
-    mustRegister?: boolean;
-}
-
-export class ClientProfile implements IClientProfile {
-    id?: string;
-    displayName?: string | undefined;
-    alias?: string;
-    isRegistered?: boolean;
-    status?: ClientStatus;
-    createdAt?: Date;
-
-    constructor(data?: IClientProfile) {
-        if (data) {
-            for (var property in data) {
-                if (data.hasOwnProperty(property))
-                    (this as any)[property] = (data as any)[property];
-            }
-        }
-    }
-
-    init(_data?: any) {
-        if (_data) {
-            this.id = _data["id"];
-            this.displayName = _data["displayName"];
-            this.alias = _data["alias"];
-            this.isRegistered = _data["isRegistered"];
-            this.status = _data["status"];
-            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
-        }
-    }
-
-    static fromJS(data: any): ClientProfile {
-        data = typeof data === 'object' ? data : {};
-        let result = new ClientProfile();
-        result.init(data);
-        return result;
-    }
-
-    toJSON(data?: any) {
-        data = typeof data === 'object' ? data : {};
-        data["id"] = this.id;
-        data["displayName"] = this.displayName;
-        data["alias"] = this.alias;
-        data["isRegistered"] = this.isRegistered;
-        data["status"] = this.status;
-        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
-        return data;
-    }
-}
-
-export interface IClientProfile {
-    id?: string;
-    displayName?: string | undefined;
-    alias?: string;
-    isRegistered?: boolean;
-    status?: ClientStatus;
-    createdAt?: Date;
-}
-
-export enum ClientStatus {
-    Active = "active",
-    Suspended = "suspended",
-}
-
-export class SetDisplayName implements ISetDisplayName {
-    displayName?: string;
-
-    constructor(data?: ISetDisplayName) {
-        if (data) {
-            for (var property in data) {
-                if (data.hasOwnProperty(property))
-                    (this as any)[property] = (data as any)[property];
-            }
-        }
-    }
-
-    init(_data?: any) {
-        if (_data) {
-            this.displayName = _data["displayName"];
-        }
-    }
-
-    static fromJS(data: any): SetDisplayName {
-        data = typeof data === 'object' ? data : {};
-        let result = new SetDisplayName();
-        result.init(data);
-        return result;
-    }
-
-    toJSON(data?: any) {
-        data = typeof data === 'object' ? data : {};
-        data["displayName"] = this.displayName;
-        return data;
-    }
-}
-
-export interface ISetDisplayName {
-    displayName?: string;
-}
-
 export class RequestPairingResult implements IRequestPairingResult {
-    id?: string;
-    status?: PairingStatus;
-    expiresAt?: Date;
+    id!: string;
+    status!: PairingStatus;
+    expiresAt!: Date;
 
     constructor(data?: IRequestPairingResult) {
         if (data) {
@@ -3499,9 +3394,9 @@ export class RequestPairingResult implements IRequestPairingResult {
 }
 
 export interface IRequestPairingResult {
-    id?: string;
-    status?: PairingStatus;
-    expiresAt?: Date;
+    id: string;
+    status: PairingStatus;
+    expiresAt: Date;
 }
 
 export enum PairingStatus {
@@ -3552,12 +3447,12 @@ export interface IRequestPairing {
 }
 
 export class PairingRequestView implements IPairingRequestView {
-    id?: string;
-    status?: PairingStatus;
+    id!: string;
+    status!: PairingStatus;
     topic?: string | undefined;
     note?: string | undefined;
-    requestedAt?: Date;
-    expiresAt?: Date;
+    requestedAt!: Date;
+    expiresAt!: Date;
     closedReason?: string | undefined;
     sessionId?: string | undefined;
     mitra?: PairingNotificationsMitraShown | undefined;
@@ -3608,20 +3503,20 @@ export class PairingRequestView implements IPairingRequestView {
 }
 
 export interface IPairingRequestView {
-    id?: string;
-    status?: PairingStatus;
+    id: string;
+    status: PairingStatus;
     topic?: string | undefined;
     note?: string | undefined;
-    requestedAt?: Date;
-    expiresAt?: Date;
+    requestedAt: Date;
+    expiresAt: Date;
     closedReason?: string | undefined;
     sessionId?: string | undefined;
     mitra?: PairingNotificationsMitraShown | undefined;
 }
 
 export class PairingNotificationsMitraShown implements IPairingNotificationsMitraShown {
-    id?: string;
-    displayName?: string;
+    id!: string;
+    displayName!: string;
     bio?: string | undefined;
 
     constructor(data?: IPairingNotificationsMitraShown) {
@@ -3658,22 +3553,22 @@ export class PairingNotificationsMitraShown implements IPairingNotificationsMitr
 }
 
 export interface IPairingNotificationsMitraShown {
-    id?: string;
-    displayName?: string;
+    id: string;
+    displayName: string;
     bio?: string | undefined;
 }
 
 export class MitraMe implements IMitraMe {
-    id?: string;
-    fullName?: string;
-    alias?: string;
+    id!: string;
+    fullName!: string;
+    alias!: string;
     bio?: string | undefined;
-    specialties?: string[];
-    online?: boolean;
+    specialties!: string[];
+    online!: boolean;
     onlineSince?: Date | undefined;
-    available?: boolean;
-    capacity?: number;
-    activeSessions?: number;
+    available!: boolean;
+    capacity!: number;
+    activeSessions!: number;
 
     constructor(data?: IMitraMe) {
         if (data) {
@@ -3681,6 +3576,9 @@ export class MitraMe implements IMitraMe {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.specialties = [];
         }
     }
 
@@ -3731,20 +3629,20 @@ export class MitraMe implements IMitraMe {
 }
 
 export interface IMitraMe {
-    id?: string;
-    fullName?: string;
-    alias?: string;
+    id: string;
+    fullName: string;
+    alias: string;
     bio?: string | undefined;
-    specialties?: string[];
-    online?: boolean;
+    specialties: string[];
+    online: boolean;
     onlineSince?: Date | undefined;
-    available?: boolean;
-    capacity?: number;
-    activeSessions?: number;
+    available: boolean;
+    capacity: number;
+    activeSessions: number;
 }
 
 export class SetMitraStatusResult implements ISetMitraStatusResult {
-    online?: boolean;
+    online!: boolean;
     since?: Date | undefined;
 
     constructor(data?: ISetMitraStatusResult) {
@@ -3779,12 +3677,12 @@ export class SetMitraStatusResult implements ISetMitraStatusResult {
 }
 
 export interface ISetMitraStatusResult {
-    online?: boolean;
+    online: boolean;
     since?: Date | undefined;
 }
 
 export class SetMitraStatus implements ISetMitraStatus {
-    online?: boolean;
+    online!: boolean;
 
     constructor(data?: ISetMitraStatus) {
         if (data) {
@@ -3816,11 +3714,11 @@ export class SetMitraStatus implements ISetMitraStatus {
 }
 
 export interface ISetMitraStatus {
-    online?: boolean;
+    online: boolean;
 }
 
 export class ReportAppLifecycle implements IReportAppLifecycle {
-    state?: string;
+    state!: string;
 
     constructor(data?: IReportAppLifecycle) {
         if (data) {
@@ -3852,15 +3750,15 @@ export class ReportAppLifecycle implements IReportAppLifecycle {
 }
 
 export interface IReportAppLifecycle {
-    state?: string;
+    state: string;
 }
 
 export class ListOfferedPairingRequestsOffer implements IListOfferedPairingRequestsOffer {
-    id?: string;
-    client?: PairingNotificationsClientShown;
+    id!: string;
+    client!: PairingNotificationsClientShown;
     topic?: string | undefined;
     note?: string | undefined;
-    expiresAt?: Date;
+    expiresAt!: Date;
 
     constructor(data?: IListOfferedPairingRequestsOffer) {
         if (data) {
@@ -3869,12 +3767,15 @@ export class ListOfferedPairingRequestsOffer implements IListOfferedPairingReque
                     (this as any)[property] = (data as any)[property];
             }
         }
+        if (!data) {
+            this.client = new PairingNotificationsClientShown();
+        }
     }
 
     init(_data?: any) {
         if (_data) {
             this.id = _data["id"];
-            this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : undefined as any;
+            this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : new PairingNotificationsClientShown();
             this.topic = _data["topic"];
             this.note = _data["note"];
             this.expiresAt = _data["expiresAt"] ? new Date(_data["expiresAt"].toString()) : undefined as any;
@@ -3900,15 +3801,15 @@ export class ListOfferedPairingRequestsOffer implements IListOfferedPairingReque
 }
 
 export interface IListOfferedPairingRequestsOffer {
-    id?: string;
-    client?: PairingNotificationsClientShown;
+    id: string;
+    client: PairingNotificationsClientShown;
     topic?: string | undefined;
     note?: string | undefined;
-    expiresAt?: Date;
+    expiresAt: Date;
 }
 
 export class PairingNotificationsClientShown implements IPairingNotificationsClientShown {
-    alias?: string;
+    alias!: string;
 
     constructor(data?: IPairingNotificationsClientShown) {
         if (data) {
@@ -3940,11 +3841,11 @@ export class PairingNotificationsClientShown implements IPairingNotificationsCli
 }
 
 export interface IPairingNotificationsClientShown {
-    alias?: string;
+    alias: string;
 }
 
 export class AcceptPairingRequestResult implements IAcceptPairingRequestResult {
-    sessionId?: string;
+    sessionId!: string;
 
     constructor(data?: IAcceptPairingRequestResult) {
         if (data) {
@@ -3976,19 +3877,19 @@ export class AcceptPairingRequestResult implements IAcceptPairingRequestResult {
 }
 
 export interface IAcceptPairingRequestResult {
-    sessionId?: string;
+    sessionId: string;
 }
 
 export class ClientSessionView implements IClientSessionView {
-    id?: string;
-    status?: SessionStatus;
-    startedAt?: Date;
-    endsAt?: Date;
+    id!: string;
+    status!: SessionStatus;
+    startedAt!: Date;
+    endsAt!: Date;
     endedAt?: Date | undefined;
     endedBy?: string | undefined;
     endReason?: string | undefined;
-    mitra?: PairingNotificationsMitraShown;
-    unread?: number;
+    mitra!: PairingNotificationsMitraShown;
+    unread!: number;
     lastMessage?: MessageView | undefined;
 
     constructor(data?: IClientSessionView) {
@@ -3997,6 +3898,9 @@ export class ClientSessionView implements IClientSessionView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.mitra = new PairingNotificationsMitraShown();
         }
     }
 
@@ -4009,7 +3913,7 @@ export class ClientSessionView implements IClientSessionView {
             this.endedAt = _data["endedAt"] ? new Date(_data["endedAt"].toString()) : undefined as any;
             this.endedBy = _data["endedBy"];
             this.endReason = _data["endReason"];
-            this.mitra = _data["mitra"] ? PairingNotificationsMitraShown.fromJS(_data["mitra"]) : undefined as any;
+            this.mitra = _data["mitra"] ? PairingNotificationsMitraShown.fromJS(_data["mitra"]) : new PairingNotificationsMitraShown();
             this.unread = _data["unread"];
             this.lastMessage = _data["lastMessage"] ? MessageView.fromJS(_data["lastMessage"]) : undefined as any;
         }
@@ -4039,15 +3943,15 @@ export class ClientSessionView implements IClientSessionView {
 }
 
 export interface IClientSessionView {
-    id?: string;
-    status?: SessionStatus;
-    startedAt?: Date;
-    endsAt?: Date;
+    id: string;
+    status: SessionStatus;
+    startedAt: Date;
+    endsAt: Date;
     endedAt?: Date | undefined;
     endedBy?: string | undefined;
     endReason?: string | undefined;
-    mitra?: PairingNotificationsMitraShown;
-    unread?: number;
+    mitra: PairingNotificationsMitraShown;
+    unread: number;
     lastMessage?: MessageView | undefined;
 }
 
@@ -4057,11 +3961,11 @@ export enum SessionStatus {
 }
 
 export class MessageView implements IMessageView {
-    id?: string;
-    seq?: number;
-    sender?: string;
-    text?: string;
-    sentAt?: Date;
+    id!: string;
+    seq!: number;
+    sender!: string;
+    text!: string;
+    sentAt!: Date;
     kind?: string | undefined;
 
     constructor(data?: IMessageView) {
@@ -4104,21 +4008,21 @@ export class MessageView implements IMessageView {
 }
 
 export interface IMessageView {
-    id?: string;
-    seq?: number;
-    sender?: string;
-    text?: string;
-    sentAt?: Date;
+    id: string;
+    seq: number;
+    sender: string;
+    text: string;
+    sentAt: Date;
     kind?: string | undefined;
 }
 
 export class PageOfClientSessionView implements IPageOfClientSessionView {
-    items?: ClientSessionView[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: ClientSessionView[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfClientSessionView) {
         if (data) {
@@ -4126,6 +4030,9 @@ export class PageOfClientSessionView implements IPageOfClientSessionView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -4168,12 +4075,12 @@ export class PageOfClientSessionView implements IPageOfClientSessionView {
 }
 
 export interface IPageOfClientSessionView {
-    items?: ClientSessionView[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: ClientSessionView[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class EndMySessionBody implements IEndMySessionBody {
@@ -4213,10 +4120,10 @@ export interface IEndMySessionBody {
 }
 
 export class RateSessionRating implements IRateSessionRating {
-    sessionId?: string;
-    stars?: number;
+    sessionId!: string;
+    stars!: number;
     comment?: string | undefined;
-    ratedAt?: Date;
+    ratedAt!: Date;
 
     constructor(data?: IRateSessionRating) {
         if (data) {
@@ -4254,10 +4161,10 @@ export class RateSessionRating implements IRateSessionRating {
 }
 
 export interface IRateSessionRating {
-    sessionId?: string;
-    stars?: number;
+    sessionId: string;
+    stars: number;
     comment?: string | undefined;
-    ratedAt?: Date;
+    ratedAt: Date;
 }
 
 export class RateSessionBody implements IRateSessionBody {
@@ -4337,9 +4244,9 @@ export interface ISendMessageBody {
 }
 
 export class MessagePage implements IMessagePage {
-    items?: MessageView[];
-    hasMore?: boolean;
-    readUpTo?: ReadMarks;
+    items!: MessageView[];
+    hasMore!: boolean;
+    readUpTo!: ReadMarks;
 
     constructor(data?: IMessagePage) {
         if (data) {
@@ -4347,6 +4254,10 @@ export class MessagePage implements IMessagePage {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
+            this.readUpTo = new ReadMarks();
         }
     }
 
@@ -4358,7 +4269,7 @@ export class MessagePage implements IMessagePage {
                     this.items!.push(MessageView.fromJS(item));
             }
             this.hasMore = _data["hasMore"];
-            this.readUpTo = _data["readUpTo"] ? ReadMarks.fromJS(_data["readUpTo"]) : undefined as any;
+            this.readUpTo = _data["readUpTo"] ? ReadMarks.fromJS(_data["readUpTo"]) : new ReadMarks();
         }
     }
 
@@ -4383,14 +4294,14 @@ export class MessagePage implements IMessagePage {
 }
 
 export interface IMessagePage {
-    items?: MessageView[];
-    hasMore?: boolean;
-    readUpTo?: ReadMarks;
+    items: MessageView[];
+    hasMore: boolean;
+    readUpTo: ReadMarks;
 }
 
 export class ReadMarks implements IReadMarks {
-    client?: number;
-    mitra?: number;
+    client!: number;
+    mitra!: number;
 
     constructor(data?: IReadMarks) {
         if (data) {
@@ -4424,8 +4335,8 @@ export class ReadMarks implements IReadMarks {
 }
 
 export interface IReadMarks {
-    client?: number;
-    mitra?: number;
+    client: number;
+    mitra: number;
 }
 
 export class MarkMessagesReadBody implements IMarkMessagesReadBody {
@@ -4465,15 +4376,15 @@ export interface IMarkMessagesReadBody {
 }
 
 export class MitraSessionView implements IMitraSessionView {
-    id?: string;
-    status?: SessionStatus;
-    startedAt?: Date;
-    endsAt?: Date;
+    id!: string;
+    status!: SessionStatus;
+    startedAt!: Date;
+    endsAt!: Date;
     endedAt?: Date | undefined;
     endedBy?: string | undefined;
     endReason?: string | undefined;
-    client?: PairingNotificationsClientShown;
-    unread?: number;
+    client!: PairingNotificationsClientShown;
+    unread!: number;
     lastMessage?: MessageView | undefined;
 
     constructor(data?: IMitraSessionView) {
@@ -4482,6 +4393,9 @@ export class MitraSessionView implements IMitraSessionView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.client = new PairingNotificationsClientShown();
         }
     }
 
@@ -4494,7 +4408,7 @@ export class MitraSessionView implements IMitraSessionView {
             this.endedAt = _data["endedAt"] ? new Date(_data["endedAt"].toString()) : undefined as any;
             this.endedBy = _data["endedBy"];
             this.endReason = _data["endReason"];
-            this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : undefined as any;
+            this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : new PairingNotificationsClientShown();
             this.unread = _data["unread"];
             this.lastMessage = _data["lastMessage"] ? MessageView.fromJS(_data["lastMessage"]) : undefined as any;
         }
@@ -4524,25 +4438,25 @@ export class MitraSessionView implements IMitraSessionView {
 }
 
 export interface IMitraSessionView {
-    id?: string;
-    status?: SessionStatus;
-    startedAt?: Date;
-    endsAt?: Date;
+    id: string;
+    status: SessionStatus;
+    startedAt: Date;
+    endsAt: Date;
     endedAt?: Date | undefined;
     endedBy?: string | undefined;
     endReason?: string | undefined;
-    client?: PairingNotificationsClientShown;
-    unread?: number;
+    client: PairingNotificationsClientShown;
+    unread: number;
     lastMessage?: MessageView | undefined;
 }
 
 export class PageOfMitraSessionView implements IPageOfMitraSessionView {
-    items?: MitraSessionView[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items!: MitraSessionView[];
+    pageNumber!: number;
+    pageSize!: number;
+    total!: number;
+    page!: number;
+    hasMore!: boolean;
 
     constructor(data?: IPageOfMitraSessionView) {
         if (data) {
@@ -4550,6 +4464,9 @@ export class PageOfMitraSessionView implements IPageOfMitraSessionView {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.items = [];
         }
     }
 
@@ -4592,12 +4509,12 @@ export class PageOfMitraSessionView implements IPageOfMitraSessionView {
 }
 
 export interface IPageOfMitraSessionView {
-    items?: MitraSessionView[];
-    pageNumber?: number;
-    pageSize?: number;
-    total?: number;
-    page?: number;
-    hasMore?: boolean;
+    items: MitraSessionView[];
+    pageNumber: number;
+    pageSize: number;
+    total: number;
+    page: number;
+    hasMore: boolean;
 }
 
 export class EndMitraSessionBody implements IEndMitraSessionBody {
@@ -4637,8 +4554,8 @@ export interface IEndMitraSessionBody {
 }
 
 export class GetMyEntitlementsResult implements IGetMyEntitlementsResult {
-    trialSessionsLeft?: number;
-    credits?: number;
+    trialSessionsLeft!: number;
+    credits!: number;
 
     constructor(data?: IGetMyEntitlementsResult) {
         if (data) {
@@ -4672,15 +4589,15 @@ export class GetMyEntitlementsResult implements IGetMyEntitlementsResult {
 }
 
 export interface IGetMyEntitlementsResult {
-    trialSessionsLeft?: number;
-    credits?: number;
+    trialSessionsLeft: number;
+    credits: number;
 }
 
 export class ListPackagesItem implements IListPackagesItem {
-    id?: string;
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
+    id!: string;
+    name!: string;
+    sessions!: number;
+    priceIdr!: number;
 
     constructor(data?: IListPackagesItem) {
         if (data) {
@@ -4718,16 +4635,16 @@ export class ListPackagesItem implements IListPackagesItem {
 }
 
 export interface IListPackagesItem {
-    id?: string;
-    name?: string;
-    sessions?: number;
-    priceIdr?: number;
+    id: string;
+    name: string;
+    sessions: number;
+    priceIdr: number;
 }
 
 export class StartPaymentResult implements IStartPaymentResult {
-    paymentId?: string;
-    invoiceUrl?: string;
-    expiresAt?: Date;
+    paymentId!: string;
+    invoiceUrl!: string;
+    expiresAt!: Date;
 
     constructor(data?: IStartPaymentResult) {
         if (data) {
@@ -4763,13 +4680,13 @@ export class StartPaymentResult implements IStartPaymentResult {
 }
 
 export interface IStartPaymentResult {
-    paymentId?: string;
-    invoiceUrl?: string;
-    expiresAt?: Date;
+    paymentId: string;
+    invoiceUrl: string;
+    expiresAt: Date;
 }
 
 export class StartPayment implements IStartPayment {
-    packageId?: string;
+    packageId!: string;
 
     constructor(data?: IStartPayment) {
         if (data) {
@@ -4801,19 +4718,19 @@ export class StartPayment implements IStartPayment {
 }
 
 export interface IStartPayment {
-    packageId?: string;
+    packageId: string;
 }
 
 export class GetMyPaymentResult implements IGetMyPaymentResult {
-    id?: string;
-    status?: PaymentStatus;
-    packageId?: string;
-    packageName?: string;
-    sessions?: number;
-    amountIdr?: number;
-    invoiceUrl?: string;
-    expiresAt?: Date;
-    createdAt?: Date;
+    id!: string;
+    status!: PaymentStatus;
+    packageId!: string;
+    packageName!: string;
+    sessions!: number;
+    amountIdr!: number;
+    invoiceUrl!: string;
+    expiresAt!: Date;
+    createdAt!: Date;
     paidAt?: Date | undefined;
 
     constructor(data?: IGetMyPaymentResult) {
@@ -4864,15 +4781,15 @@ export class GetMyPaymentResult implements IGetMyPaymentResult {
 }
 
 export interface IGetMyPaymentResult {
-    id?: string;
-    status?: PaymentStatus;
-    packageId?: string;
-    packageName?: string;
-    sessions?: number;
-    amountIdr?: number;
-    invoiceUrl?: string;
-    expiresAt?: Date;
-    createdAt?: Date;
+    id: string;
+    status: PaymentStatus;
+    packageId: string;
+    packageName: string;
+    sessions: number;
+    amountIdr: number;
+    invoiceUrl: string;
+    expiresAt: Date;
+    createdAt: Date;
     paidAt?: Date | undefined;
 }
 
@@ -4884,13 +4801,13 @@ export enum PaymentStatus {
 }
 
 export class GetAppConfigResult implements IGetAppConfigResult {
-    heartbeatIntervalSeconds?: number;
-    pairingTimeoutSeconds?: number;
-    topics?: string[];
-    serverTime?: Date;
-    heartbeatTimeoutSeconds?: number;
-    paymentsEnabled?: boolean;
-    minSupportedVersion?: AppVersions;
+    heartbeatIntervalSeconds!: number;
+    pairingTimeoutSeconds!: number;
+    topics!: string[];
+    serverTime!: Date;
+    heartbeatTimeoutSeconds!: number;
+    paymentsEnabled!: boolean;
+    minSupportedVersion!: AppVersions;
 
     constructor(data?: IGetAppConfigResult) {
         if (data) {
@@ -4898,6 +4815,10 @@ export class GetAppConfigResult implements IGetAppConfigResult {
                 if (data.hasOwnProperty(property))
                     (this as any)[property] = (data as any)[property];
             }
+        }
+        if (!data) {
+            this.topics = [];
+            this.minSupportedVersion = new AppVersions();
         }
     }
 
@@ -4913,7 +4834,7 @@ export class GetAppConfigResult implements IGetAppConfigResult {
             this.serverTime = _data["serverTime"] ? new Date(_data["serverTime"].toString()) : undefined as any;
             this.heartbeatTimeoutSeconds = _data["heartbeatTimeoutSeconds"];
             this.paymentsEnabled = _data["paymentsEnabled"];
-            this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : undefined as any;
+            this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : new AppVersions();
         }
     }
 
@@ -4942,18 +4863,18 @@ export class GetAppConfigResult implements IGetAppConfigResult {
 }
 
 export interface IGetAppConfigResult {
-    heartbeatIntervalSeconds?: number;
-    pairingTimeoutSeconds?: number;
-    topics?: string[];
-    serverTime?: Date;
-    heartbeatTimeoutSeconds?: number;
-    paymentsEnabled?: boolean;
-    minSupportedVersion?: AppVersions;
+    heartbeatIntervalSeconds: number;
+    pairingTimeoutSeconds: number;
+    topics: string[];
+    serverTime: Date;
+    heartbeatTimeoutSeconds: number;
+    paymentsEnabled: boolean;
+    minSupportedVersion: AppVersions;
 }
 
 export class AppVersions implements IAppVersions {
-    android?: string;
-    ios?: string;
+    android!: string;
+    ios!: string;
 
     constructor(data?: IAppVersions) {
         if (data) {
@@ -4987,8 +4908,650 @@ export class AppVersions implements IAppVersions {
 }
 
 export interface IAppVersions {
-    android?: string;
-    ios?: string;
+    android: string;
+    ios: string;
+}
+
+/** The data of the app event `message.created` (docs/realtime.md). */
+export class AppEventsMessageCreated implements IAppEventsMessageCreated {
+    sessionId!: string;
+    message!: MessageView;
+
+    constructor(data?: IAppEventsMessageCreated) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.message = new MessageView();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.message = _data["message"] ? MessageView.fromJS(_data["message"]) : new MessageView();
+        }
+    }
+
+    static fromJS(data: any): AppEventsMessageCreated {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsMessageCreated();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["message"] = this.message ? this.message.toJSON() : undefined as any;
+        return data;
+    }
+}
+
+/** The data of the app event `message.created` (docs/realtime.md). */
+export interface IAppEventsMessageCreated {
+    sessionId: string;
+    message: MessageView;
+}
+
+/** The data of the app event `message.read` (docs/realtime.md). */
+export class AppEventsMessageRead implements IAppEventsMessageRead {
+    sessionId!: string;
+    reader!: string;
+    upToSeq!: number;
+
+    constructor(data?: IAppEventsMessageRead) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.reader = _data["reader"];
+            this.upToSeq = _data["upToSeq"];
+        }
+    }
+
+    static fromJS(data: any): AppEventsMessageRead {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsMessageRead();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["reader"] = this.reader;
+        data["upToSeq"] = this.upToSeq;
+        return data;
+    }
+}
+
+/** The data of the app event `message.read` (docs/realtime.md). */
+export interface IAppEventsMessageRead {
+    sessionId: string;
+    reader: string;
+    upToSeq: number;
+}
+
+/** The data of the app event `message.typing` (docs/realtime.md). */
+export class AppEventsMessageTyping implements IAppEventsMessageTyping {
+    sessionId!: string;
+    sender!: string;
+
+    constructor(data?: IAppEventsMessageTyping) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.sender = _data["sender"];
+        }
+    }
+
+    static fromJS(data: any): AppEventsMessageTyping {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsMessageTyping();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["sender"] = this.sender;
+        return data;
+    }
+}
+
+/** The data of the app event `message.typing` (docs/realtime.md). */
+export interface IAppEventsMessageTyping {
+    sessionId: string;
+    sender: string;
+}
+
+/** The data of the app event `pairing.closed` (docs/realtime.md). */
+export class AppEventsPairingClosed implements IAppEventsPairingClosed {
+    requestId!: string;
+    reason!: string;
+
+    constructor(data?: IAppEventsPairingClosed) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.requestId = _data["requestId"];
+            this.reason = _data["reason"];
+        }
+    }
+
+    static fromJS(data: any): AppEventsPairingClosed {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsPairingClosed();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["requestId"] = this.requestId;
+        data["reason"] = this.reason;
+        return data;
+    }
+}
+
+/** The data of the app event `pairing.closed` (docs/realtime.md). */
+export interface IAppEventsPairingClosed {
+    requestId: string;
+    reason: string;
+}
+
+/** The data of the app event `pairing.expired` (docs/realtime.md). */
+export class AppEventsPairingExpired implements IAppEventsPairingExpired {
+    requestId!: string;
+
+    constructor(data?: IAppEventsPairingExpired) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.requestId = _data["requestId"];
+        }
+    }
+
+    static fromJS(data: any): AppEventsPairingExpired {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsPairingExpired();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["requestId"] = this.requestId;
+        return data;
+    }
+}
+
+/** The data of the app event `pairing.expired` (docs/realtime.md). */
+export interface IAppEventsPairingExpired {
+    requestId: string;
+}
+
+/** The data of the app event `pairing.matched` (docs/realtime.md). */
+export class AppEventsPairingMatched implements IAppEventsPairingMatched {
+    requestId!: string;
+    sessionId!: string;
+    mitra!: PairingNotificationsMitraShown;
+
+    constructor(data?: IAppEventsPairingMatched) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.mitra = new PairingNotificationsMitraShown();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.requestId = _data["requestId"];
+            this.sessionId = _data["sessionId"];
+            this.mitra = _data["mitra"] ? PairingNotificationsMitraShown.fromJS(_data["mitra"]) : new PairingNotificationsMitraShown();
+        }
+    }
+
+    static fromJS(data: any): AppEventsPairingMatched {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsPairingMatched();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["requestId"] = this.requestId;
+        data["sessionId"] = this.sessionId;
+        data["mitra"] = this.mitra ? this.mitra.toJSON() : undefined as any;
+        return data;
+    }
+}
+
+/** The data of the app event `pairing.matched` (docs/realtime.md). */
+export interface IAppEventsPairingMatched {
+    requestId: string;
+    sessionId: string;
+    mitra: PairingNotificationsMitraShown;
+}
+
+/** The data of the app event `pairing.offered` (docs/realtime.md). */
+export class AppEventsPairingOffered implements IAppEventsPairingOffered {
+    requestId!: string;
+    client!: PairingNotificationsClientShown;
+    topic?: string | undefined;
+    note?: string | undefined;
+    expiresAt!: Date;
+
+    constructor(data?: IAppEventsPairingOffered) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.client = new PairingNotificationsClientShown();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.requestId = _data["requestId"];
+            this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : new PairingNotificationsClientShown();
+            this.topic = _data["topic"];
+            this.note = _data["note"];
+            this.expiresAt = _data["expiresAt"] ? new Date(_data["expiresAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): AppEventsPairingOffered {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsPairingOffered();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["requestId"] = this.requestId;
+        data["client"] = this.client ? this.client.toJSON() : undefined as any;
+        data["topic"] = this.topic;
+        data["note"] = this.note;
+        data["expiresAt"] = this.expiresAt ? this.expiresAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+/** The data of the app event `pairing.offered` (docs/realtime.md). */
+export interface IAppEventsPairingOffered {
+    requestId: string;
+    client: PairingNotificationsClientShown;
+    topic?: string | undefined;
+    note?: string | undefined;
+    expiresAt: Date;
+}
+
+/** The data of the app event `payment.paid` (docs/realtime.md). */
+export class AppEventsPaymentPaid implements IAppEventsPaymentPaid {
+    paymentId!: string;
+    sessions!: number;
+    amountIdr!: number;
+
+    constructor(data?: IAppEventsPaymentPaid) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.paymentId = _data["paymentId"];
+            this.sessions = _data["sessions"];
+            this.amountIdr = _data["amountIdr"];
+        }
+    }
+
+    static fromJS(data: any): AppEventsPaymentPaid {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsPaymentPaid();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["paymentId"] = this.paymentId;
+        data["sessions"] = this.sessions;
+        data["amountIdr"] = this.amountIdr;
+        return data;
+    }
+}
+
+/** The data of the app event `payment.paid` (docs/realtime.md). */
+export interface IAppEventsPaymentPaid {
+    paymentId: string;
+    sessions: number;
+    amountIdr: number;
+}
+
+/** The data of the app event `presence.offline` (docs/realtime.md). */
+export class AppEventsPresenceOffline implements IAppEventsPresenceOffline {
+    reason!: string;
+
+    constructor(data?: IAppEventsPresenceOffline) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.reason = _data["reason"];
+        }
+    }
+
+    static fromJS(data: any): AppEventsPresenceOffline {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsPresenceOffline();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["reason"] = this.reason;
+        return data;
+    }
+}
+
+/** The data of the app event `presence.offline` (docs/realtime.md). */
+export interface IAppEventsPresenceOffline {
+    reason: string;
+}
+
+/** The data of the app event `risk.flagged` (docs/realtime.md). */
+export class AppEventsRiskFlagged implements IAppEventsRiskFlagged {
+    sessionId!: string;
+    flagId!: string;
+    seq!: number;
+    resources!: string[];
+
+    constructor(data?: IAppEventsRiskFlagged) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.resources = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.flagId = _data["flagId"];
+            this.seq = _data["seq"];
+            if (Array.isArray(_data["resources"])) {
+                this.resources = [] as any;
+                for (let item of _data["resources"])
+                    this.resources!.push(item);
+            }
+        }
+    }
+
+    static fromJS(data: any): AppEventsRiskFlagged {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsRiskFlagged();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["flagId"] = this.flagId;
+        data["seq"] = this.seq;
+        if (Array.isArray(this.resources)) {
+            data["resources"] = [];
+            for (let item of this.resources)
+                data["resources"].push(item);
+        }
+        return data;
+    }
+}
+
+/** The data of the app event `risk.flagged` (docs/realtime.md). */
+export interface IAppEventsRiskFlagged {
+    sessionId: string;
+    flagId: string;
+    seq: number;
+    resources: string[];
+}
+
+/** The data of the app event `session.ended` (docs/realtime.md). */
+export class AppEventsSessionEnded implements IAppEventsSessionEnded {
+    sessionId!: string;
+    endedBy!: string;
+    reason!: string;
+
+    constructor(data?: IAppEventsSessionEnded) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.endedBy = _data["endedBy"];
+            this.reason = _data["reason"];
+        }
+    }
+
+    static fromJS(data: any): AppEventsSessionEnded {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsSessionEnded();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["endedBy"] = this.endedBy;
+        data["reason"] = this.reason;
+        return data;
+    }
+}
+
+/** The data of the app event `session.ended` (docs/realtime.md). */
+export interface IAppEventsSessionEnded {
+    sessionId: string;
+    endedBy: string;
+    reason: string;
+}
+
+/** The data of the app event `session.ending-soon` (docs/realtime.md). */
+export class AppEventsSessionEndingSoon implements IAppEventsSessionEndingSoon {
+    sessionId!: string;
+    endsAt!: Date;
+
+    constructor(data?: IAppEventsSessionEndingSoon) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.endsAt = _data["endsAt"] ? new Date(_data["endsAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): AppEventsSessionEndingSoon {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsSessionEndingSoon();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["endsAt"] = this.endsAt ? this.endsAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+/** The data of the app event `session.ending-soon` (docs/realtime.md). */
+export interface IAppEventsSessionEndingSoon {
+    sessionId: string;
+    endsAt: Date;
+}
+
+/** The data of the app event `session.rerouted` (docs/realtime.md). */
+export class AppEventsSessionRerouted implements IAppEventsSessionRerouted {
+    sessionId!: string;
+    mitra!: PairingNotificationsMitraShown;
+
+    constructor(data?: IAppEventsSessionRerouted) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.mitra = new PairingNotificationsMitraShown();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.mitra = _data["mitra"] ? PairingNotificationsMitraShown.fromJS(_data["mitra"]) : new PairingNotificationsMitraShown();
+        }
+    }
+
+    static fromJS(data: any): AppEventsSessionRerouted {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsSessionRerouted();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["mitra"] = this.mitra ? this.mitra.toJSON() : undefined as any;
+        return data;
+    }
+}
+
+/** The data of the app event `session.rerouted` (docs/realtime.md). */
+export interface IAppEventsSessionRerouted {
+    sessionId: string;
+    mitra: PairingNotificationsMitraShown;
+}
+
+/** The data of the app event `session.started` (docs/realtime.md). */
+export class AppEventsSessionStarted implements IAppEventsSessionStarted {
+    sessionId!: string;
+    client!: PairingNotificationsClientShown;
+
+    constructor(data?: IAppEventsSessionStarted) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.client = new PairingNotificationsClientShown();
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.sessionId = _data["sessionId"];
+            this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : new PairingNotificationsClientShown();
+        }
+    }
+
+    static fromJS(data: any): AppEventsSessionStarted {
+        data = typeof data === 'object' ? data : {};
+        let result = new AppEventsSessionStarted();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["sessionId"] = this.sessionId;
+        data["client"] = this.client ? this.client.toJSON() : undefined as any;
+        return data;
+    }
+}
+
+/** The data of the app event `session.started` (docs/realtime.md). */
+export interface IAppEventsSessionStarted {
+    sessionId: string;
+    client: PairingNotificationsClientShown;
 }
 
 export class ApiException extends Error {

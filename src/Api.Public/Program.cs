@@ -1,5 +1,6 @@
 using HaloBestie.Api.Public.Endpoints;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Realtime;
 using HaloBestie.Infrastructure;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Persistence;
@@ -29,7 +30,8 @@ public sealed class Program
         builder.AddHaloBestieCore(
             "Halo Bestie public API",
             "API of the client app and the mitra app. Client and mitra routes take a Firebase ID token as bearer token.",
-            "http://0.0.0.0:3000");
+            "http://0.0.0.0:3000",
+            AppEvents.All);
         builder.Services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;

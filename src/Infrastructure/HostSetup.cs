@@ -31,7 +31,9 @@ public static class HostSetup
     public const long MaxRequestBodyBytes = 64 * 1024;
 
     /// <param name="defaultUrls">Where the host listens unless <c>Urls</c>, ASPNETCORE_URLS or --urls say otherwise.</param>
-    public static WebApplicationBuilder AddHaloBestieCore(this WebApplicationBuilder builder, string apiTitle, string apiDescription, string defaultUrls)
+    /// <param name="appEvents">The app events whose data the host's OpenAPI document lists as named schemas (the public host's streams).</param>
+    public static WebApplicationBuilder AddHaloBestieCore(this WebApplicationBuilder builder, string apiTitle, string apiDescription, string defaultUrls,
+        IReadOnlyList<(Type Type, string Name)>? appEvents = null)
     {
         var services = builder.Services;
         if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
@@ -115,6 +117,7 @@ public static class HostSetup
             });
             d.OperationProcessors.Add(new AspNetCoreOperationSecurityScopeProcessor("Bearer"));
             d.OperationProcessors.Add(new EndpointContractProcessor());
+            d.DocumentProcessors.Add(new GeneratorFriendlyDocument(appEvents ?? []));
         });
         return builder;
     }
@@ -144,7 +147,12 @@ public static class HostSetup
                 ? Results.Problem(ProblemExceptionHandler.Named(Domain.ProblemNames.NotFound, "No resource has the empty GUID as its id.")).ExecuteAsync(context)
                 : next(context));
         // No server URLs in the document: it is committed, and the clients take their base address from HttpClient.
-        app.UseOpenApi(o => o.PostProcess = (document, _) => document.Servers.Clear());
+        // One relative server: the document describes whichever host serves it.
+        app.UseOpenApi(o => o.PostProcess = (document, _) =>
+        {
+            document.Servers.Clear();
+            document.Servers.Add(new NSwag.OpenApiServer { Url = "/", Description = "the host serving this document" });
+        });
         app.UseSwaggerUi();
         return app;
     }

@@ -23,6 +23,7 @@ public static class ClientEndpoints
         clients.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetClient(id), ct)))
             .WithName("GetClient")
+            .WithSummary("One client as the control center sees it.")
             .Problems(ProblemNames.NotFound);
 
         clients.MapPost("/{id:guid}/suspend", async (Guid id, SuspendClient.Body body, IMediator mediator, CancellationToken ct) =>

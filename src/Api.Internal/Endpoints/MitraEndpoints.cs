@@ -32,6 +32,7 @@ public static class MitraEndpoints
         mitras.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMitra(id), ct)))
             .WithName("GetMitra")
+            .WithSummary("One mitra: profile, presence, capacity, active sessions and its ratings.")
             .Problems(ProblemNames.NotFound);
 
         mitras.MapPut("/{id:guid}", async (Guid id, EditMitra.Body body, IMediator mediator, CancellationToken ct) =>

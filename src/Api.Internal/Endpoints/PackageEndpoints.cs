@@ -16,7 +16,8 @@ public static class PackageEndpoints
 
         packages.MapGet("", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListAllPackages(), ct)))
-            .WithName("ListAllPackages");
+            .WithName("ListAllPackages")
+            .WithSummary("Every session package, active or not (admin).");
 
         packages.MapPost("", async (CreatePackage command, IMediator mediator, CancellationToken ct) =>
             {

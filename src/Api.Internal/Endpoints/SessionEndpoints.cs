@@ -25,6 +25,7 @@ public static class SessionEndpoints
         sessions.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetSession(id), ct)))
             .WithName("GetSession")
+            .WithSummary("One session (any status).")
             .Problems(ProblemNames.NotFound);
 
         sessions.MapGet("/{id:guid}/history", async (Guid id, IMediator mediator, CancellationToken ct) =>

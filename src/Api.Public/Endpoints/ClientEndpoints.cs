@@ -33,7 +33,8 @@ public static class ClientEndpoints
 
         client.MapGet("/me", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyClientProfile(), ct)))
-            .WithName("GetMyClientProfile");
+            .WithName("GetMyClientProfile")
+            .WithSummary("The calling client: id, alias, display name, whether registered, sign-in provider.");
 
         client.MapPut("/me/display-name", async (SetDisplayName command, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(command, ct)))

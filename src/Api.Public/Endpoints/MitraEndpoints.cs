@@ -27,7 +27,8 @@ public static class MitraEndpoints
 
         mitra.MapGet("/me", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMyMitraProfile(), ct)))
-            .WithName("GetMyMitraProfile");
+            .WithName("GetMyMitraProfile")
+            .WithSummary("The calling mitra: profile, online, available, capacity, active sessions.");
 
         mitra.MapPut("/status", async (SetMitraStatus command, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(command, ct)))

@@ -57,6 +57,7 @@ public static class PaymentEndpoints
             .WithRateLimit(RateLimits.XenditWebhook)
             .WithSummary("Xendit invoice webhook (header x-callback-token). 200 once applied or already applied; 401 on a bad token.")
             .Problems(ProblemNames.Unauthorized, ProblemNames.Validation, ProblemCatalog.PayloadTooLarge)
+            .ExcludeFromDescription() // Xendit's contract, not the apps': kept out of the mobile document (docs/payments.md)
             .AllowAnonymous();
     }
 }

@@ -31,6 +31,7 @@ public static class SessionEndpoints
         sessions.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetMySession(id), ct)))
             .WithName("GetMySession")
+            .WithSummary("One of own sessions, ended too, with unread and lastMessage; 404 for another client's.")
             .Problems(ProblemNames.NotFound);
 
         sessions.MapPost("/{id:guid}/end", async (Guid id, EndMySession.Body? body, IMediator mediator, CancellationToken ct) =>

@@ -19,6 +19,15 @@ public interface IAppEvent
 /// </summary>
 public static class AppEvents
 {
+    /// <summary>Every event of the catalogue with its <c>event:</c> name (the OpenAPI document lists their data as named schemas).</summary>
+    public static IReadOnlyList<(Type Type, string Name)> All { get; } =
+    [
+        .. typeof(AppEvents).GetNestedTypes()
+            .Where(t => t.IsAssignableTo(typeof(IAppEvent)))
+            .Select(t => (t, (string)t.GetProperty(nameof(IAppEvent.Name), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)!.GetValue(null)!))
+            .OrderBy(e => e.Item2, StringComparer.Ordinal),
+    ];
+
     /// <summary>To each available mitra: a client is looking for a bestie.</summary>
     public sealed record PairingOffered(Guid RequestId, PairingNotifications.ClientShown Client, string? Topic, string? Note, DateTimeOffset ExpiresAt) : IAppEvent
     {
