@@ -6392,9 +6392,11 @@ namespace HaloBestie.Clients.Internal
     public enum StaffRole
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"operator")]
         [System.Runtime.Serialization.EnumMember(Value = @"operator")]
         Operator = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"admin")]
         [System.Runtime.Serialization.EnumMember(Value = @"admin")]
         Admin = 1,
 
@@ -6841,9 +6843,11 @@ namespace HaloBestie.Clients.Internal
     public enum ClientStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"active")]
         [System.Runtime.Serialization.EnumMember(Value = @"active")]
         Active = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"suspended")]
         [System.Runtime.Serialization.EnumMember(Value = @"suspended")]
         Suspended = 1,
 
@@ -6885,15 +6889,19 @@ namespace HaloBestie.Clients.Internal
     public enum PaymentStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"pending")]
         [System.Runtime.Serialization.EnumMember(Value = @"pending")]
         Pending = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"paid")]
         [System.Runtime.Serialization.EnumMember(Value = @"paid")]
         Paid = 1,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"expired")]
         [System.Runtime.Serialization.EnumMember(Value = @"expired")]
         Expired = 2,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"failed")]
         [System.Runtime.Serialization.EnumMember(Value = @"failed")]
         Failed = 3,
 
@@ -7126,15 +7134,19 @@ namespace HaloBestie.Clients.Internal
     public enum PairingStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"searching")]
         [System.Runtime.Serialization.EnumMember(Value = @"searching")]
         Searching = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"matched")]
         [System.Runtime.Serialization.EnumMember(Value = @"matched")]
         Matched = 1,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"cancelled")]
         [System.Runtime.Serialization.EnumMember(Value = @"cancelled")]
         Cancelled = 2,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"expired")]
         [System.Runtime.Serialization.EnumMember(Value = @"expired")]
         Expired = 3,
 
@@ -7315,9 +7327,11 @@ namespace HaloBestie.Clients.Internal
     public enum SessionStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"active")]
         [System.Runtime.Serialization.EnumMember(Value = @"active")]
         Active = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended")]
         [System.Runtime.Serialization.EnumMember(Value = @"ended")]
         Ended = 1,
 
@@ -7404,7 +7418,8 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("sender")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Sender { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageViewSender>))]
+        public MessageViewSender Sender { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("text")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -7415,7 +7430,8 @@ namespace HaloBestie.Clients.Internal
         public System.DateTimeOffset SentAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string? Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageViewKind>))]
+        public MessageViewKind? Kind { get; set; } = default!;
 
     }
 
@@ -7691,6 +7707,46 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("isActive")]
         public bool IsActive { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MessageViewSender
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client")]
+        Client = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mitra")]
+        Mitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"system")]
+        [System.Runtime.Serialization.EnumMember(Value = @"system")]
+        System = 2,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MessageViewKind
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"start")]
+        [System.Runtime.Serialization.EnumMember(Value = @"start")]
+        Start = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"handover")]
+        [System.Runtime.Serialization.EnumMember(Value = @"handover")]
+        Handover = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ending-soon")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ending-soon")]
+        EndingSoon = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"end")]
+        [System.Runtime.Serialization.EnumMember(Value = @"end")]
+        End = 3,
 
     }
 

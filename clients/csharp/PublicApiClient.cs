@@ -6588,9 +6588,11 @@ namespace HaloBestie.Clients.Public
     public enum ClientStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"active")]
         [System.Runtime.Serialization.EnumMember(Value = @"active")]
         Active = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"suspended")]
         [System.Runtime.Serialization.EnumMember(Value = @"suspended")]
         Suspended = 1,
 
@@ -6669,15 +6671,19 @@ namespace HaloBestie.Clients.Public
     public enum PairingStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"searching")]
         [System.Runtime.Serialization.EnumMember(Value = @"searching")]
         Searching = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"matched")]
         [System.Runtime.Serialization.EnumMember(Value = @"matched")]
         Matched = 1,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"cancelled")]
         [System.Runtime.Serialization.EnumMember(Value = @"cancelled")]
         Cancelled = 2,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"expired")]
         [System.Runtime.Serialization.EnumMember(Value = @"expired")]
         Expired = 3,
 
@@ -6723,7 +6729,8 @@ namespace HaloBestie.Clients.Public
         public System.DateTimeOffset ExpiresAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("closedReason")]
-        public string? ClosedReason { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PairingRequestViewClosedReason>))]
+        public PairingRequestViewClosedReason? ClosedReason { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("sessionId")]
         public System.Guid? SessionId { get; set; } = default!;
@@ -6817,7 +6824,8 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("state")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string State { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ReportAppLifecycleState>))]
+        public ReportAppLifecycleState State { get; set; } = default!;
 
     }
 
@@ -6890,7 +6898,8 @@ namespace HaloBestie.Clients.Public
         public System.DateTimeOffset? EndedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endedBy")]
-        public string? EndedBy { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ClientSessionViewEndedBy>))]
+        public ClientSessionViewEndedBy? EndedBy { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endReason")]
         public string? EndReason { get; set; } = default!;
@@ -6911,9 +6920,11 @@ namespace HaloBestie.Clients.Public
     public enum SessionStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"active")]
         [System.Runtime.Serialization.EnumMember(Value = @"active")]
         Active = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended")]
         [System.Runtime.Serialization.EnumMember(Value = @"ended")]
         Ended = 1,
 
@@ -6932,7 +6943,8 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("sender")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Sender { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageViewSender>))]
+        public MessageViewSender Sender { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("text")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -6943,7 +6955,8 @@ namespace HaloBestie.Clients.Public
         public System.DateTimeOffset SentAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string? Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageViewKind>))]
+        public MessageViewKind? Kind { get; set; } = default!;
 
     }
 
@@ -7085,7 +7098,8 @@ namespace HaloBestie.Clients.Public
         public System.DateTimeOffset? EndedAt { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endedBy")]
-        public string? EndedBy { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MitraSessionViewEndedBy>))]
+        public MitraSessionViewEndedBy? EndedBy { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("endReason")]
         public string? EndReason { get; set; } = default!;
@@ -7244,15 +7258,19 @@ namespace HaloBestie.Clients.Public
     public enum PaymentStatus
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"pending")]
         [System.Runtime.Serialization.EnumMember(Value = @"pending")]
         Pending = 0,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"paid")]
         [System.Runtime.Serialization.EnumMember(Value = @"paid")]
         Paid = 1,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"expired")]
         [System.Runtime.Serialization.EnumMember(Value = @"expired")]
         Expired = 2,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"failed")]
         [System.Runtime.Serialization.EnumMember(Value = @"failed")]
         Failed = 3,
 
@@ -7332,7 +7350,8 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("reader")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Reader { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AppEventsMessageReadReader>))]
+        public AppEventsMessageReadReader Reader { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("upToSeq")]
         public long UpToSeq { get; set; } = default!;
@@ -7352,7 +7371,8 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("sender")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Sender { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AppEventsMessageTypingSender>))]
+        public AppEventsMessageTypingSender Sender { get; set; } = default!;
 
     }
 
@@ -7369,7 +7389,8 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Reason { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AppEventsPairingClosedReason>))]
+        public AppEventsPairingClosedReason Reason { get; set; } = default!;
 
     }
 
@@ -7462,7 +7483,8 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Reason { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AppEventsPresenceOfflineReason>))]
+        public AppEventsPresenceOfflineReason Reason { get; set; } = default!;
 
     }
 
@@ -7503,7 +7525,8 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("endedBy")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string EndedBy { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AppEventsSessionEndedEndedBy>))]
+        public AppEventsSessionEndedEndedBy EndedBy { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -7559,6 +7582,220 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonPropertyName("client")]
         [System.ComponentModel.DataAnnotations.Required]
         public PairingNotificationsClientShown Client { get; set; } = new PairingNotificationsClientShown();
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum PairingRequestViewClosedReason
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"timeout")]
+        [System.Runtime.Serialization.EnumMember(Value = @"timeout")]
+        Timeout = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"no-bestie")]
+        [System.Runtime.Serialization.EnumMember(Value = @"no-bestie")]
+        NoBestie = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"cancelled-by-client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"cancelled-by-client")]
+        CancelledByClient = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client-suspended")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client-suspended")]
+        ClientSuspended = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"payment-required")]
+        [System.Runtime.Serialization.EnumMember(Value = @"payment-required")]
+        PaymentRequired = 4,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ReportAppLifecycleState
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"background")]
+        [System.Runtime.Serialization.EnumMember(Value = @"background")]
+        Background = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"foreground")]
+        [System.Runtime.Serialization.EnumMember(Value = @"foreground")]
+        Foreground = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"closed")]
+        [System.Runtime.Serialization.EnumMember(Value = @"closed")]
+        Closed = 2,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ClientSessionViewEndedBy
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client")]
+        Client = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mitra")]
+        Mitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"staff")]
+        [System.Runtime.Serialization.EnumMember(Value = @"staff")]
+        Staff = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"system")]
+        [System.Runtime.Serialization.EnumMember(Value = @"system")]
+        System = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MessageViewSender
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client")]
+        Client = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mitra")]
+        Mitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"system")]
+        [System.Runtime.Serialization.EnumMember(Value = @"system")]
+        System = 2,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MessageViewKind
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"start")]
+        [System.Runtime.Serialization.EnumMember(Value = @"start")]
+        Start = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"handover")]
+        [System.Runtime.Serialization.EnumMember(Value = @"handover")]
+        Handover = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ending-soon")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ending-soon")]
+        EndingSoon = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"end")]
+        [System.Runtime.Serialization.EnumMember(Value = @"end")]
+        End = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MitraSessionViewEndedBy
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client")]
+        Client = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mitra")]
+        Mitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"staff")]
+        [System.Runtime.Serialization.EnumMember(Value = @"staff")]
+        Staff = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"system")]
+        [System.Runtime.Serialization.EnumMember(Value = @"system")]
+        System = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AppEventsMessageReadReader
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client")]
+        Client = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mitra")]
+        Mitra = 1,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AppEventsMessageTypingSender
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client")]
+        Client = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mitra")]
+        Mitra = 1,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AppEventsPairingClosedReason
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"taken")]
+        [System.Runtime.Serialization.EnumMember(Value = @"taken")]
+        Taken = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"cancelled")]
+        [System.Runtime.Serialization.EnumMember(Value = @"cancelled")]
+        Cancelled = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"expired")]
+        [System.Runtime.Serialization.EnumMember(Value = @"expired")]
+        Expired = 2,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AppEventsPresenceOfflineReason
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"heartbeat-timeout")]
+        [System.Runtime.Serialization.EnumMember(Value = @"heartbeat-timeout")]
+        HeartbeatTimeout = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"forced-by-staff")]
+        [System.Runtime.Serialization.EnumMember(Value = @"forced-by-staff")]
+        ForcedByStaff = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"deactivated")]
+        [System.Runtime.Serialization.EnumMember(Value = @"deactivated")]
+        Deactivated = 2,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AppEventsSessionEndedEndedBy
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"client")]
+        Client = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mitra")]
+        Mitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"staff")]
+        [System.Runtime.Serialization.EnumMember(Value = @"staff")]
+        Staff = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"system")]
+        [System.Runtime.Serialization.EnumMember(Value = @"system")]
+        System = 3,
 
     }
 

@@ -5317,10 +5317,10 @@ export interface IMessagePage {
 export class MessageView implements IMessageView {
     id!: string;
     seq!: number;
-    sender!: string;
+    sender!: MessageViewSender;
     text!: string;
     sentAt!: Date;
-    kind?: string | undefined;
+    kind?: MessageViewKind | undefined;
 
     constructor(data?: IMessageView) {
         if (data) {
@@ -5364,10 +5364,10 @@ export class MessageView implements IMessageView {
 export interface IMessageView {
     id: string;
     seq: number;
-    sender: string;
+    sender: MessageViewSender;
     text: string;
     sentAt: Date;
-    kind?: string | undefined;
+    kind?: MessageViewKind | undefined;
 }
 
 export class ReadMarks implements IReadMarks {
@@ -6053,6 +6053,19 @@ export interface IUpdatePackageBody {
     sessions: number;
     priceIdr: number;
     isActive: boolean;
+}
+
+export enum MessageViewSender {
+    Client = "client",
+    Mitra = "mitra",
+    System = "system",
+}
+
+export enum MessageViewKind {
+    Start = "start",
+    Handover = "handover",
+    EndingSoon = "ending-soon",
+    End = "end",
 }
 
 function formatDate(d: Date) {

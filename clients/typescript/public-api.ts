@@ -3453,7 +3453,7 @@ export class PairingRequestView implements IPairingRequestView {
     note?: string | undefined;
     requestedAt!: Date;
     expiresAt!: Date;
-    closedReason?: string | undefined;
+    closedReason?: PairingRequestViewClosedReason | undefined;
     sessionId?: string | undefined;
     mitra?: PairingNotificationsMitraShown | undefined;
 
@@ -3509,7 +3509,7 @@ export interface IPairingRequestView {
     note?: string | undefined;
     requestedAt: Date;
     expiresAt: Date;
-    closedReason?: string | undefined;
+    closedReason?: PairingRequestViewClosedReason | undefined;
     sessionId?: string | undefined;
     mitra?: PairingNotificationsMitraShown | undefined;
 }
@@ -3718,7 +3718,7 @@ export interface ISetMitraStatus {
 }
 
 export class ReportAppLifecycle implements IReportAppLifecycle {
-    state!: string;
+    state!: ReportAppLifecycleState;
 
     constructor(data?: IReportAppLifecycle) {
         if (data) {
@@ -3750,7 +3750,7 @@ export class ReportAppLifecycle implements IReportAppLifecycle {
 }
 
 export interface IReportAppLifecycle {
-    state: string;
+    state: ReportAppLifecycleState;
 }
 
 export class ListOfferedPairingRequestsOffer implements IListOfferedPairingRequestsOffer {
@@ -3886,7 +3886,7 @@ export class ClientSessionView implements IClientSessionView {
     startedAt!: Date;
     endsAt!: Date;
     endedAt?: Date | undefined;
-    endedBy?: string | undefined;
+    endedBy?: ClientSessionViewEndedBy | undefined;
     endReason?: string | undefined;
     mitra!: PairingNotificationsMitraShown;
     unread!: number;
@@ -3948,7 +3948,7 @@ export interface IClientSessionView {
     startedAt: Date;
     endsAt: Date;
     endedAt?: Date | undefined;
-    endedBy?: string | undefined;
+    endedBy?: ClientSessionViewEndedBy | undefined;
     endReason?: string | undefined;
     mitra: PairingNotificationsMitraShown;
     unread: number;
@@ -3963,10 +3963,10 @@ export enum SessionStatus {
 export class MessageView implements IMessageView {
     id!: string;
     seq!: number;
-    sender!: string;
+    sender!: MessageViewSender;
     text!: string;
     sentAt!: Date;
-    kind?: string | undefined;
+    kind?: MessageViewKind | undefined;
 
     constructor(data?: IMessageView) {
         if (data) {
@@ -4010,10 +4010,10 @@ export class MessageView implements IMessageView {
 export interface IMessageView {
     id: string;
     seq: number;
-    sender: string;
+    sender: MessageViewSender;
     text: string;
     sentAt: Date;
-    kind?: string | undefined;
+    kind?: MessageViewKind | undefined;
 }
 
 export class PageOfClientSessionView implements IPageOfClientSessionView {
@@ -4381,7 +4381,7 @@ export class MitraSessionView implements IMitraSessionView {
     startedAt!: Date;
     endsAt!: Date;
     endedAt?: Date | undefined;
-    endedBy?: string | undefined;
+    endedBy?: MitraSessionViewEndedBy | undefined;
     endReason?: string | undefined;
     client!: PairingNotificationsClientShown;
     unread!: number;
@@ -4443,7 +4443,7 @@ export interface IMitraSessionView {
     startedAt: Date;
     endsAt: Date;
     endedAt?: Date | undefined;
-    endedBy?: string | undefined;
+    endedBy?: MitraSessionViewEndedBy | undefined;
     endReason?: string | undefined;
     client: PairingNotificationsClientShown;
     unread: number;
@@ -4960,7 +4960,7 @@ export interface IAppEventsMessageCreated {
 /** The data of the app event `message.read` (docs/realtime.md). */
 export class AppEventsMessageRead implements IAppEventsMessageRead {
     sessionId!: string;
-    reader!: string;
+    reader!: AppEventsMessageReadReader;
     upToSeq!: number;
 
     constructor(data?: IAppEventsMessageRead) {
@@ -4999,14 +4999,14 @@ export class AppEventsMessageRead implements IAppEventsMessageRead {
 /** The data of the app event `message.read` (docs/realtime.md). */
 export interface IAppEventsMessageRead {
     sessionId: string;
-    reader: string;
+    reader: AppEventsMessageReadReader;
     upToSeq: number;
 }
 
 /** The data of the app event `message.typing` (docs/realtime.md). */
 export class AppEventsMessageTyping implements IAppEventsMessageTyping {
     sessionId!: string;
-    sender!: string;
+    sender!: AppEventsMessageTypingSender;
 
     constructor(data?: IAppEventsMessageTyping) {
         if (data) {
@@ -5042,13 +5042,13 @@ export class AppEventsMessageTyping implements IAppEventsMessageTyping {
 /** The data of the app event `message.typing` (docs/realtime.md). */
 export interface IAppEventsMessageTyping {
     sessionId: string;
-    sender: string;
+    sender: AppEventsMessageTypingSender;
 }
 
 /** The data of the app event `pairing.closed` (docs/realtime.md). */
 export class AppEventsPairingClosed implements IAppEventsPairingClosed {
     requestId!: string;
-    reason!: string;
+    reason!: AppEventsPairingClosedReason;
 
     constructor(data?: IAppEventsPairingClosed) {
         if (data) {
@@ -5084,7 +5084,7 @@ export class AppEventsPairingClosed implements IAppEventsPairingClosed {
 /** The data of the app event `pairing.closed` (docs/realtime.md). */
 export interface IAppEventsPairingClosed {
     requestId: string;
-    reason: string;
+    reason: AppEventsPairingClosedReason;
 }
 
 /** The data of the app event `pairing.expired` (docs/realtime.md). */
@@ -5279,7 +5279,7 @@ export interface IAppEventsPaymentPaid {
 
 /** The data of the app event `presence.offline` (docs/realtime.md). */
 export class AppEventsPresenceOffline implements IAppEventsPresenceOffline {
-    reason!: string;
+    reason!: AppEventsPresenceOfflineReason;
 
     constructor(data?: IAppEventsPresenceOffline) {
         if (data) {
@@ -5312,7 +5312,7 @@ export class AppEventsPresenceOffline implements IAppEventsPresenceOffline {
 
 /** The data of the app event `presence.offline` (docs/realtime.md). */
 export interface IAppEventsPresenceOffline {
-    reason: string;
+    reason: AppEventsPresenceOfflineReason;
 }
 
 /** The data of the app event `risk.flagged` (docs/realtime.md). */
@@ -5379,7 +5379,7 @@ export interface IAppEventsRiskFlagged {
 /** The data of the app event `session.ended` (docs/realtime.md). */
 export class AppEventsSessionEnded implements IAppEventsSessionEnded {
     sessionId!: string;
-    endedBy!: string;
+    endedBy!: AppEventsSessionEndedEndedBy;
     reason!: string;
 
     constructor(data?: IAppEventsSessionEnded) {
@@ -5418,7 +5418,7 @@ export class AppEventsSessionEnded implements IAppEventsSessionEnded {
 /** The data of the app event `session.ended` (docs/realtime.md). */
 export interface IAppEventsSessionEnded {
     sessionId: string;
-    endedBy: string;
+    endedBy: AppEventsSessionEndedEndedBy;
     reason: string;
 }
 
@@ -5552,6 +5552,76 @@ export class AppEventsSessionStarted implements IAppEventsSessionStarted {
 export interface IAppEventsSessionStarted {
     sessionId: string;
     client: PairingNotificationsClientShown;
+}
+
+export enum PairingRequestViewClosedReason {
+    Timeout = "timeout",
+    NoBestie = "no-bestie",
+    CancelledByClient = "cancelled-by-client",
+    ClientSuspended = "client-suspended",
+    PaymentRequired = "payment-required",
+}
+
+export enum ReportAppLifecycleState {
+    Background = "background",
+    Foreground = "foreground",
+    Closed = "closed",
+}
+
+export enum ClientSessionViewEndedBy {
+    Client = "client",
+    Mitra = "mitra",
+    Staff = "staff",
+    System = "system",
+}
+
+export enum MessageViewSender {
+    Client = "client",
+    Mitra = "mitra",
+    System = "system",
+}
+
+export enum MessageViewKind {
+    Start = "start",
+    Handover = "handover",
+    EndingSoon = "ending-soon",
+    End = "end",
+}
+
+export enum MitraSessionViewEndedBy {
+    Client = "client",
+    Mitra = "mitra",
+    Staff = "staff",
+    System = "system",
+}
+
+export enum AppEventsMessageReadReader {
+    Client = "client",
+    Mitra = "mitra",
+}
+
+export enum AppEventsMessageTypingSender {
+    Client = "client",
+    Mitra = "mitra",
+}
+
+export enum AppEventsPairingClosedReason {
+    Taken = "taken",
+    Cancelled = "cancelled",
+    Expired = "expired",
+}
+
+export enum AppEventsPresenceOfflineReason {
+    HeartbeatTimeout = "heartbeat-timeout",
+    ForcedByStaff = "forced-by-staff",
+    Deactivated = "deactivated",
+}
+
+export enum AppEventsSessionEndedEndedBy {
+    Client = "client",
+    Mitra = "mitra",
+    Staff = "staff",
+    System = "system",
 }
 
 export class ApiException extends Error {

@@ -109,6 +109,7 @@ public static class HostSetup
             d.Description = apiDescription;
             d.Version = "v1";
             d.SchemaSettings.SchemaNameGenerator = new UseCaseSchemaNames();
+            d.SchemaSettings.SchemaProcessors.Add(new AllowedValuesAsEnums());
             d.AddSecurity("Bearer", new OpenApiSecurityScheme
             {
                 Type = OpenApiSecuritySchemeType.Http,

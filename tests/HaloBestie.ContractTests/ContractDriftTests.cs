@@ -94,7 +94,8 @@ public class ContractDriftTests
         Directory.CreateDirectory(Path.GetDirectoryName(typescript)!);
         var ns = host == "public" ? "HaloBestie.Clients.Public" : "HaloBestie.Clients.Internal";
         await Nswag("openapi2csclient", $"/input:{document}", $"/output:{csharp}", $"/namespace:{ns}", $"/className:{className}",
-            "/jsonLibrary:SystemTextJson", "/useBaseUrl:false", "/generateClientInterfaces:true",
+            // 9.0: string enums carry JsonStringEnumMemberName, so "ending-soon" reads and writes as the server spells it.
+            "/jsonLibrary:SystemTextJson", "/jsonLibraryVersion:9.0", "/useBaseUrl:false", "/generateClientInterfaces:true",
             "/operationGenerationMode:SingleClientFromOperationId",
             "/generateNullableReferenceTypes:true",
             // Times in query strings keep their offset (NSwag's default "s" drops it: an operator's

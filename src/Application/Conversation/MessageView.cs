@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Sessions;
@@ -10,7 +11,13 @@ namespace HaloBestie.Application.Conversation;
 /// <c>mitra</c>, <c>system</c>), never an identity; <c>kind</c> names a system message
 /// (<c>start</c>, <c>handover</c>, <c>ending-soon</c>, <c>end</c>) and is null for the parties' own.
 /// </summary>
-public sealed record MessageView(Guid Id, long Seq, string Sender, string Text, DateTimeOffset SentAt, string? Kind)
+public sealed record MessageView(
+    Guid Id,
+    long Seq,
+    [property: AllowedValues(MessageSenders.Client, MessageSenders.Mitra, MessageSenders.System)] string Sender,
+    string Text,
+    DateTimeOffset SentAt,
+    [property: AllowedValues(SystemMessageKinds.Start, SystemMessageKinds.Handover, SystemMessageKinds.EndingSoon, SystemMessageKinds.End)] string? Kind)
 {
     public static MessageView Of(SessionMessage m) => new(m.Id, m.Seq, m.Sender, m.Text, m.SentAt, m.Kind);
 

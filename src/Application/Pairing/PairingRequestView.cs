@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
 using Marten;
@@ -15,7 +16,7 @@ public sealed record PairingRequestView(
     string? Note,
     DateTimeOffset RequestedAt,
     DateTimeOffset ExpiresAt,
-    string? ClosedReason,
+    [property: AllowedValues(PairingReasons.Timeout, PairingReasons.NoBestie, PairingReasons.CancelledByClient, PairingReasons.ClientSuspended, PairingReasons.PaymentRequired)] string? ClosedReason,
     Guid? SessionId,
     PairingNotifications.MitraShown? Mitra)
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using HaloBestie.Application.Callers;
 using HaloBestie.Domain.Mitras;
@@ -10,9 +11,13 @@ namespace HaloBestie.Application.Presence;
 /// <c>app-closed</c>); <c>background</c> and <c>foreground</c> change nothing — the mitra stays
 /// online until its heartbeats lapse.
 /// </summary>
-public sealed record ReportAppLifecycle(string State) : ICommand
+public sealed record ReportAppLifecycle([property: AllowedValues(ReportAppLifecycle.Background, ReportAppLifecycle.Foreground, ReportAppLifecycle.Closed)] string State) : ICommand
 {
-    public static readonly string[] States = ["background", "foreground", "closed"];
+    public const string Background = "background";
+    public const string Foreground = "foreground";
+    public const string Closed = "closed";
+
+    public static readonly string[] States = [Background, Foreground, Closed];
 
     public sealed class Validator : AbstractValidator<ReportAppLifecycle>
     {
@@ -24,7 +29,7 @@ public sealed record ReportAppLifecycle(string State) : ICommand
         public async ValueTask<Unit> Handle(ReportAppLifecycle command, CancellationToken cancellationToken)
         {
             var mitra = await caller.MitraAsync(cancellationToken);
-            if (command.State == "closed")
+            if (command.State == Closed)
                 await transitions.TakeOfflineAsync(mitra.Id, OfflineReasons.AppClosed, cancellationToken);
             return Unit.Value;
         }

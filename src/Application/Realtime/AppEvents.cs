@@ -1,5 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Pairing;
+using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Sessions;
 
 namespace HaloBestie.Application.Realtime;
 
@@ -35,7 +38,7 @@ public static class AppEvents
     }
 
     /// <summary>To the offered mitras: the request is no longer open (<see cref="PairingClosedReasons"/>).</summary>
-    public sealed record PairingClosed(Guid RequestId, string Reason) : IAppEvent
+    public sealed record PairingClosed(Guid RequestId, [property: AllowedValues(PairingClosedReasons.Taken, PairingClosedReasons.Cancelled, PairingClosedReasons.Expired)] string Reason) : IAppEvent
     {
         public static string Name => "pairing.closed";
     }
@@ -59,7 +62,7 @@ public static class AppEvents
     }
 
     /// <summary>To both parties (to a mitra also when its session was rerouted away).</summary>
-    public sealed record SessionEnded(Guid SessionId, string EndedBy, string Reason) : IAppEvent
+    public sealed record SessionEnded(Guid SessionId, [property: AllowedValues(SessionActors.Client, SessionActors.Mitra, SessionActors.Staff, SessionActors.System)] string EndedBy, string Reason) : IAppEvent
     {
         public static string Name => "session.ended";
     }
@@ -77,7 +80,7 @@ public static class AppEvents
     }
 
     /// <summary>To a mitra the server put offline (a heartbeat timeout, staff, a deactivation).</summary>
-    public sealed record PresenceOffline(string Reason) : IAppEvent
+    public sealed record PresenceOffline([property: AllowedValues(OfflineReasons.HeartbeatTimeout, OfflineReasons.ForcedByStaff, OfflineReasons.Deactivated)] string Reason) : IAppEvent
     {
         public static string Name => "presence.offline";
     }
@@ -89,13 +92,13 @@ public static class AppEvents
     }
 
     /// <summary>To both parties: <paramref name="Reader"/> (<c>client</c> or <c>mitra</c>) has read up to <paramref name="UpToSeq"/>.</summary>
-    public sealed record MessageRead(Guid SessionId, string Reader, long UpToSeq) : IAppEvent
+    public sealed record MessageRead(Guid SessionId, [property: AllowedValues(MessageSenders.Client, MessageSenders.Mitra)] string Reader, long UpToSeq) : IAppEvent
     {
         public static string Name => "message.read";
     }
 
     /// <summary>To the other party: <paramref name="Sender"/> is typing (at most once every 3 s per sender).</summary>
-    public sealed record MessageTyping(Guid SessionId, string Sender) : IAppEvent
+    public sealed record MessageTyping(Guid SessionId, [property: AllowedValues(MessageSenders.Client, MessageSenders.Mitra)] string Sender) : IAppEvent
     {
         public static string Name => "message.typing";
     }

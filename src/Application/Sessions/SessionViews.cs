@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain.Mitras;
@@ -11,7 +12,8 @@ namespace HaloBestie.Application.Sessions;
 /// <c>lastMessage</c> of its conversation (<see cref="ConversationSummary"/>).
 /// </summary>
 public sealed record ClientSessionView(
-    Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt, string? EndedBy, string? EndReason,
+    Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt,
+    [property: AllowedValues(SessionActors.Client, SessionActors.Mitra, SessionActors.Staff, SessionActors.System)] string? EndedBy, string? EndReason,
     PairingNotifications.MitraShown Mitra, int Unread, MessageView? LastMessage)
 {
     public static async Task<ClientSessionView> OfAsync(IQuerySession query, Session s, CancellationToken ct)
@@ -28,7 +30,8 @@ public sealed record ClientSessionView(
 /// <c>unread</c> and <c>lastMessage</c> of its conversation (<see cref="ConversationSummary"/>).
 /// </summary>
 public sealed record MitraSessionView(
-    Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt, string? EndedBy, string? EndReason,
+    Guid Id, SessionStatus Status, DateTimeOffset StartedAt, DateTimeOffset EndsAt, DateTimeOffset? EndedAt,
+    [property: AllowedValues(SessionActors.Client, SessionActors.Mitra, SessionActors.Staff, SessionActors.System)] string? EndedBy, string? EndReason,
     PairingNotifications.ClientShown Client, int Unread, MessageView? LastMessage)
 {
     public static async Task<MitraSessionView> OfAsync(IQuerySession query, Session s, CancellationToken ct)

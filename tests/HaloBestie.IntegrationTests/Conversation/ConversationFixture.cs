@@ -66,6 +66,14 @@ public sealed record Talk(HostsFixture Hosts, PublicApiClient Client, string Cli
     }
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>An enum of the generated client as the server spells it (<c>ending-soon</c>), null for null.</summary>
+    public static string? Code<T>(T? value) where T : struct, Enum =>
+        value is { } v ? JsonSerializer.Serialize(v, CodeOptions).Trim('"') : null;
+
+    public static string Code<T>(T value) where T : struct, Enum => Code((T?)value)!;
+
+    private static readonly JsonSerializerOptions CodeOptions = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 }
 
 public sealed record Answer(int Status, string Body)

@@ -66,7 +66,7 @@ public class ConversationRaceTests(FakeClockHostsFixture hosts) : IClassFixture<
         clientView.Select(m => m.Seq).Should().Equal(expected, "one gap-free order");
         (await talk.AllAsync(talk.MitraToken)).Should().BeEquivalentTo(clientView, o => o.WithStrictOrdering());
         var created = byId.ToDictionary(g => g.Key, g => g.First().Answer.Message.Seq);
-        clientView.Where(m => m.Sender != "system").Should().OnlyContain(m => created[m.Id] == m.Seq);
+        clientView.Where(m => m.Sender != HaloBestie.Clients.Public.MessageViewSender.System).Should().OnlyContain(m => created[m.Id] == m.Seq);
 
         var (staff, _) = await hosts.NewStaffAsync();
         var transcript = new List<long>();
@@ -132,7 +132,7 @@ public class ConversationRaceTests(FakeClockHostsFixture hosts) : IClassFixture<
         var history = await staff.GetSessionHistoryAsync(talk.SessionId);
         history.Last().Type.Should().Be("session_ended", "no message can follow the end in the session's stream");
         var messages = await talk.AllAsync(talk.ClientToken);
-        messages.Where(m => m.Sender != "system").Select(m => m.Id).Should().BeEquivalentTo(answers.Where(a => a.Status == 201).Select(a => a.Message.Id));
-        messages[^1].Kind.Should().Be("end");
+        messages.Where(m => m.Sender != HaloBestie.Clients.Public.MessageViewSender.System).Select(m => m.Id).Should().BeEquivalentTo(answers.Where(a => a.Status == 201).Select(a => a.Message.Id));
+        messages[^1].Kind.Should().Be(HaloBestie.Clients.Public.MessageViewKind.End);
     }
 }

@@ -18,12 +18,12 @@ public class ConversationTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var second = await talk.SendAsync(talk.MitraToken, "Boleh banget, aku di sini. 🤗");
 
         (first.Status, second.Status).Should().Be((201, 201));
-        first.Message.Should().BeEquivalentTo(new { Seq = 2L, Sender = "client", Text = "Aku capek banget hari ini.\nBoleh cerita?", Kind = (string?)null });
-        second.Message.Should().BeEquivalentTo(new { Seq = 3L, Sender = "mitra", Kind = (string?)null });
+        first.Message.Should().BeEquivalentTo(new { Seq = 2L, Sender = MessageViewSender.Client, Text = "Aku capek banget hari ini.\nBoleh cerita?", Kind = (MessageViewKind?)null });
+        second.Message.Should().BeEquivalentTo(new { Seq = 3L, Sender = MessageViewSender.Mitra, Kind = (MessageViewKind?)null });
         foreach (var token in new[] { talk.ClientToken, talk.MitraToken })
         {
             var page = await talk.PageAsync(token);
-            page.Items.Select(m => (m.Seq, m.Sender, m.Kind)).Should().Equal((1L, "system", "start"), (2L, "client", null), (3L, "mitra", null));
+            page.Items.Select(m => (m.Seq, Talk.Code(m.Sender), Talk.Code(m.Kind))).Should().Equal((1L, "system", "start"), (2L, "client", null), (3L, "mitra", null));
             page.HasMore.Should().BeFalse();
         }
         foreach (var stream in new[] { clientStream, mitraStream })
@@ -89,7 +89,7 @@ public class ConversationTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         (late.Status, late.Problem).Should().Be((409, "session-ended"));
         (typing.Status, typing.Problem).Should().Be((409, "session-ended"));
         var items = (await talk.PageAsync(talk.MitraToken)).Items;
-        items.Select(m => (m.Sender, m.Kind)).Should().Equal(("system", "start"), ("client", null), ("system", "end"));
+        items.Select(m => (Talk.Code(m.Sender), Talk.Code(m.Kind))).Should().Equal(("system", "start"), ("client", null), ("system", "end"));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class ConversationTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         await after.SendAsync(nextToken, "halo, aku lanjutkan ya");
 
         var whole = await after.AllAsync(nextToken);
-        whole.Select(m => (m.Sender, m.Kind)).Should().Equal(
+        whole.Select(m => (Talk.Code(m.Sender), Talk.Code(m.Kind))).Should().Equal(
             ("system", "start"), ("client", null), ("mitra", null), ("system", "handover"), ("client", null), ("mitra", null));
         (await after.AllAsync(talk.ClientToken)).Should().BeEquivalentTo(whole, o => o.WithStrictOrdering());
         var previous = await talk.AllAsync(talk.MitraToken);

@@ -67,7 +67,7 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
         (await ExpiryPassesAsync(hosts.Public, second)).Should().Equal(0, 0);
         await Wait.StaysAsync(async () => await ExpiredEventsAsync(created.Id) == 1, TwoTimerRounds, "the request has exactly one expiry");
         secondTimers.ExecuteTask.IsCompleted.Should().BeFalse();
-        (await client.GetMyPairingRequestAsync(created.Id)).ClosedReason.Should().Be("timeout");
+        (await client.GetMyPairingRequestAsync(created.Id)).ClosedReason.Should().Be(PairingRequestViewClosedReason.Timeout);
         (await clientStream.NextAsync())!.Type.Should().Be("pairing.expired");
         var closed = await mitraStream.NextAsync();
         closed!.Type.Should().Be("pairing.closed");
@@ -172,7 +172,7 @@ public class NoBestieTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         var view = await client.GetMyPairingRequestAsync(created.Id);
         view.Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Expired);
-        view.ClosedReason.Should().Be("no-bestie");
+        view.ClosedReason.Should().Be(PairingRequestViewClosedReason.NoBestie);
         (await clientStream.NextAsync())!.Type.Should().Be("pairing.expired");
         // Every mitra it was offered to (both declined) is told it is closed, with API.md's
         // reason for a request that ended unmatched: "expired" (of taken/cancelled/expired).

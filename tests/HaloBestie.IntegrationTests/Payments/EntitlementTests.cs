@@ -186,7 +186,7 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             (await ProblemOf(() => mitra.AcceptPairingRequestAsync(request.Id))).Should().BeEquivalentTo(new { Status = 409, Name = "request-closed" }, o => o.ExcludingMissingMembers());
 
             var closed = await client.GetMyPairingRequestAsync(request.Id);
-            closed.Should().BeEquivalentTo(new { Status = PairingStatus.Cancelled, ClosedReason = "payment-required", SessionId = (Guid?)null }, o => o.ExcludingMissingMembers());
+            closed.Should().BeEquivalentTo(new { Status = PairingStatus.Cancelled, ClosedReason = (PairingRequestViewClosedReason?)PairingRequestViewClosedReason.PaymentRequired, SessionId = (Guid?)null }, o => o.ExcludingMissingMembers());
             (await mitraEvents.NextOfTypeAsync("pairing.closed")).Data.Should().Contain(request.Id.ToString()).And.Contain("\"reason\":\"cancelled\"");
             (await client.ListMySessionsAsync(null, null)).Total.Should().Be(0);
             (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });

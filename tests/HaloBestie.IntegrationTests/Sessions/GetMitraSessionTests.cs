@@ -19,7 +19,7 @@ public class GetMitraSessionTests(HostsFixture hosts) : IClassFixture<HostsFixtu
 
         session.Id.Should().Be(sessionId);
         session.Status.Should().Be(SessionStatus.Ended);
-        session.EndedBy.Should().Be("client");
+        session.EndedBy.Should().Be(MitraSessionViewEndedBy.Client);
         session.Client.Alias.Should().Be("Sari Dewi", "display names are shown to mitras by default");
         System.Text.Json.JsonSerializer.Serialize(session).Should().NotContain(clientId.ToString(), "a mitra never learns the client's identity");
     }

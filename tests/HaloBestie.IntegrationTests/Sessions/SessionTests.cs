@@ -29,7 +29,7 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var ended = await client.EndMySessionAsync(sessionId, new EndMySessionBody { Reason = "terima kasih" });
 
         ended.Status.Should().Be(HaloBestie.Clients.Public.SessionStatus.Ended);
-        ended.EndedBy.Should().Be("client");
+        ended.EndedBy.Should().Be(ClientSessionViewEndedBy.Client);
         (await ProblemOf(() => client.EndMySessionAsync(sessionId, null))).Should().BeEquivalentTo(new { Status = 409, Name = "session-ended" }, o => o.ExcludingMissingMembers());
         (await ProblemOf(() => mitra.EndMitraSessionAsync(sessionId, null))).Name.Should().Be("session-ended");
         (await ProblemOf(() => client.GetMyActiveSessionAsync())).Status.Should().Be(404);
