@@ -7763,17 +7763,25 @@ namespace HaloBestie.Clients.Public
     public enum AppEventsPresenceOfflineReason
     {
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"manual")]
+        [System.Runtime.Serialization.EnumMember(Value = @"manual")]
+        Manual = 0,
+
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"heartbeat-timeout")]
         [System.Runtime.Serialization.EnumMember(Value = @"heartbeat-timeout")]
-        HeartbeatTimeout = 0,
+        HeartbeatTimeout = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"app-closed")]
+        [System.Runtime.Serialization.EnumMember(Value = @"app-closed")]
+        AppClosed = 2,
 
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"forced-by-staff")]
         [System.Runtime.Serialization.EnumMember(Value = @"forced-by-staff")]
-        ForcedByStaff = 1,
+        ForcedByStaff = 3,
 
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"deactivated")]
         [System.Runtime.Serialization.EnumMember(Value = @"deactivated")]
-        Deactivated = 2,
+        Deactivated = 4,
 
     }
 

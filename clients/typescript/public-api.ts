@@ -5612,7 +5612,9 @@ export enum AppEventsPairingClosedReason {
 }
 
 export enum AppEventsPresenceOfflineReason {
+    Manual = "manual",
     HeartbeatTimeout = "heartbeat-timeout",
+    AppClosed = "app-closed",
     ForcedByStaff = "forced-by-staff",
     Deactivated = "deactivated",
 }

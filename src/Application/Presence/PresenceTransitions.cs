@@ -139,11 +139,13 @@ public sealed class PresenceTransitions(IDocumentStore store, StreamWrites write
         return kept;
     }
 
-    public async Task AnnounceOfflineAsync(Guid mitraId, string reason, CancellationToken ct)
-    {
-        if (OfflineReasons.IsServerInitiated(reason))
-            await realtime.PublishAsync(Recipient.Mitra(mitraId), new AppEvents.PresenceOffline(reason), ct);
-    }
+    /// <summary>
+    /// Every open stream of the mitra learns it is offline, whatever the reason: presence belongs
+    /// to the account, so when one of its devices goes offline (<c>manual</c>, <c>app-closed</c>)
+    /// the others must not go on showing "online" (docs/realtime.md "Several devices").
+    /// </summary>
+    public Task AnnounceOfflineAsync(Guid mitraId, string reason, CancellationToken ct) =>
+        realtime.PublishAsync(Recipient.Mitra(mitraId), new AppEvents.PresenceOffline(reason), ct);
 
     /// <summary>
     /// Under the mitra's presence lock: <paramref name="inValkey"/> does the Valkey step (false: there

@@ -79,8 +79,9 @@ public static class AppEvents
         public static string Name => "session.rerouted";
     }
 
-    /// <summary>To a mitra the server put offline (a heartbeat timeout, staff, a deactivation).</summary>
-    public sealed record PresenceOffline([property: AllowedValues(OfflineReasons.HeartbeatTimeout, OfflineReasons.ForcedByStaff, OfflineReasons.Deactivated)] string Reason) : IAppEvent
+    /// <summary>To every device of a mitra that went offline, whatever the reason (one device's <c>manual</c> or <c>app-closed</c> included).</summary>
+    public sealed record PresenceOffline(
+        [property: AllowedValues(OfflineReasons.Manual, OfflineReasons.HeartbeatTimeout, OfflineReasons.AppClosed, OfflineReasons.ForcedByStaff, OfflineReasons.Deactivated)] string Reason) : IAppEvent
     {
         public static string Name => "presence.offline";
     }

@@ -43,9 +43,6 @@ public static class OfflineReasons
     public const string AppClosed = "app-closed";
     public const string ForcedByStaff = "forced-by-staff";
     public const string Deactivated = "deactivated";
-
-    /// <summary>Reasons the mitra did not choose: the app is told with a <c>presence.offline</c> event.</summary>
-    public static bool IsServerInitiated(string reason) => reason is HeartbeatTimeout or ForcedByStaff or Deactivated;
 }
 
 /// <summary>

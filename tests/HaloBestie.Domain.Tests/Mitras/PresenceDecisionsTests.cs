@@ -66,16 +66,6 @@ public class PresenceDecisionsTests
     }
 
     [Fact]
-    public void IsServerInitiated_when_the_server_took_the_mitra_offline_is_true_so_the_app_is_told()
-    {
-        OfflineReasons.IsServerInitiated(OfflineReasons.HeartbeatTimeout).Should().BeTrue();
-        OfflineReasons.IsServerInitiated(OfflineReasons.ForcedByStaff).Should().BeTrue();
-        OfflineReasons.IsServerInitiated(OfflineReasons.Deactivated).Should().BeTrue();
-        OfflineReasons.IsServerInitiated(OfflineReasons.Manual).Should().BeFalse();
-        OfflineReasons.IsServerInitiated(OfflineReasons.AppClosed).Should().BeFalse();
-    }
-
-    [Fact]
     public void IsAvailableUnder_when_online_active_and_below_capacity_is_true_and_otherwise_false()
     {
         var available = Active() with { IsOnline = true, OnlineSince = Now };

@@ -109,6 +109,35 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
     }
 
     [Fact]
+    public async Task Presence_when_a_mitra_uses_two_devices_follows_the_account_and_tells_every_device_it_went_offline()
+    {
+        var (phone, token, _, _) = await hosts.NewSignedInMitraAsync();
+        var tablet = hosts.PublicAs(token); // the same account on a second installation
+        await phone.SetMitraStatusAsync(new SetMitraStatus { Online = true });
+        await using var phoneStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        await using var tabletStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+
+        // The phone goes to the background; the tablet stays active and heartbeats: still online and offered requests.
+        await phone.ReportAppLifecycleAsync(new HaloBestie.Clients.Public.ReportAppLifecycle { State = HaloBestie.Clients.Public.ReportAppLifecycleState.Background });
+        await tablet.RecordHeartbeatAsync();
+        (await tablet.GetMyMitraProfileAsync()).Should().BeEquivalentTo(new { Online = true, Available = true }, o => o.ExcludingMissingMembers());
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var request = await client.RequestPairingAsync(new HaloBestie.Clients.Public.RequestPairing());
+        (await tabletStream.NextOfTypeAsync("pairing.offered")).Data.Should().Contain(request.Id.ToString());
+        await client.CancelPairingRequestAsync(request.Id);
+
+        // The phone's app is closed: the account goes offline, and the tablet is told so.
+        await phone.ReportAppLifecycleAsync(new HaloBestie.Clients.Public.ReportAppLifecycle { State = HaloBestie.Clients.Public.ReportAppLifecycleState.Closed });
+
+        (await tabletStream.NextOfTypeAsync("presence.offline")).Data.Should().Contain("app-closed");
+        (await phoneStream.NextOfTypeAsync("presence.offline")).Data.Should().Contain("app-closed");
+        (await tablet.GetMyMitraProfileAsync()).Online.Should().BeFalse();
+        await tablet.SetMitraStatusAsync(new SetMitraStatus { Online = false }); // already offline: nothing more
+        await tablet.SetMitraStatusAsync(new SetMitraStatus { Online = true });  // the tablet's user goes online again
+        (await tablet.GetMyMitraProfileAsync()).Online.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task ForceOffline_when_the_mitra_is_online_tells_the_app_and_is_audited()
     {
         var (app, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
