@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace HaloBestie.Domain.Sessions;
@@ -33,10 +32,8 @@ public static class RiskPhrases
     public static string Normalize(string text)
     {
         var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in Decomposed(text)) // accents become marks of their own, which LetterOf drops
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-                continue;
             var letter = LetterOf(char.ToLowerInvariant(c));
             if (letter is null || (builder.Length > 0 && builder[^1] == letter && letter != AnyLetter))
                 continue;
@@ -71,9 +68,20 @@ public static class RiskPhrases
         return false;
     }
 
+    private static string Decomposed(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormD);
+        }
+        catch (ArgumentException)
+        {
+            return text; // not valid Unicode (a lone surrogate): read as it is
+        }
+    }
+
     private static char? LetterOf(char c) => c switch
     {
-        >= 'a' and <= 'z' => c,
         '0' => 'o',
         '1' or '!' or '|' => 'i',
         '3' => 'e',
@@ -84,6 +92,6 @@ public static class RiskPhrases
         '9' => 'g',
         AnyLetter => AnyLetter,
         _ when char.IsLetter(c) => c,
-        _ => null,
+        _ => null, // spaces, punctuation, accents' marks
     };
 }

@@ -99,4 +99,24 @@ public class CareDecisionsTests
         Then.Problem(() => SessionDecisions.Rate(ended, ClientId, 3, new string('x', 1001), Now), ProblemNames.Validation);
         SessionDecisions.Rate(ended, ClientId, 1, new string('x', 1000), Now).Stars.Should().Be(1);
     }
+
+    [Fact]
+    public void Defaults_when_shipped_are_each_a_phrase_of_letters_that_matches_itself_in_a_message()
+    {
+        RiskPhrases.Defaults.Should().OnlyHaveUniqueItems();
+        foreach (var phrase in RiskPhrases.Defaults)
+        {
+            RiskPhrases.Normalize(phrase).Length.Should().BeGreaterThanOrEqualTo(5, phrase);
+            RiskPhrases.FirstMatch($"jujur aku {phrase} sekarang", [phrase]).Should().Be(phrase);
+        }
+    }
+
+    [Fact]
+    public void FirstMatch_when_a_phrase_has_no_letters_or_a_star_ignores_them()
+    {
+        RiskPhrases.FirstMatch("halo semua", ["...", "  "]).Should().BeNull("a phrase without letters matches nothing");
+        RiskPhrases.FirstMatch("aku pengen bundir", ["bun*dir"]).Should().Be("bun*dir", "a star in a phrase is dropped");
+        RiskPhrases.FirstMatch("lone \ud800", ["lone"]).Should().Be("lone", "text that is not valid Unicode is read as it is");
+        RiskPhrases.Normalize("Zebra a-z").Should().Be("zebraz", "a and z are letters like the others; runs collapse across spaces");
+    }
 }

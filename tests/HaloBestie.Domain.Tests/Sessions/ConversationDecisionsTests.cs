@@ -224,4 +224,51 @@ public class ConversationDecisionsTests
         warning.Text.Should().Contain("5 menit");
         new[] { handover.MessageId, warning.MessageId, closing.MessageId, ConversationDecisions.Opening(Started).MessageId }.Should().OnlyHaveUniqueItems();
     }
+
+    [Fact]
+    public void Read_when_the_mitra_marks_moves_the_mitras_mark_only()
+    {
+        var session = Active(Said(Active(), MessageSenders.Client, ClientId));
+
+        var marked = session.Apply(ConversationDecisions.Read(session, MessageSenders.Mitra, MitraA, 2, Now)!);
+
+        (marked.MitraReadUpTo, marked.ClientReadUpTo).Should().Be((2L, 0L));
+        (marked.ReadUpTo(MessageSenders.Mitra), marked.ReadUpTo(MessageSenders.Client)).Should().Be((2L, 0L));
+        marked.Apply(new MessagesRead(SessionId, MessageSenders.Mitra, MitraA, 1, Now)).MitraReadUpTo.Should().Be(2, "a mark never moves back");
+    }
+
+    [Fact]
+    public void Reroute_when_it_goes_back_and_forth_keeps_one_entry_per_former_mitra_with_its_last_handover()
+    {
+        var staff = Guid.CreateVersion7();
+        var session = Active(
+            new SessionRerouted(SessionId, MitraA, MitraB, "a", false, staff, Now),
+            new MessageSent(SessionId, Guid.CreateVersion7(), 2, MessageSenders.Client, ClientId, "x", Now),
+            new SessionRerouted(SessionId, MitraB, MitraA, "b", false, staff, Now),
+            new MessageSent(SessionId, Guid.CreateVersion7(), 3, MessageSenders.Client, ClientId, "y", Now),
+            new SessionRerouted(SessionId, MitraA, MitraB, "c", false, staff, Now));
+
+        session.FormerMitras.Should().Equal(new FormerMitra(MitraA, 3));
+        session.ReadableUpTo(MessageSenders.Mitra, Guid.CreateVersion7()).Should().BeNull("a mitra that never served it reads nothing");
+    }
+
+    [Fact]
+    public void IsValidText_when_spaces_pad_a_long_text_accepts_up_to_the_body_bound()
+    {
+        var padded = new string('a', 4000) + new string(' ', 4000 * 2 + 1024 - 4000);
+
+        ConversationDecisions.IsValidText(padded, out _).Should().BeTrue("the bound is on UTF-16 units, inclusive");
+        ConversationDecisions.IsValidText(padded + " ", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void System_messages_when_made_for_two_sessions_have_texts_and_different_ids()
+    {
+        var other = Started with { SessionId = Guid.CreateVersion7() };
+        var opening = ConversationDecisions.Opening(Started);
+
+        opening.MessageId.Should().NotBe(ConversationDecisions.Opening(other).MessageId);
+        opening.Text.Should().StartWith("Sesi dimulai");
+        ConversationDecisions.Closing(Active(), Now).Text.Should().Be("Sesi telah berakhir.");
+    }
 }
