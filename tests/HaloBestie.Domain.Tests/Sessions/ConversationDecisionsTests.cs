@@ -253,6 +253,20 @@ public class ConversationDecisionsTests
     }
 
     [Fact]
+    public void Reroute_when_the_session_passes_three_mitras_keeps_both_former_ones()
+    {
+        var mitraC = Guid.CreateVersion7();
+        var staff = Guid.CreateVersion7();
+
+        var session = Active(
+            new SessionRerouted(SessionId, MitraA, MitraB, "a", false, staff, Now),
+            new MessageSent(SessionId, Guid.CreateVersion7(), 2, MessageSenders.Client, ClientId, "x", Now),
+            new SessionRerouted(SessionId, MitraB, mitraC, "b", false, staff, Now));
+
+        session.FormerMitras.Should().Equal(new FormerMitra(MitraA, 1), new FormerMitra(MitraB, 2));
+    }
+
+    [Fact]
     public void IsValidText_when_spaces_pad_a_long_text_accepts_up_to_the_body_bound()
     {
         var padded = new string('a', 4000) + new string(' ', 4000 * 2 + 1024 - 4000);
