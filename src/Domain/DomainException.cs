@@ -14,4 +14,11 @@ public class DomainException(string problem, string detail, IReadOnlyDictionary<
     /// (<c>requestId</c> of the request that is already searching, say).
     /// </summary>
     public IReadOnlyDictionary<string, object> Extensions { get; } = extensions ?? new Dictionary<string, object>();
+
+    /// <summary>
+    /// A problem whose <c>type</c> covers several causes, told apart by a stable <c>code</c> member
+    /// (<see cref="ProblemCodes"/>): an app branches on the code, never on the <c>detail</c> text.
+    /// </summary>
+    public static DomainException Coded(string problem, string code, string detail) =>
+        new(problem, detail, new Dictionary<string, object> { ["code"] = code });
 }

@@ -26,5 +26,29 @@ public static class ProblemNames
     public const string SessionActive = "session-active";
 }
 
+/// <summary>
+/// The <c>code</c> of a problem whose <c>type</c> has several causes (issue 20; listed per route in
+/// docs/authentication.md). Codes are only ever added.
+/// </summary>
+public static class ProblemCodes
+{
+    // forbidden
+    public const string SessionRequired = "session-required";
+    public const string MitraAccount = "mitra-account";
+    public const string MitraOffline = "mitra-offline";
+
+    // conflict
+    public const string Retry = "retry";
+    public const string Duplicate = "duplicate";
+    public const string TokenAnonymous = "token-anonymous";
+    public const string MessageIdReused = "message-id-reused";
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string AlreadyAcknowledged = "already-acknowledged";
+    public const string SameMitra = "same-mitra";
+    public const string LastAdmin = "last-admin";
+    public const string EmailTaken = "email-taken";
+    public const string PhoneTaken = "phone-taken";
+}
+
 public sealed class NotFoundException(string what, object id)
     : DomainException(ProblemNames.NotFound, $"{what} {id} was not found.");

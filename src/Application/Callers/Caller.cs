@@ -30,7 +30,7 @@ public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIden
     {
         await EnsureNotMitraAsync(ct);
         return await FindClientAsync(ct)
-            ?? throw new DomainException(ProblemNames.Forbidden, "Unknown client: call POST /api/client/auth/session first.");
+            ?? throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.SessionRequired, "Unknown client: call POST /api/client/auth/session first.");
     }
 
     /// <summary>The caller's client record if it signed in before (sign-in itself starts here).</summary>
@@ -41,7 +41,7 @@ public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIden
     public async Task EnsureNotMitraAsync(CancellationToken ct)
     {
         if (knownMitras.TryGet(token.Uid, out _) || await Session.Query<Mitra>().AnyAsync(m => m.FirebaseUid == token.Uid, ct))
-            throw new DomainException(ProblemNames.Forbidden, "Mitra accounts cannot use the client API.");
+            throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.MitraAccount, "Mitra accounts cannot use the client API.");
     }
 
     /// <summary>A bound, active mitra; else 403 <c>not-a-mitra</c> or <c>mitra-inactive</c>.</summary>

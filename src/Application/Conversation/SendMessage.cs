@@ -81,7 +81,7 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
             catch (DocumentAlreadyExistsException)
             {
                 // The same id sent at the same moment into another session: the other one won.
-                throw new DomainException(ProblemNames.Conflict, "This message id was already used for another message; choose a new id for a new message.");
+                throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.MessageIdReused, "This message id was already used for another message; choose a new id for a new message.");
             }
         }
     }

@@ -44,6 +44,6 @@ internal static class MitraPhoneNumbers
     {
         var holder = await session.Query<Mitra>().Where(m => m.PhoneNumber == phoneNumber).Select(m => m.Id).FirstOrDefaultAsync(ct);
         if (holder != Guid.Empty && holder != exceptMitraId)
-            throw new DomainException(ProblemNames.Conflict, $"The phone number {phoneNumber} is already used by another mitra.");
+            throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.PhoneTaken, $"The phone number {phoneNumber} is already used by another mitra.");
     }
 }

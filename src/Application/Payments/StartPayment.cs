@@ -65,7 +65,7 @@ public sealed record StartPayment(Guid PackageId) : ICommand<StartPayment.Result
                 if (await session.LoadAsync<Payment>(paymentId, cancellationToken) is { } earlier)
                     return earlier.PackageId == package.Id
                         ? new Result(earlier.Id, earlier.InvoiceUrl, earlier.ExpiresAt)
-                        : throw new DomainException(ProblemNames.Conflict, "This Idempotency-Key was used for another package; use a new key for a new payment.");
+                        : throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.IdempotencyKeyReused, "This Idempotency-Key was used for another package; use a new key for a new payment.");
             }
             if (!provider.IsConfigured)
                 throw new PaymentProviderUnavailableException("Payments are not configured on this server.");

@@ -37,7 +37,7 @@ public sealed record RecordHeartbeat : ICommand
                 return Unit.Value;
             }
             ProductMetrics.Heartbeat("refused");
-            throw new DomainException(ProblemNames.Conflict, "The mitra is offline; go online again with PUT /api/mitra/status.");
+            throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.MitraOffline, "The mitra is offline; go online again with PUT /api/mitra/status.");
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed record CreateStaff(string Email, string Name, StaffRole Role, stri
         {
             var email = StaffRules.NormalizeEmail(command.Email);
             if (await session.Query<StaffAccount>().AnyAsync(s => s.Email == email, cancellationToken))
-                throw new DomainException(ProblemNames.Conflict, $"A staff account with email {email} already exists.");
+                throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.EmailTaken, $"A staff account with email {email} already exists.");
 
             var now = clock.GetUtcNow();
             var staff = new StaffAccount(Guid.CreateVersion7(), email, command.Name.Trim(), command.Role, IsActive: true,

@@ -57,7 +57,7 @@ public sealed record UpdateStaff(Guid StaffId, string Name, StaffRole Role, bool
 
                 var losesAdmin = staff is { Role: StaffRole.Admin, IsActive: true } && (command.Role != StaffRole.Admin || !command.IsActive);
                 if (losesAdmin && await session.Query<StaffAccount>().CountAsync(s => s.Role == StaffRole.Admin && s.IsActive, cancellationToken) <= 1)
-                    throw new DomainException(ProblemNames.Conflict, "This is the last active admin; make another admin first.");
+                    throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.LastAdmin, "This is the last active admin; make another admin first.");
 
                 var updated = staff with { Name = command.Name.Trim(), Role = command.Role, IsActive = command.IsActive };
                 if (newHash is not null)

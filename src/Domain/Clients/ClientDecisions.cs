@@ -9,7 +9,7 @@ public static class ClientDecisions
     public static IReadOnlyList<object> Register(Client client, string signInProvider, string? email, string? phoneNumber, DateTimeOffset now)
     {
         if (signInProvider == Client.AnonymousProvider)
-            throw new DomainException(ProblemNames.Conflict, "The token is still anonymous: link Google, Apple or a phone number in Firebase first, then call this again with the new token.");
+            throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.TokenAnonymous, "The token is still anonymous: link Google, Apple or a phone number in Firebase first, then call this again with the new token.");
         return client.IsRegistered ? [] : [new ClientRegistered(client.Id, signInProvider, email, phoneNumber, now)];
     }
 

@@ -82,7 +82,7 @@ public static class MitraDecisions
         if (!mitra.IsActive)
             throw new DomainException(ProblemNames.MitraInactive, "This mitra account is inactive; contact the control center.");
         if (!mitra.IsOnline)
-            throw new DomainException(ProblemNames.Forbidden, "Go online before accepting requests.");
+            throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.MitraOffline, "Go online before accepting requests.");
     }
 
     private static MitraSessionStarted TakeSession(Mitra mitra, Guid sessionId, int maxCustomersPerMitra, bool mayExceedCapacity, DateTimeOffset now)

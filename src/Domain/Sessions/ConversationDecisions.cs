@@ -79,7 +79,7 @@ public static class ConversationDecisions
         {
             return stored.SessionId == session.Id && stored.Sender == sender && stored.SenderId == senderId && stored.Text == text
                 ? new AlreadySent(stored)
-                : throw new DomainException(ProblemNames.Conflict, "This message id was already used for another message; choose a new id for a new message.");
+                : throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.MessageIdReused, "This message id was already used for another message; choose a new id for a new message.");
         }
         if (!IsValidText(text, out var error))
             throw new DomainException(ProblemNames.Validation, error);
@@ -127,7 +127,7 @@ public static class ConversationDecisions
     public static RiskFlagAcknowledged Acknowledge(RiskFlag flag, Guid staffId, string note, DateTimeOffset now) =>
         flag.IsOpen
             ? new RiskFlagAcknowledged(flag.SessionId, flag.Id, staffId, note, now)
-            : throw new DomainException(ProblemNames.Conflict, $"This flag was acknowledged at {flag.AcknowledgedAt:O}.");
+            : throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.AlreadyAcknowledged, $"This flag was acknowledged at {flag.AcknowledgedAt:O}.");
 
     /// <summary>The system message that opens a conversation (the first <c>seq</c>).</summary>
     public static MessageSent Opening(SessionStarted started) =>

@@ -34,7 +34,7 @@ public static class SessionDecisions
     {
         EnsureActive(session);
         if (toMitraId == session.MitraId)
-            throw new DomainException(ProblemNames.Conflict, "The session is already with this mitra.");
+            throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.SameMitra, "The session is already with this mitra.");
         return new SessionRerouted(session.Id, session.MitraId, toMitraId, reason, forced, byStaffId, now);
     }
 

@@ -65,8 +65,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Named(ProblemCatalog.UnsupportedMediaType, "Send the body as application/json."),
         BadHttpRequestException b => Named(ProblemNames.Validation, BadRequestDetail(b)),
         _ when exception is ExistingStreamIdCollisionException || Application.Common.WriteConflicts.IsConflict(exception)
-            => Named(ProblemNames.Conflict, "Someone else changed this at the same moment; reload and try again."),
-        _ when IsUniqueViolation(exception) => Named(ProblemNames.Conflict, "The value is already used by another record."),
+            => Coded(ProblemNames.Conflict, ProblemCodes.Retry, "Someone else changed this at the same moment; reload and try again."),
+        _ when IsUniqueViolation(exception) => Coded(ProblemNames.Conflict, ProblemCodes.Duplicate, "The value is already used by another record."),
         // PostgreSQL cannot hold U+0000 in text or JSON: bad input, refused whole (nothing was written).
         _ when Chain(exception).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
             => Named(ProblemNames.Validation, "The request contains a character that cannot be stored (U+0000)."),
@@ -80,6 +80,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             problem.Extensions[name] = value;
         return problem;
     }
+
+    private static ProblemDetails Coded(string name, string code, string detail) =>
+        WithExtensions(Named(name, detail), new Dictionary<string, object> { ["code"] = code });
 
     public static ProblemDetails Named(string name, string detail) => new()
     {

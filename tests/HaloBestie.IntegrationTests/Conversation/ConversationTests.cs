@@ -48,6 +48,7 @@ public class ConversationTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         (sent.Status, retried.Status).Should().Be((201, 200));
         retried.Message.Should().BeEquivalentTo(sent.Message);
         (changed.Status, changed.Problem).Should().Be((409, "conflict"));
+        Problems.Parse(changed.Status, changed.Body).Extensions!["code"].Should().Be("message-id-reused");
         (byTheOther.Status, byTheOther.Problem).Should().Be((409, "conflict"));
         (await talk.PageAsync(talk.ClientToken)).Items.Should().HaveCount(2, "the opening and one message");
     }

@@ -73,7 +73,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
 
         answers.Select(a => (a.PaymentId, a.InvoiceUrl)).Distinct().Should().ContainSingle("a double tap and its retries are one payment");
         (again.PaymentId, again.InvoiceUrl).Should().Be((answers[0].PaymentId, answers[0].InvoiceUrl));
-        (otherPackage.Status, otherPackage.Name).Should().Be((409, "conflict"));
+        (otherPackage.Status, otherPackage.Name, otherPackage.Extensions!["code"]).Should().Be((409, "conflict", "idempotency-key-reused"));
         strangersOwn.PaymentId.Should().NotBe(answers[0].PaymentId, "a key belongs to its client");
         withoutKey[0].PaymentId.Should().NotBe(withoutKey[1].PaymentId, "without a key every call is a new payment");
         (_xendit.Requests.Count - before).Should().Be(4, "one invoice for the keyed payment, one for the stranger's, two without a key");
