@@ -6,7 +6,7 @@ namespace HaloBestie.Benchmarks;
 /// <summary>
 /// Measures every figure of docs/performance.md against the real system and prints the table.
 ///
-///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory] [--no-publish] [--out FILE]
+///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory,chat] [--no-publish] [--out FILE]
 ///   HaloBestie.Benchmarks soak [--minutes 10] [--no-publish]      (scripts/soak; issue 9's soak and consistency check)
 ///
 /// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
@@ -16,7 +16,7 @@ namespace HaloBestie.Benchmarks;
 /// </summary>
 public static class Program
 {
-    public static readonly string[] AllFigures = ["startup", "heartbeats", "pairing", "accept", "history", "dashboard", "memory"];
+    public static readonly string[] AllFigures = ["startup", "heartbeats", "pairing", "accept", "history", "dashboard", "memory", "chat"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -63,7 +63,10 @@ public static class Program
             await StartupTime.RunAsync(system, sizes, report);
 
         await system.StartHostsAsync();
-        var mitras = await system.OnlineMitrasAsync(Math.Max(Math.Max(sizes.HeartbeatMitras, sizes.PairingStreams), Math.Max(sizes.AcceptCallers, 2)));
+        // The chat figure makes mitras of its own.
+        var mitras = only.Any(f => f is "heartbeats" or "pairing" or "accept" or "history" or "memory")
+            ? await system.OnlineMitrasAsync(Math.Max(Math.Max(sizes.HeartbeatMitras, sizes.PairingStreams), Math.Max(sizes.AcceptCallers, 2)))
+            : [];
 
         if (only.Contains("heartbeats"))
             await HeartbeatThroughput.RunAsync(system, mitras, sizes, report);
@@ -86,6 +89,10 @@ public static class Program
 
         if (only.Contains("memory"))
             await MemoryUnderLoad.RunAsync(system, mitras, sizes, report);
+
+        // Last: it changes the settings (capacity per mitra, heartbeat timeout) and fills mitras' capacity.
+        if (only.Contains("chat"))
+            await ChatLatency.RunAsync(system, mitras, sizes, report);
 
         return report;
     }

@@ -57,8 +57,8 @@ public static class PairingLatency
             $"p50 ratio {Report.F(p50 / rawP50, "0.0")}; medians: POST answered {Report.F(Stats.Median(answered), "0.0")} ms, first stream {Report.F(Stats.Median(firstPerRequest), "0.0")} ms, last stream {Report.F(Stats.Median(lastPerRequest), "0.0")} ms (p99 {Report.F(Stats.Percentile(lastPerRequest, 99), "0.0")} ms)"));
     }
 
-    /// <summary>One INSERT in its own transaction, then one PUBLISH, until a subscriber has the message.</summary>
-    private static async Task<List<double>> RawCommitAndPublishAsync(BenchSystem system, int rounds)
+    /// <summary>One INSERT in its own transaction, then one PUBLISH, until a subscriber has the message (also the chat figure's baseline).</summary>
+    internal static async Task<List<double>> RawCommitAndPublishAsync(BenchSystem system, int rounds)
     {
         await using var dataSource = NpgsqlDataSource.Create(system.Postgres);
         await using (var create = dataSource.CreateCommand($"create table if not exists {system.Schema}.bench_commit (id bigserial primary key, at timestamptz not null, body jsonb not null)"))

@@ -118,11 +118,14 @@ public sealed class BenchSystem : IAsyncDisposable
             // The rate limits (docs/operations.md#rate-limits) would throttle the driver, not measure the
             // hosts: it sends every request from one loopback address, polls the admin login while the
             // bootstrap admin is created, signs in 200 mitras within seconds and sends about 100 pairing
-            // requests from one client in a few seconds. Raised far out of reach, as in the integration tests.
+            // requests from one client in a few seconds; the chat figure steps its message rate up until
+            // the latency breaks. Raised far out of reach, as in the integration tests.
             ["RateLimits__SignIn__PermitLimit"] = "1000000",
             ["RateLimits__StaffLogin__PermitLimit"] = "1000000",
             ["RateLimits__StaffLoginEmail__PermitLimit"] = "1000000",
             ["RateLimits__PairingRequests__PermitLimit"] = "1000000",
+            // The chat figure sends up to a few messages a second per account, for minutes.
+            ["RateLimits__Messages__PermitLimit"] = "1000000",
             ["RateLimits__XenditWebhook__PermitLimit"] = "1000000",
             ["DOTNET_STARTUP_HOOKS"] = null,
             ["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = null,
@@ -186,15 +189,22 @@ public sealed class BenchSystem : IAsyncDisposable
         var mitras = new BenchMitra[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
-            var phone = $"+62812{Interlocked.Increment(ref _phone) + 10_000_000}";
-            var registered = await Admin.RegisterMitraAsync(new RegisterMitra { FullName = "Mitra " + phone, PhoneNumber = phone, Alias = "Kak " + phone[^4..] }, ct);
-            var token = Keys.Token("mitra-" + Guid.NewGuid().ToString("N"), "phone", phone: phone);
-            var api = PublicAs(token);
-            await api.SignInMitraAsync(ct);
-            await api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = true }, ct);
-            mitras[i] = new BenchMitra(registered.Id, token, api);
+            var mitra = await SignedInMitraAsync(ct);
+            await mitra.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = true }, ct);
+            mitras[i] = mitra;
         });
         return mitras;
+    }
+
+    /// <summary>Registers a mitra (through the admin) and signs it in; it is offline.</summary>
+    public async Task<BenchMitra> SignedInMitraAsync(CancellationToken ct = default)
+    {
+        var phone = $"+62812{Interlocked.Increment(ref _phone) + 10_000_000}";
+        var registered = await Admin.RegisterMitraAsync(new RegisterMitra { FullName = "Mitra " + phone, PhoneNumber = phone, Alias = "Kak " + phone[^4..] }, ct);
+        var token = Keys.Token("mitra-" + Guid.NewGuid().ToString("N"), "phone", phone: phone);
+        var api = PublicAs(token);
+        await api.SignInMitraAsync(ct);
+        return new BenchMitra(registered.Id, token, api);
     }
 
     /// <summary>A registered client (Google sign-in) with a display name; it holds the trial session.</summary>

@@ -5,10 +5,14 @@ using System.Text.Json;
 
 namespace HaloBestie.Benchmarks.Harness;
 
+/// <summary>One stream to open: whose token, which route (<c>/api/mitra/events</c> or <c>/api/client/events</c>), and the party it stands for.</summary>
+public sealed record StreamOf(string Token, string Path, string Party);
+
 /// <summary>
-/// Many open <c>GET /api/mitra/events</c> streams, each read line by line as a mobile app would;
-/// every <c>pairing.offered</c> and <c>pairing.closed</c> is recorded with the moment it arrived
-/// (Stopwatch timestamp).
+/// Many open event streams (<c>GET /api/mitra/events</c>, <c>GET /api/client/events</c>), each read
+/// line by line as a mobile app would; every <c>pairing.offered</c> and <c>pairing.closed</c> is
+/// recorded with the moment it arrived (Stopwatch timestamp), and each <c>message.created</c> with
+/// the moment it first reached a stream of each party.
 /// </summary>
 public sealed class EventStreams : IAsyncDisposable
 {
@@ -16,18 +20,23 @@ public sealed class EventStreams : IAsyncDisposable
     private readonly List<Task> _readers = [];
     private readonly ConcurrentDictionary<Guid, ConcurrentBag<long>> _offered = new();
     private readonly ConcurrentDictionary<Guid, ConcurrentBag<long>> _closed = new();
+    private readonly ConcurrentDictionary<(Guid MessageId, string Party), long> _messages = new();
     private int _connected;
 
     public int Connected => Volatile.Read(ref _connected);
 
-    /// <summary>Opens one stream per token (a token may appear several times: one mitra on several devices).</summary>
-    public static async Task<EventStreams> OpenAsync(string baseUrl, IEnumerable<string> tokens, TimeSpan timeout)
+    /// <summary>Opens one mitra stream per token (a token may appear several times: one mitra on several devices).</summary>
+    public static Task<EventStreams> OpenAsync(string baseUrl, IEnumerable<string> tokens, TimeSpan timeout) =>
+        OpenAsync(baseUrl, tokens.Select(t => new StreamOf(t, "/api/mitra/events", "mitra")), timeout);
+
+    /// <summary>Opens every stream given and waits until all of them have answered.</summary>
+    public static async Task<EventStreams> OpenAsync(string baseUrl, IEnumerable<StreamOf> toOpen, TimeSpan timeout)
     {
         var streams = new EventStreams();
         var count = 0;
-        foreach (var token in tokens)
+        foreach (var stream in toOpen)
         {
-            streams._readers.Add(Task.Run(() => streams.ReadAsync(baseUrl, token)));
+            streams._readers.Add(Task.Run(() => streams.ReadAsync(baseUrl, stream)));
             count++;
         }
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -47,6 +56,16 @@ public sealed class EventStreams : IAsyncDisposable
     public IReadOnlyCollection<long> OfferedAt(Guid requestId) =>
         _offered.TryGetValue(requestId, out var bag) ? bag : [];
 
+    /// <summary>When <c>message.created</c> of that message first reached a stream of that party, if it has.</summary>
+    public bool MessageArrived(Guid messageId, string party, out long at) => _messages.TryGetValue((messageId, party), out at);
+
+    /// <summary>Why a stream has stopped before we closed it (its events are then missing), or null while all are open.</summary>
+    public string? Broken()
+    {
+        var ended = _readers.FirstOrDefault(r => r.IsCompleted);
+        return ended is null ? null : ended.Exception?.GetBaseException().Message ?? "the server ended it";
+    }
+
     public Task<bool> WaitForOffersAsync(Guid requestId, int streams, TimeSpan timeout) => WaitForAsync(_offered, requestId, streams, timeout);
 
     /// <summary>Until <c>pairing.closed</c> of the request has reached that many streams.</summary>
@@ -64,11 +83,11 @@ public sealed class EventStreams : IAsyncDisposable
         return true;
     }
 
-    private async Task ReadAsync(string baseUrl, string token)
+    private async Task ReadAsync(string baseUrl, StreamOf stream)
     {
-        using var http = BenchSystem.Http(baseUrl, token);
+        using var http = BenchSystem.Http(baseUrl, stream.Token);
         http.Timeout = Timeout.InfiniteTimeSpan;
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/mitra/events");
+        using var request = new HttpRequestMessage(HttpMethod.Get, stream.Path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _stop.Token);
         response.EnsureSuccessStatusCode();
@@ -89,6 +108,13 @@ public sealed class EventStreams : IAsyncDisposable
                     using var data = JsonDocument.Parse(line[6..]);
                     var id = data.RootElement.GetProperty("requestId").GetGuid();
                     (eventName == "pairing.offered" ? _offered : _closed).GetOrAdd(id, _ => []).Add(at);
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName == "message.created")
+                {
+                    var at = Stopwatch.GetTimestamp();
+                    using var data = JsonDocument.Parse(line[6..]);
+                    var id = data.RootElement.GetProperty("message").GetProperty("id").GetGuid();
+                    _messages.TryAdd((id, stream.Party), at);
                 }
                 else if (line.Length == 0)
                 {

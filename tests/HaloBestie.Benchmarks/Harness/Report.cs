@@ -45,11 +45,20 @@ public sealed record Sizes(
     int HistoryEvents,
     int StartupRuns,
     int MemoryStreams,
-    TimeSpan MemoryDuration)
+    TimeSpan MemoryDuration,
+    int ChatSessions,
+    int ChatSessionsPerMitra,
+    TimeSpan ChatDuration,
+    int[] ChatCeilingRates,
+    TimeSpan ChatCeilingStep,
+    int ChatConversationMessages,
+    int ChatPageReads)
 {
-    public static Sizes Full { get; } = new(200, TimeSpan.FromSeconds(10), 64, 200, 100, 100, 10, 1000, 5, 2000, TimeSpan.FromSeconds(60));
+    public static Sizes Full { get; } = new(200, TimeSpan.FromSeconds(10), 64, 200, 100, 100, 10, 1000, 5, 2000, TimeSpan.FromSeconds(60),
+        500, 1, TimeSpan.FromSeconds(30), [50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000], TimeSpan.FromSeconds(5), 2000, 500);
 
-    public static Sizes Tiny { get; } = new(4, TimeSpan.FromSeconds(1), 4, 4, 3, 4, 2, 10, 1, 8, TimeSpan.FromSeconds(1));
+    public static Sizes Tiny { get; } = new(4, TimeSpan.FromSeconds(1), 4, 4, 3, 4, 2, 10, 1, 8, TimeSpan.FromSeconds(1),
+        4, 2, TimeSpan.FromSeconds(2), [4, 8], TimeSpan.FromSeconds(1), 120, 20);
 
     public bool IsTiny => this == Tiny;
 }
