@@ -29,18 +29,25 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
     private enum Caller { None, Expired, WrongAudience, Client, OtherClient, Mitra, OtherMitra, InactiveMitra, Operator, Admin }
 
     /// <summary>Which real resource a route's <c>{id}</c> names.</summary>
-    private enum Resource { None, ClientRequest, ClientSession, ClientPayment, OpenRequest, MitraSession, TargetMitra, TargetClient, TargetSession, TargetStaff, Package, RiskFlag }
+    private enum Resource { None, ClientRequest, ClientSession, ClientPayment, OpenRequest, MitraSession, TargetMitra, TargetClient, TargetSession, TargetStaff, Package, RiskFlag, AcceptableRequest }
 
     /// <summary>One row: the intended answer of each caller, and what the request carries.</summary>
-    private sealed record Row(string Method, string Route, string Answers, Resource Id = Resource.None, string? Body = null, string? Query = null)
+    /// <param name="Shows">
+    /// A resource this route's 2xx answer must name for the caller who owns it, and must not name for
+    /// any other caller (a list showing one client's data to another fails here). Routes with an id
+    /// show their own resource; <c>/me</c> routes show the caller (<see cref="Resource.None"/> there
+    /// means: the caller's own id).
+    /// </param>
+    private sealed record Row(string Method, string Route, string Answers, Resource Id = Resource.None, string? Body = null, string? Query = null, Resource? Shows = null)
     {
         public string Key => $"{Method} {Route}";
     }
 
     // Answer classes, one column per caller:
-    //   ok   reached the use case: not 401, not a 403 forbidden / not-a-mitra / mitra-inactive, no 5xx,
-    //        and not 404 on a route with an id (the caller's own resource is found). A business answer
-    //        (409 session-ended, 403 payment-required, 404 "no active session") counts as ok.
+    //   ok   the intended caller succeeds: a 2xx (an event stream: 200, text/event-stream, then its
+    //        first frame), and the answer names what the row's Shows says (its own data).
+    //   =x   a documented business answer of the use case: the problem named x (the row's state allows
+    //        no success for that caller: an end after the other party's end, a second acknowledge…).
     //   401  unauthorized        403  forbidden        404  not-found: someone else's resource
     //   nam  403 not-a-mitra     ina  403 mitra-inactive
     // Caller tokens: none; expired and wrong-audience tokens of the client (public host) or of the
@@ -55,46 +62,48 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("GET",    "/api/shared/config",                                    "ok   ok   ok   ok   ok   ok   ok   ok   ok   ok"),
         // The webhook answers to Xendit's x-callback-token only: a bearer token grants nothing.
         new("POST",   "/api/shared/payments/xendit/callback",                  "401  401  401  401  401  401  401  401  401  401", Body: """{"external_id":"x","status":"PAID"}"""),
-        new("POST",   "/api/client/auth/session",                              "401  401  401  ok   ok   403  403  403  401  401"),
-        new("POST",   "/api/client/auth/register",                             "401  401  401  ok   ok   403  403  403  401  401"),
-        new("GET",    "/api/client/me",                                        "401  401  401  ok   ok   403  403  403  401  401"),
-        new("PUT",    "/api/client/me/display-name",                           "401  401  401  ok   ok   403  403  403  401  401", Body: """{"displayName":"Putri Ayu"}"""),
+        new("POST",   "/api/client/auth/session",                              "401  401  401  ok   ok   403  403  403  401  401", Shows: Resource.None),
+        new("POST",   "/api/client/auth/register",                             "401  401  401  ok   ok   403  403  403  401  401", Shows: Resource.None),
+        new("GET",    "/api/client/me",                                        "401  401  401  ok   ok   403  403  403  401  401", Shows: Resource.None),
+        new("PUT",    "/api/client/me/display-name",                           "401  401  401  ok   ok   403  403  403  401  401", Body: """{"displayName":"Putri Ayu"}""", Shows: Resource.None),
         new("GET",    "/api/client/events",                                    "401  401  401  ok   ok   403  403  403  401  401"),
         new("GET",    "/api/client/entitlements",                              "401  401  401  ok   ok   403  403  403  401  401"),
         new("GET",    "/api/client/packages",                                  "401  401  401  ok   ok   403  403  403  401  401"),
-        new("GET",    "/api/client/payments/{id:guid}",                        "401  401  401  ok   404  403  403  403  401  401", Resource.ClientPayment),
+        new("GET",    "/api/client/payments/{id:guid}",                        "401  401  401  ok   404  403  403  403  401  401", Resource.ClientPayment, Shows: Resource.ClientPayment),
         new("POST",   "/api/client/payments",                                  "401  401  401  ok   ok   403  403  403  401  401", Body: """{"packageId":"{package}"}"""),
-        new("GET",    "/api/client/pairing-requests/current",                  "401  401  401  ok   ok   403  403  403  401  401"),
-        new("GET",    "/api/client/pairing-requests/{id:guid}",                "401  401  401  ok   404  403  403  403  401  401", Resource.ClientRequest),
-        new("DELETE", "/api/client/pairing-requests/{id:guid}",                "401  401  401  ok   404  403  403  403  401  401", Resource.ClientRequest),
-        new("POST",   "/api/client/pairing-requests",                          "401  401  401  ok   ok   403  403  403  401  401", Body: "{}"),
-        new("GET",    "/api/client/sessions/active",                           "401  401  401  ok   ok   403  403  403  401  401"),
-        new("GET",    "/api/client/sessions",                                  "401  401  401  ok   ok   403  403  403  401  401"),
-        new("GET",    "/api/client/sessions/{id:guid}",                        "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
-        new("POST",   "/api/mitra/auth/session",                               "401  401  401  nam  nam  ok   ok   ina  401  401"),
-        new("GET",    "/api/mitra/me",                                         "401  401  401  nam  nam  ok   ok   ina  401  401"),
+        // The client is in a session; the other client has nothing open, so its request starts searching.
+        new("POST",   "/api/client/pairing-requests",                          "401  401  401  =already-in-session ok 403 403 403 401 401", Body: "{}"),
+        new("GET",    "/api/client/pairing-requests/current",                  "401  401  401  =not-found ok  403  403  403  401  401"),
+        new("GET",    "/api/client/pairing-requests/{id:guid}",                "401  401  401  ok   404  403  403  403  401  401", Resource.ClientRequest, Shows: Resource.ClientRequest),
+        new("DELETE", "/api/client/pairing-requests/{id:guid}",                "401  401  401  =request-closed 404 403 403 403 401 401", Resource.ClientRequest),
+        new("GET",    "/api/client/sessions/active",                           "401  401  401  ok   =not-found 403 403 403 401 401", Shows: Resource.ClientSession),
+        new("GET",    "/api/client/sessions",                                  "401  401  401  ok   ok   403  403  403  401  401", Shows: Resource.ClientSession),
+        new("GET",    "/api/client/sessions/{id:guid}",                        "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, Shows: Resource.ClientSession),
+        new("POST",   "/api/mitra/auth/session",                               "401  401  401  nam  nam  ok   ok   ina  401  401", Shows: Resource.None),
+        new("GET",    "/api/mitra/me",                                         "401  401  401  nam  nam  ok   ok   ina  401  401", Shows: Resource.None),
         new("PUT",    "/api/mitra/status",                                     "401  401  401  nam  nam  ok   ok   ina  401  401", Body: """{"online":true}"""),
         new("POST",   "/api/mitra/heartbeat",                                  "401  401  401  nam  nam  ok   ok   ina  401  401"),
         new("POST",   "/api/mitra/lifecycle",                                  "401  401  401  nam  nam  ok   ok   ina  401  401", Body: """{"state":"foreground"}"""),
         new("GET",    "/api/mitra/events",                                     "401  401  401  nam  nam  ok   ok   ina  401  401"),
         new("GET",    "/api/mitra/pairing-requests",                           "401  401  401  nam  nam  ok   ok   ina  401  401"),
-        new("GET",    "/api/mitra/sessions",                                   "401  401  401  nam  nam  ok   ok   ina  401  401"),
-        new("GET",    "/api/mitra/sessions/active",                            "401  401  401  nam  nam  ok   ok   ina  401  401"),
-        // An open request is offered to every available mitra: either may take it or pass.
+        new("GET",    "/api/mitra/sessions",                                   "401  401  401  nam  nam  ok   ok   ina  401  401", Shows: Resource.MitraSession),
+        new("GET",    "/api/mitra/sessions/active",                            "401  401  401  nam  nam  ok   ok   ina  401  401", Shows: Resource.MitraSession),
+        // Open requests are offered to every available mitra: each may pass on one; the first accept of another wins.
         new("POST",   "/api/mitra/pairing-requests/{id:guid}/decline",         "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.OpenRequest),
-        new("POST",   "/api/mitra/pairing-requests/{id:guid}/accept",          "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.OpenRequest),
-        new("GET",    "/api/mitra/sessions/{id:guid}",                         "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
+        new("POST",   "/api/mitra/pairing-requests/{id:guid}/accept",          "401  401  401  nam  nam  ok   =already-taken ina 401 401", Resource.AcceptableRequest),
+        new("GET",    "/api/mitra/sessions/{id:guid}",                         "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession, Shows: Resource.MitraSession),
         new("PUT",    "/api/mitra/sessions/{id:guid}/messages/{messageId:guid}", "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession, """{"text":"matrix"}"""),
         new("GET",    "/api/mitra/sessions/{id:guid}/messages",                "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
         new("POST",   "/api/mitra/sessions/{id:guid}/read",                    "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession, """{"upToSeq":1}"""),
         new("POST",   "/api/mitra/sessions/{id:guid}/typing",                  "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
-        new("POST",   "/api/mitra/sessions/{id:guid}/end",                     "401  401  401  nam  nam  ok   404  ina  401  401", Resource.MitraSession),
-        new("POST",   "/api/client/sessions/{id:guid}/rating",                 "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"stars":5}"""),
         new("PUT",    "/api/client/sessions/{id:guid}/messages/{messageId:guid}", "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"text":"matrix"}"""),
         new("GET",    "/api/client/sessions/{id:guid}/messages",               "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
         new("POST",   "/api/client/sessions/{id:guid}/read",                   "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"upToSeq":1}"""),
         new("POST",   "/api/client/sessions/{id:guid}/typing",                 "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
+        // One session, two parties: the client ends it (then rates it); the mitra's end comes second.
         new("POST",   "/api/client/sessions/{id:guid}/end",                    "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
+        new("POST",   "/api/client/sessions/{id:guid}/rating",                 "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"stars":5}"""),
+        new("POST",   "/api/mitra/sessions/{id:guid}/end",                     "401  401  401  nam  nam  =session-ended 404 ina 401 401", Resource.MitraSession),
     ];
 
     private static readonly Row[] InternalRows =
@@ -109,7 +118,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("PUT",    "/api/internal/staff/{id:guid}",                         "401  401  401  401  401  401  401  401  403  ok", Resource.TargetStaff, """{"name":"Target Staff","role":"operator","isActive":true}"""),
         new("GET",    "/api/internal/mitras",                                  "401  401  401  401  401  401  401  401  ok   ok"),
         new("POST",   "/api/internal/mitras",                                  "401  401  401  401  401  401  401  401  ok   ok", Body: """{"fullName":"Matrix Mitra","phoneNumber":"{newPhone}","alias":"Kak Matrix"}"""),
-        new("GET",    "/api/internal/mitras/{id:guid}",                        "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetMitra),
+        new("GET",    "/api/internal/mitras/{id:guid}",                        "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetMitra, Shows: Resource.TargetMitra),
         new("PUT",    "/api/internal/mitras/{id:guid}",                        "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetMitra, """{"fullName":"Target Mitra","phoneNumber":"{targetPhone}","alias":"Kak Target"}"""),
         new("GET",    "/api/internal/mitras/{id:guid}/online-logs",            "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetMitra),
         new("PUT",    "/api/internal/mitras/{id:guid}/capacity",               "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetMitra, """{"maxCustomers":2}"""),
@@ -117,7 +126,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("POST",   "/api/internal/mitras/{id:guid}/deactivate",             "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetMitra, """{"reason":"matrix"}"""),
         new("POST",   "/api/internal/mitras/{id:guid}/activate",               "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetMitra),
         new("GET",    "/api/internal/clients",                                 "401  401  401  401  401  401  401  401  ok   ok"),
-        new("GET",    "/api/internal/clients/{id:guid}",                       "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetClient),
+        new("GET",    "/api/internal/clients/{id:guid}",                       "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetClient, Shows: Resource.TargetClient),
         new("POST",   "/api/internal/clients/{id:guid}/suspend",               "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetClient, """{"reason":"matrix"}"""),
         new("POST",   "/api/internal/clients/{id:guid}/reinstate",             "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetClient, """{"reason":"matrix"}"""),
         new("GET",    "/api/internal/settings",                                "401  401  401  401  401  401  401  401  ok   ok"),
@@ -130,16 +139,16 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("POST",   "/api/internal/packages",                                "401  401  401  401  401  401  401  401  403  ok", Body: """{"name":"Paket Matrix","sessions":3,"priceIdr":150000}"""),
         new("PUT",    "/api/internal/packages/{id:guid}",                      "401  401  401  401  401  401  401  401  403  ok", Resource.Package, """{"name":"Paket Akses","sessions":5,"priceIdr":250000,"isActive":true}"""),
         new("GET",    "/api/internal/sessions",                                "401  401  401  401  401  401  401  401  ok   ok"),
-        new("GET",    "/api/internal/sessions/{id:guid}",                      "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
-        new("GET",    "/api/internal/sessions/{id:guid}/history",              "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
+        new("GET",    "/api/internal/sessions/{id:guid}",                      "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, Shows: Resource.TargetSession),
+        new("GET",    "/api/internal/sessions/{id:guid}/history",              "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, Shows: Resource.TargetSession),
         new("GET",    "/api/internal/sessions/{id:guid}/messages",             "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession),
         new("GET",    "/api/internal/risk-flags",                              "401  401  401  401  401  401  401  401  ok   ok"),
-        new("POST",   "/api/internal/risk-flags/{id:guid}/acknowledge",        "401  401  401  401  401  401  401  401  ok   ok", Resource.RiskFlag, """{"note":"matrix"}"""),
+        new("POST",   "/api/internal/risk-flags/{id:guid}/acknowledge",        "401  401  401  401  401  401  401  401  ok   =conflict", Resource.RiskFlag, """{"note":"matrix"}"""),
         new("GET",    "/api/internal/risk-phrases",                            "401  401  401  401  401  401  401  401  ok   ok"),
         new("PUT",    "/api/internal/risk-phrases",                            "401  401  401  401  401  401  401  401  403  ok", Body: """{"phrases":["bunuh diri","bundir"]}"""),
         new("GET",    "/api/internal/sessions/{id:guid}/state",                "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, Query: "at={now}"),
-        new("POST",   "/api/internal/sessions/{id:guid}/reroute",              "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, """{"toMitraId":"{targetMitra}","reason":"matrix"}"""),
-        new("POST",   "/api/internal/sessions/{id:guid}/end",                  "401  401  401  401  401  401  401  401  ok   ok", Resource.TargetSession, """{"reason":"matrix"}"""),
+        new("POST",   "/api/internal/sessions/{id:guid}/reroute",              "401  401  401  401  401  401  401  401  ok   =conflict", Resource.TargetSession, """{"toMitraId":"{onlineMitra}","reason":"matrix"}"""),
+        new("POST",   "/api/internal/sessions/{id:guid}/end",                  "401  401  401  401  401  401  401  401  ok   =session-ended", Resource.TargetSession, """{"reason":"matrix"}"""),
     ];
 
     private static readonly string[] AccessDenials = ["forbidden", "not-a-mitra", "mitra-inactive"];
@@ -262,7 +271,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         using var response = await SendAsync(host, row.Method, path, token, body);
         var status = (int)response.StatusCode;
         var stream = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
-        var text = stream ? "" : await response.Content.ReadAsStringAsync();
+        var text = stream ? await FirstFrameAsync(response) : await response.Content.ReadAsStringAsync();
         var name = status >= 400 ? Problems.Parse(status, text).Name : "";
 
         var where = $"{row.Key} as {caller}: expected {expected}, got {status} {name}".TrimEnd();
@@ -272,7 +281,8 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             return where + " without the security headers";
         var pass = expected switch
         {
-            "ok" => status < 500 && status != 401 && !(status == 403 && AccessDenials.Contains(name)) && !(status == 404 && row.Id != Resource.None),
+            "ok" => status is >= 200 and < 300 && (!row.Key.EndsWith("/events", StringComparison.Ordinal) || (stream && text.StartsWith("event: ", StringComparison.Ordinal))),
+            ['=', .. var problem] => status is >= 400 and < 500 && name == problem,
             "401" => status == 401 && name == "unauthorized",
             "403" => status == 403 && name == "forbidden",
             "nam" => status == 403 && name == "not-a-mitra",
@@ -280,7 +290,49 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             "404" => status == 404 && name == "not-found",
             _ => throw new InvalidOperationException($"Unknown answer class '{expected}' in row {row.Key}."),
         };
+        if (pass && expected == "ok" && row.Shows is { } shown && ShowsWrongData(shown, caller, text) is { } wrong)
+            return $"{where}: {wrong}";
         return pass ? null : where + (text.Length > 0 ? $": {text[..Math.Min(text.Length, 300)]}" : "");
+    }
+
+    /// <summary>
+    /// An answer names the caller's own data (<paramref name="shown"/>: a resource, or the caller
+    /// itself for <see cref="Resource.None"/>) and never another caller's: a resource owned by a
+    /// client or a mitra must not appear in what the other client or mitra reads.
+    /// </summary>
+    private string? ShowsWrongData(Resource shown, Caller caller, string answer)
+    {
+        var id = (shown == Resource.None ? _world.OwnIdOf(caller) : _world.IdOf(shown)).ToString();
+        var owner = shown switch
+        {
+            Resource.None => caller,
+            Resource.ClientRequest or Resource.ClientSession or Resource.ClientPayment => Caller.Client,
+            Resource.MitraSession => Caller.Mitra,
+            _ => (Caller?)null, // the control center's: every staff member sees it
+        };
+        var named = answer.Contains(id, StringComparison.OrdinalIgnoreCase);
+        return (owner is null || owner == caller) switch
+        {
+            true when !named => $"the answer does not name its own {shown} ({id})",
+            false when named => $"the answer names the {shown} of {owner} ({id})",
+            _ => null,
+        };
+    }
+
+    /// <summary>The first frame of an event stream with an event (comments and the retry hint skipped), read within 10 s; then the stream is let go.</summary>
+    private static async Task<string> FirstFrameAsync(HttpResponseMessage response)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var frame = new StringBuilder();
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Length == 0 && frame.Length > 0)
+                break;
+            if (!line.StartsWith(':') && !line.StartsWith("retry:", StringComparison.Ordinal))
+                frame.AppendLine(line);
+        }
+        return frame.ToString();
     }
 
     private static bool Has(HttpResponseMessage response, string header, string value) =>
@@ -306,7 +358,9 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         return (int)response.StatusCode;
     }
 
-    private static string PathOf(string route, Guid id) => RouteParameter().Replace(route, id.ToString());
+    /// <summary>The route with its id; a message id is new for every call (each caller sends its own message).</summary>
+    private static string PathOf(string route, Guid id) =>
+        RouteParameter().Replace(route, match => match.Value == "{messageId:guid}" ? Guid.NewGuid().ToString() : id.ToString());
 
     /// <summary>Method and route of every endpoint a host maps (health checks answer any method: listed as GET).</summary>
     private static List<(string Method, string Route)> RoutesOf(IServiceProvider services) =>
@@ -337,6 +391,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         private readonly Dictionary<Caller, string> _firebase = [];
         private readonly Dictionary<Caller, string> _staff = [];
         private readonly Dictionary<Resource, Guid> _ids = [];
+        private readonly Dictionary<Caller, Guid> _own = [];
         private readonly Dictionary<string, string> _placeholders = [];
         private Guid _adminId;
 
@@ -345,6 +400,9 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         public string? StaffToken(Caller caller) => _staff.GetValueOrDefault(caller);
 
         public Guid IdOf(Resource resource) => resource == Resource.None ? Guid.Empty : _ids[resource];
+
+        /// <summary>The id of the client or mitra behind a caller (none for the others).</summary>
+        public Guid OwnIdOf(Caller caller) => _own.GetValueOrDefault(caller);
 
         /// <summary>Replaces <c>{name}</c> placeholders of a body or query; a fresh email and phone number each time.</summary>
         public string Fill(string text)
@@ -377,8 +435,10 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             var package = await admin.CreatePackageAsync(new CreatePackage { Name = "Paket Akses", Sessions = 5, PriceIdr = 250_000 });
             world._ids[Resource.Package] = package.Id;
 
-            var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync(admin);
-            var (otherMitra, otherMitraToken, _) = await hosts.NewOnlineMitraAsync(admin);
+            var (mitra, mitraToken, mitraId) = await hosts.NewOnlineMitraAsync(admin);
+            var (otherMitra, otherMitraToken, otherMitraId) = await hosts.NewOnlineMitraAsync(admin);
+            world._own[Caller.Mitra] = mitraId;
+            world._own[Caller.OtherMitra] = otherMitraId;
             var (_, inactiveToken, inactiveId, _) = await hosts.NewSignedInMitraAsync(admin);
             await admin.DeactivateMitraAsync(inactiveId, new DeactivateMitraBody { Reason = "access matrix" });
             var targetPhone = $"+62817{Random.Shared.Next(10_000_000, 99_999_999)}";
@@ -388,7 +448,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             world._firebase[Caller.InactiveMitra] = inactiveToken;
 
             // The client: a request matched by the mitra (its session) and a payment.
-            var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
+            var (client, clientToken, clientId) = await hosts.NewRegisteredClientAsync();
             var request = await client.RequestPairingAsync(new RequestPairing());
             var accepted = await mitra.AcceptPairingRequestAsync(request.Id);
             world._ids[Resource.ClientRequest] = request.Id;
@@ -396,7 +456,10 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             world._ids[Resource.MitraSession] = accepted.SessionId;
             world._ids[Resource.ClientPayment] = (await HostsFixture.PublicOn(payingHost, clientToken).StartPaymentAsync(null, new StartPayment { PackageId = package.Id })).PaymentId;
             world._firebase[Caller.Client] = clientToken;
-            world._firebase[Caller.OtherClient] = (await hosts.NewRegisteredClientAsync()).Token;
+            var (_, otherClientToken, otherClientId) = await hosts.NewRegisteredClientAsync();
+            world._firebase[Caller.OtherClient] = otherClientToken;
+            world._own[Caller.Client] = clientId;
+            world._own[Caller.OtherClient] = otherClientId;
 
             // The control center's own client and session (the other mitra serves it); an open request.
             var (targetClient, _, targetClientId) = await hosts.NewRegisteredClientAsync();
@@ -408,6 +471,8 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             world._ids[Resource.RiskFlag] = (await admin.ListRiskFlagsAsync("open", null, 100)).Items.Single(f => f.SessionId == targetSession).Id;
             var (requester, _, _) = await hosts.NewRegisteredClientAsync();
             world._ids[Resource.OpenRequest] = (await requester.RequestPairingAsync(new RequestPairing())).Id;
+            var (waiting, _, _) = await hosts.NewRegisteredClientAsync();
+            world._ids[Resource.AcceptableRequest] = (await waiting.RequestPairingAsync(new RequestPairing())).Id;
 
             // Tokens of the client that fail in one claim each: expired, or for another Firebase project.
             var uid = new JsonWebToken(clientToken).Subject;
@@ -417,7 +482,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             world._firebase[Caller.WrongAudience] = FirebaseTokens.WithoutSignature(otherProject);
 
             world._placeholders["package"] = package.Id.ToString();
-            world._placeholders["targetMitra"] = world._ids[Resource.TargetMitra].ToString();
+            world._placeholders["onlineMitra"] = mitraId.ToString();
             world._placeholders["targetPhone"] = targetPhone;
             world._placeholders["adminEmail"] = HostsFixture.AdminEmail;
             world._placeholders["adminPassword"] = HostsFixture.AdminPassword;
