@@ -177,7 +177,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
     }
 
     [Fact]
-    public async Task Every_route_of_both_hosts_answers_every_caller_as_intended()
+    public async Task Route_when_called_by_each_kind_of_caller_answers_as_its_row_says()
     {
         var failures = new List<string>();
         failures.AddRange(Coverage("public", RoutesOf(_public.Services), PublicRows));
@@ -199,7 +199,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
     }
 
     [Fact]
-    public async Task No_internal_route_answers_on_the_public_host_and_no_public_route_on_the_internal_host()
+    public async Task Route_when_called_on_the_other_host_is_not_found()
     {
         var failures = new List<string>();
         var internalRoutes = RoutesOf(hosts.Internal.Services).Where(r => r.Route.StartsWith("/api/", StringComparison.Ordinal)).ToList();
@@ -231,7 +231,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
     [InlineData("public", "/api/shared/config")]
     [InlineData("internal", "/api/internal/auth/login")]
     [InlineData("internal", "/api/internal/mitras")]
-    public async Task No_host_answers_a_cross_origin_preflight_with_CORS_headers(string host, string route)
+    public async Task Preflight_when_cross_origin_gets_no_cors_headers(string host, string route)
     {
         // CORS is not configurable: neither host adds the CORS middleware (docs/reliability.md). The
         // matrix checks that no answer carries Access-Control-Allow-Origin; this checks preflights.
