@@ -31,7 +31,7 @@ public class BenchmarkSmokeTests
 
         var printed = await output + await errors;
         process.ExitCode.Should().Be(0, printed);
-        foreach (var row in new[] { "start of the public host", "start of the internal host", "heartbeats/s", "request → pairing.offered", "accept race", "GET /api/internal/sessions/{id}/history", "resident memory" })
+        foreach (var row in new[] { "start of the public host", "start of the internal host", "heartbeats/s", "request → pairing.offered", "accept race", "GET /api/internal/sessions/{id}/history", "resident memory", "send → message.created", "sustained messages/s", "GET …/messages, a page of 50", "resident memory of the public host during the chat figure" })
             printed.Should().Contain("| " + row, "every figure prints its row");
         printed.Should().Contain("winners per round: 1 1", "the accept race has exactly one winner per round");
     }
