@@ -19,6 +19,16 @@ public static class Paging
 {
     public const int MaxPageSize = 100;
 
+    /// <summary>One page of <paramref name="query"/> (already ordered), each item shown as <paramref name="view"/> makes it.</summary>
+    public static async Task<Page<TView>> ToPageAsync<T, TView>(this IQueryable<T> query, int page, int pageSize, Func<T, Task<TView>> view, CancellationToken ct)
+    {
+        var found = await Marten.Pagination.PagedListQueryableExtensions.ToPagedListAsync(query, page, pageSize, ct);
+        var items = new List<TView>((int)found.Count);
+        foreach (var item in found)
+            items.Add(await view(item));
+        return new Page<TView>(items, page, pageSize, found.TotalItemCount);
+    }
+
     /// <summary>The same page rules for every paged query.</summary>
     public static void RulesForPaging<T>(this AbstractValidator<T> validator, Func<T, int> page, Func<T, int> pageSize)
     {

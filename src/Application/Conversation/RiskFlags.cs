@@ -65,9 +65,7 @@ public sealed record ListRiskFlags(string? Status, int Page = 1, int PageSize = 
                 Acknowledged => flags.Where(f => f.AcknowledgedAt != null),
                 _ => flags,
             };
-            var total = await flags.CountAsync(cancellationToken);
-            var items = await flags.OrderByDescending(f => f.RaisedAt).Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
-            return new Page<RiskFlag>([.. items], query.Page, query.PageSize, total);
+            return await flags.OrderByDescending(f => f.RaisedAt).ToPageAsync(query.Page, query.PageSize, Task.FromResult, cancellationToken);
         }
     }
 }

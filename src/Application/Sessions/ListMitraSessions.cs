@@ -3,7 +3,6 @@ using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain.Sessions;
 using Marten;
-using Marten.Pagination;
 using Mediator;
 
 namespace HaloBestie.Application.Sessions;
@@ -25,12 +24,8 @@ public sealed record ListMitraSessions(int Page = 1, int PageSize = 20) : IQuery
         public async ValueTask<Page<MitraSessionView>> Handle(ListMitraSessions query, CancellationToken cancellationToken)
         {
             var mitraId = (await caller.MitraAsync(cancellationToken)).Id;
-            var page = await session.Query<Session>().Where(s => s.MitraId == mitraId)
-                .OrderByDescending(s => s.StartedAt).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
-            var items = new List<MitraSessionView>();
-            foreach (var s in page)
-                items.Add(await MitraSessionView.OfAsync(session, s, cancellationToken));
-            return new Page<MitraSessionView>(items, query.Page, query.PageSize, page.TotalItemCount);
+            return await session.Query<Session>().Where(s => s.MitraId == mitraId).OrderByDescending(s => s.StartedAt)
+                .ToPageAsync(query.Page, query.PageSize, s => MitraSessionView.OfAsync(session, s, cancellationToken), cancellationToken);
         }
     }
 }

@@ -3,7 +3,6 @@ using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain.Sessions;
 using Marten;
-using Marten.Pagination;
 using Mediator;
 
 namespace HaloBestie.Application.Sessions;
@@ -21,12 +20,8 @@ public sealed record ListMySessions(int Page = 1, int PageSize = 20) : IQuery<Pa
         public async ValueTask<Page<ClientSessionView>> Handle(ListMySessions query, CancellationToken cancellationToken)
         {
             var client = await caller.ClientAsync(cancellationToken);
-            var page = await session.Query<Session>().Where(s => s.ClientId == client.Id)
-                .OrderByDescending(s => s.StartedAt).ToPagedListAsync(query.Page, query.PageSize, cancellationToken);
-            var items = new List<ClientSessionView>();
-            foreach (var s in page)
-                items.Add(await ClientSessionView.OfAsync(session, s, cancellationToken));
-            return new Page<ClientSessionView>(items, query.Page, query.PageSize, page.TotalItemCount);
+            return await session.Query<Session>().Where(s => s.ClientId == client.Id).OrderByDescending(s => s.StartedAt)
+                .ToPageAsync(query.Page, query.PageSize, s => ClientSessionView.OfAsync(session, s, cancellationToken), cancellationToken);
         }
     }
 }
