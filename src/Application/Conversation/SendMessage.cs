@@ -3,8 +3,8 @@ using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Sessions;
-using Marten;
 using JasperFx;
+using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Conversation;
@@ -81,7 +81,7 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
             catch (DocumentAlreadyExistsException)
             {
                 // The same id sent at the same moment into another session: the other one won.
-                throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.MessageIdReused, "This message id was already used for another message; choose a new id for a new message.");
+                throw ConversationDecisions.MessageIdReused();
             }
         }
     }

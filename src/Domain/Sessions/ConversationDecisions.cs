@@ -79,13 +79,17 @@ public static class ConversationDecisions
         {
             return stored.SessionId == session.Id && stored.Sender == sender && stored.SenderId == senderId && stored.Text == text
                 ? new AlreadySent(stored)
-                : throw DomainException.Coded(ProblemNames.Conflict, ProblemCodes.MessageIdReused, "This message id was already used for another message; choose a new id for a new message.");
+                : throw MessageIdReused();
         }
         if (!IsValidText(text, out var error))
             throw new DomainException(ProblemNames.Validation, error);
         EnsureCanWrite(session, sender, senderId);
         return new Sent(new MessageSent(session.Id, messageId, session.LastSeq + 1, sender, senderId, text, now));
     }
+
+    /// <summary>409 <c>conflict</c>, code <c>message-id-reused</c>: the app chose an id it had already used for another message.</summary>
+    public static DomainException MessageIdReused() =>
+        DomainException.Coded(ProblemNames.Conflict, ProblemCodes.MessageIdReused, "This message id was already used for another message; choose a new id for a new message.");
 
     /// <summary>
     /// A party may write (a message, or that it is typing) only while the session is active, and a

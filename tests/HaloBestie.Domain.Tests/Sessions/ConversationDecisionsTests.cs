@@ -285,4 +285,16 @@ public class ConversationDecisionsTests
         opening.Text.Should().StartWith("Sesi dimulai");
         ConversationDecisions.Closing(Active(), Now).Text.Should().Be("Sesi telah berakhir.");
     }
+
+    [Fact]
+    public void Send_when_the_id_was_used_for_other_text_names_the_cause_in_its_code()
+    {
+        var session = Active();
+        var stored = SessionMessage.Of(Said(session, MessageSenders.Client, ClientId, "halo"));
+
+        var refused = FluentActions.Invoking(() => ConversationDecisions.Send(session, MessageSenders.Client, ClientId, stored.Id, "hai", stored, Now))
+            .Should().Throw<DomainException>().Which;
+
+        (refused.Problem, refused.Extensions["code"]).Should().Be((ProblemNames.Conflict, ProblemCodes.MessageIdReused));
+    }
 }
