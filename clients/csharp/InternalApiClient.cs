@@ -6424,6 +6424,13 @@ namespace HaloBestie.Clients.Internal
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.ICollection<string>>();
 
+        /// <summary>
+        /// Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("errorCodes")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> ErrorCodes { get; set; } = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.ICollection<string>>();
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -6444,6 +6451,12 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("instance")]
         public string? Instance { get; set; } = default!;
+
+        /// <summary>
+        /// Which cause, where one type covers several (docs/authentication.md, Problem codes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("code")]
+        public string? Code { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -7311,12 +7324,18 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("ratedAt")]
         public System.DateTimeOffset? RatedAt { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("endMessage")]
+        public string? EndMessage { get; set; } = default!;
+
         [System.Text.Json.Serialization.JsonPropertyName("activeClientId")]
         public System.Guid? ActiveClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("warnAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset WarnAt { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("endReasonCode")]
+        public string? EndReasonCode { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("durationMinutes")]
         public double? DurationMinutes { get; set; } = default!;
@@ -7471,6 +7490,9 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Reason { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("message")]
+        public string? Message { get; set; } = default!;
 
     }
 

@@ -6617,6 +6617,12 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonPropertyName("instance")]
         public string? Instance { get; set; } = default!;
 
+        /// <summary>
+        /// Which cause, where one type covers several (docs/authentication.md, Problem codes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("code")]
+        public string? Code { get; set; } = default!;
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]
@@ -6645,6 +6651,13 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonPropertyName("errors")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.ICollection<string>>();
+
+        /// <summary>
+        /// Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("errorCodes")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> ErrorCodes { get; set; } = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.ICollection<string>>();
 
     }
 
@@ -6914,6 +6927,13 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonPropertyName("lastMessage")]
         public MessageView? LastMessage { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("endReasonCode")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ClientSessionViewEndReasonCode>))]
+        public ClientSessionViewEndReasonCode? EndReasonCode { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("endMessage")]
+        public string? EndMessage { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -7113,6 +7133,13 @@ namespace HaloBestie.Clients.Public
 
         [System.Text.Json.Serialization.JsonPropertyName("lastMessage")]
         public MessageView? LastMessage { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("endReasonCode")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MitraSessionViewEndReasonCode>))]
+        public MitraSessionViewEndReasonCode? EndReasonCode { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("endMessage")]
+        public string? EndMessage { get; set; } = default!;
 
     }
 
@@ -7532,6 +7559,14 @@ namespace HaloBestie.Clients.Public
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Reason { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("reasonCode")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AppEventsSessionEndedReasonCode>))]
+        public AppEventsSessionEndedReasonCode ReasonCode { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("message")]
+        public string? Message { get; set; } = default!;
+
     }
 
     /// <summary>
@@ -7652,6 +7687,28 @@ namespace HaloBestie.Clients.Public
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ClientSessionViewEndReasonCode
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-client")]
+        EndedByClient = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-mitra")]
+        EndedByMitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-staff")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-staff")]
+        EndedByStaff = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"time-up")]
+        [System.Runtime.Serialization.EnumMember(Value = @"time-up")]
+        TimeUp = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum MessageViewSender
     {
 
@@ -7710,6 +7767,28 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"system")]
         [System.Runtime.Serialization.EnumMember(Value = @"system")]
         System = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MitraSessionViewEndReasonCode
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-client")]
+        EndedByClient = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-mitra")]
+        EndedByMitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-staff")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-staff")]
+        EndedByStaff = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"time-up")]
+        [System.Runtime.Serialization.EnumMember(Value = @"time-up")]
+        TimeUp = 3,
 
     }
 
@@ -7804,6 +7883,32 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"system")]
         [System.Runtime.Serialization.EnumMember(Value = @"system")]
         System = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AppEventsSessionEndedReasonCode
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-client")]
+        EndedByClient = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-mitra")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-mitra")]
+        EndedByMitra = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ended-by-staff")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ended-by-staff")]
+        EndedByStaff = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"time-up")]
+        [System.Runtime.Serialization.EnumMember(Value = @"time-up")]
+        TimeUp = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"rerouted")]
+        [System.Runtime.Serialization.EnumMember(Value = @"rerouted")]
+        Rerouted = 4,
 
     }
 

@@ -3141,6 +3141,8 @@ export class ProblemDetails implements IProblemDetails {
     status?: number | undefined;
     detail?: string | undefined;
     instance?: string | undefined;
+    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
+    code?: string | undefined;
 
     [key: string]: any;
 
@@ -3164,6 +3166,7 @@ export class ProblemDetails implements IProblemDetails {
             this.status = _data["status"];
             this.detail = _data["detail"];
             this.instance = _data["instance"];
+            this.code = _data["code"];
         }
     }
 
@@ -3185,6 +3188,7 @@ export class ProblemDetails implements IProblemDetails {
         data["status"] = this.status;
         data["detail"] = this.detail;
         data["instance"] = this.instance;
+        data["code"] = this.code;
         return data;
     }
 }
@@ -3195,12 +3199,16 @@ export interface IProblemDetails {
     status?: number | undefined;
     detail?: string | undefined;
     instance?: string | undefined;
+    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
+    code?: string | undefined;
 
     [key: string]: any;
 }
 
 export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
     errors!: { [key: string]: string[]; };
+    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
+    errorCodes!: { [key: string]: string[]; };
 
     [key: string]: any;
 
@@ -3208,6 +3216,7 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
         super(data);
         if (!data) {
             this.errors = {};
+            this.errorCodes = {};
         }
     }
 
@@ -3223,6 +3232,13 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
                 for (let key in _data["errors"]) {
                     if (_data["errors"].hasOwnProperty(key))
                         (this.errors as any)![key] = _data["errors"][key] !== undefined ? _data["errors"][key] : [];
+                }
+            }
+            if (_data["errorCodes"]) {
+                this.errorCodes = {} as any;
+                for (let key in _data["errorCodes"]) {
+                    if (_data["errorCodes"].hasOwnProperty(key))
+                        (this.errorCodes as any)![key] = _data["errorCodes"][key] !== undefined ? _data["errorCodes"][key] : [];
                 }
             }
         }
@@ -3248,6 +3264,13 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
                     (data["errors"] as any)[key] = (this.errors as any)[key];
             }
         }
+        if (this.errorCodes) {
+            data["errorCodes"] = {};
+            for (let key in this.errorCodes) {
+                if (this.errorCodes.hasOwnProperty(key))
+                    (data["errorCodes"] as any)[key] = (this.errorCodes as any)[key];
+            }
+        }
         super.toJSON(data);
         return data;
     }
@@ -3255,6 +3278,8 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
 
 export interface IHttpValidationProblemDetails extends IProblemDetails {
     errors: { [key: string]: string[]; };
+    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
+    errorCodes: { [key: string]: string[]; };
 
     [key: string]: any;
 }
@@ -5007,8 +5032,10 @@ export class Session implements ISession {
     ratingStars?: number | undefined;
     ratingComment?: string | undefined;
     ratedAt?: Date | undefined;
+    endMessage?: string | undefined;
     activeClientId?: string | undefined;
     warnAt!: Date;
+    endReasonCode?: string | undefined;
     durationMinutes?: number | undefined;
 
     constructor(data?: ISession) {
@@ -5046,8 +5073,10 @@ export class Session implements ISession {
             this.ratingStars = _data["ratingStars"];
             this.ratingComment = _data["ratingComment"];
             this.ratedAt = _data["ratedAt"] ? new Date(_data["ratedAt"].toString()) : undefined as any;
+            this.endMessage = _data["endMessage"];
             this.activeClientId = _data["activeClientId"];
             this.warnAt = _data["warnAt"] ? new Date(_data["warnAt"].toString()) : undefined as any;
+            this.endReasonCode = _data["endReasonCode"];
             this.durationMinutes = _data["durationMinutes"];
         }
     }
@@ -5085,8 +5114,10 @@ export class Session implements ISession {
         data["ratingStars"] = this.ratingStars;
         data["ratingComment"] = this.ratingComment;
         data["ratedAt"] = this.ratedAt ? this.ratedAt.toISOString() : undefined as any;
+        data["endMessage"] = this.endMessage;
         data["activeClientId"] = this.activeClientId;
         data["warnAt"] = this.warnAt ? this.warnAt.toISOString() : undefined as any;
+        data["endReasonCode"] = this.endReasonCode;
         data["durationMinutes"] = this.durationMinutes;
         return data;
     }
@@ -5113,8 +5144,10 @@ export interface ISession {
     ratingStars?: number | undefined;
     ratingComment?: string | undefined;
     ratedAt?: Date | undefined;
+    endMessage?: string | undefined;
     activeClientId?: string | undefined;
     warnAt: Date;
+    endReasonCode?: string | undefined;
     durationMinutes?: number | undefined;
 }
 
@@ -5456,6 +5489,7 @@ export interface IRerouteSessionBody {
 
 export class EndSessionByStaffBody implements IEndSessionByStaffBody {
     reason!: string;
+    message?: string | undefined;
 
     constructor(data?: IEndSessionByStaffBody) {
         if (data) {
@@ -5469,6 +5503,7 @@ export class EndSessionByStaffBody implements IEndSessionByStaffBody {
     init(_data?: any) {
         if (_data) {
             this.reason = _data["reason"];
+            this.message = _data["message"];
         }
     }
 
@@ -5482,12 +5517,14 @@ export class EndSessionByStaffBody implements IEndSessionByStaffBody {
     toJSON(data?: any) {
         data = typeof data === 'object' ? data : {};
         data["reason"] = this.reason;
+        data["message"] = this.message;
         return data;
     }
 }
 
 export interface IEndSessionByStaffBody {
     reason: string;
+    message?: string | undefined;
 }
 
 export class PageOfRiskFlag implements IPageOfRiskFlag {

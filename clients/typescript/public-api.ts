@@ -3201,6 +3201,8 @@ export class ProblemDetails implements IProblemDetails {
     status?: number | undefined;
     detail?: string | undefined;
     instance?: string | undefined;
+    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
+    code?: string | undefined;
 
     [key: string]: any;
 
@@ -3224,6 +3226,7 @@ export class ProblemDetails implements IProblemDetails {
             this.status = _data["status"];
             this.detail = _data["detail"];
             this.instance = _data["instance"];
+            this.code = _data["code"];
         }
     }
 
@@ -3245,6 +3248,7 @@ export class ProblemDetails implements IProblemDetails {
         data["status"] = this.status;
         data["detail"] = this.detail;
         data["instance"] = this.instance;
+        data["code"] = this.code;
         return data;
     }
 }
@@ -3255,6 +3259,8 @@ export interface IProblemDetails {
     status?: number | undefined;
     detail?: string | undefined;
     instance?: string | undefined;
+    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
+    code?: string | undefined;
 
     [key: string]: any;
 }
@@ -3297,6 +3303,8 @@ export interface ISetDisplayName {
 
 export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
     errors!: { [key: string]: string[]; };
+    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
+    errorCodes!: { [key: string]: string[]; };
 
     [key: string]: any;
 
@@ -3304,6 +3312,7 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
         super(data);
         if (!data) {
             this.errors = {};
+            this.errorCodes = {};
         }
     }
 
@@ -3319,6 +3328,13 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
                 for (let key in _data["errors"]) {
                     if (_data["errors"].hasOwnProperty(key))
                         (this.errors as any)![key] = _data["errors"][key] !== undefined ? _data["errors"][key] : [];
+                }
+            }
+            if (_data["errorCodes"]) {
+                this.errorCodes = {} as any;
+                for (let key in _data["errorCodes"]) {
+                    if (_data["errorCodes"].hasOwnProperty(key))
+                        (this.errorCodes as any)![key] = _data["errorCodes"][key] !== undefined ? _data["errorCodes"][key] : [];
                 }
             }
         }
@@ -3344,6 +3360,13 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
                     (data["errors"] as any)[key] = (this.errors as any)[key];
             }
         }
+        if (this.errorCodes) {
+            data["errorCodes"] = {};
+            for (let key in this.errorCodes) {
+                if (this.errorCodes.hasOwnProperty(key))
+                    (data["errorCodes"] as any)[key] = (this.errorCodes as any)[key];
+            }
+        }
         super.toJSON(data);
         return data;
     }
@@ -3351,6 +3374,8 @@ export class HttpValidationProblemDetails extends ProblemDetails implements IHtt
 
 export interface IHttpValidationProblemDetails extends IProblemDetails {
     errors: { [key: string]: string[]; };
+    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
+    errorCodes: { [key: string]: string[]; };
 
     [key: string]: any;
 }
@@ -3891,6 +3916,8 @@ export class ClientSessionView implements IClientSessionView {
     mitra!: PairingNotificationsMitraShown;
     unread!: number;
     lastMessage?: MessageView | undefined;
+    endReasonCode?: ClientSessionViewEndReasonCode | undefined;
+    endMessage?: string | undefined;
 
     constructor(data?: IClientSessionView) {
         if (data) {
@@ -3916,6 +3943,8 @@ export class ClientSessionView implements IClientSessionView {
             this.mitra = _data["mitra"] ? PairingNotificationsMitraShown.fromJS(_data["mitra"]) : new PairingNotificationsMitraShown();
             this.unread = _data["unread"];
             this.lastMessage = _data["lastMessage"] ? MessageView.fromJS(_data["lastMessage"]) : undefined as any;
+            this.endReasonCode = _data["endReasonCode"];
+            this.endMessage = _data["endMessage"];
         }
     }
 
@@ -3938,6 +3967,8 @@ export class ClientSessionView implements IClientSessionView {
         data["mitra"] = this.mitra ? this.mitra.toJSON() : undefined as any;
         data["unread"] = this.unread;
         data["lastMessage"] = this.lastMessage ? this.lastMessage.toJSON() : undefined as any;
+        data["endReasonCode"] = this.endReasonCode;
+        data["endMessage"] = this.endMessage;
         return data;
     }
 }
@@ -3953,6 +3984,8 @@ export interface IClientSessionView {
     mitra: PairingNotificationsMitraShown;
     unread: number;
     lastMessage?: MessageView | undefined;
+    endReasonCode?: ClientSessionViewEndReasonCode | undefined;
+    endMessage?: string | undefined;
 }
 
 export enum SessionStatus {
@@ -4386,6 +4419,8 @@ export class MitraSessionView implements IMitraSessionView {
     client!: PairingNotificationsClientShown;
     unread!: number;
     lastMessage?: MessageView | undefined;
+    endReasonCode?: MitraSessionViewEndReasonCode | undefined;
+    endMessage?: string | undefined;
 
     constructor(data?: IMitraSessionView) {
         if (data) {
@@ -4411,6 +4446,8 @@ export class MitraSessionView implements IMitraSessionView {
             this.client = _data["client"] ? PairingNotificationsClientShown.fromJS(_data["client"]) : new PairingNotificationsClientShown();
             this.unread = _data["unread"];
             this.lastMessage = _data["lastMessage"] ? MessageView.fromJS(_data["lastMessage"]) : undefined as any;
+            this.endReasonCode = _data["endReasonCode"];
+            this.endMessage = _data["endMessage"];
         }
     }
 
@@ -4433,6 +4470,8 @@ export class MitraSessionView implements IMitraSessionView {
         data["client"] = this.client ? this.client.toJSON() : undefined as any;
         data["unread"] = this.unread;
         data["lastMessage"] = this.lastMessage ? this.lastMessage.toJSON() : undefined as any;
+        data["endReasonCode"] = this.endReasonCode;
+        data["endMessage"] = this.endMessage;
         return data;
     }
 }
@@ -4448,6 +4487,8 @@ export interface IMitraSessionView {
     client: PairingNotificationsClientShown;
     unread: number;
     lastMessage?: MessageView | undefined;
+    endReasonCode?: MitraSessionViewEndReasonCode | undefined;
+    endMessage?: string | undefined;
 }
 
 export class PageOfMitraSessionView implements IPageOfMitraSessionView {
@@ -5381,6 +5422,8 @@ export class AppEventsSessionEnded implements IAppEventsSessionEnded {
     sessionId!: string;
     endedBy!: AppEventsSessionEndedEndedBy;
     reason!: string;
+    reasonCode!: AppEventsSessionEndedReasonCode;
+    message?: string | undefined;
 
     constructor(data?: IAppEventsSessionEnded) {
         if (data) {
@@ -5396,6 +5439,8 @@ export class AppEventsSessionEnded implements IAppEventsSessionEnded {
             this.sessionId = _data["sessionId"];
             this.endedBy = _data["endedBy"];
             this.reason = _data["reason"];
+            this.reasonCode = _data["reasonCode"];
+            this.message = _data["message"];
         }
     }
 
@@ -5411,6 +5456,8 @@ export class AppEventsSessionEnded implements IAppEventsSessionEnded {
         data["sessionId"] = this.sessionId;
         data["endedBy"] = this.endedBy;
         data["reason"] = this.reason;
+        data["reasonCode"] = this.reasonCode;
+        data["message"] = this.message;
         return data;
     }
 }
@@ -5420,6 +5467,8 @@ export interface IAppEventsSessionEnded {
     sessionId: string;
     endedBy: AppEventsSessionEndedEndedBy;
     reason: string;
+    reasonCode: AppEventsSessionEndedReasonCode;
+    message?: string | undefined;
 }
 
 /** The data of the app event `session.ending-soon` (docs/realtime.md). */
@@ -5575,6 +5624,13 @@ export enum ClientSessionViewEndedBy {
     System = "system",
 }
 
+export enum ClientSessionViewEndReasonCode {
+    EndedByClient = "ended-by-client",
+    EndedByMitra = "ended-by-mitra",
+    EndedByStaff = "ended-by-staff",
+    TimeUp = "time-up",
+}
+
 export enum MessageViewSender {
     Client = "client",
     Mitra = "mitra",
@@ -5593,6 +5649,13 @@ export enum MitraSessionViewEndedBy {
     Mitra = "mitra",
     Staff = "staff",
     System = "system",
+}
+
+export enum MitraSessionViewEndReasonCode {
+    EndedByClient = "ended-by-client",
+    EndedByMitra = "ended-by-mitra",
+    EndedByStaff = "ended-by-staff",
+    TimeUp = "time-up",
 }
 
 export enum AppEventsMessageReadReader {
@@ -5624,6 +5687,14 @@ export enum AppEventsSessionEndedEndedBy {
     Mitra = "mitra",
     Staff = "staff",
     System = "system",
+}
+
+export enum AppEventsSessionEndedReasonCode {
+    EndedByClient = "ended-by-client",
+    EndedByMitra = "ended-by-mitra",
+    EndedByStaff = "ended-by-staff",
+    TimeUp = "time-up",
+    Rerouted = "rerouted",
 }
 
 export class ApiException extends Error {

@@ -94,6 +94,7 @@ public static class HostSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             NameFrameworkProblems(context);
+            ProblemLanguage.Localize(context.HttpContext, context.ProblemDetails);
             context.HttpContext.RequestServices.GetService<UndeclaredProblems>()?.Check(context.HttpContext, context.ProblemDetails);
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -54,7 +54,7 @@ public static class SessionEndpoints
             .Problems(ProblemNames.NotFound, ProblemNames.SessionEnded, ProblemNames.MitraUnavailable, ProblemNames.CapacityFull);
 
         sessions.MapPost("/{id:guid}/end", async (Guid id, EndSessionByStaff.Body body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new EndSessionByStaff(id, body.Reason), ct)))
+                TypedResults.Ok(await mediator.Send(new EndSessionByStaff(id, body.Reason, body.Message), ct)))
             .WithName("EndSessionByStaff")
             .WithSummary("End an active session (reason required). Audited.")
             .Problems(ProblemNames.NotFound, ProblemNames.SessionEnded);

@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using FluentValidation;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain.Clients;
@@ -20,7 +21,7 @@ public sealed record ListClients(string? Search, string? Status, int Page = 1, i
             this.RulesForPaging(x => x.Page, x => x.PageSize);
             RuleFor(x => x.Search).MaximumLength(100);
             RuleFor(x => x.Status).Must(s => s is null || Enum.TryParse<ClientStatus>(s, ignoreCase: true, out _))
-                .WithMessage("'Status' must be active or suspended.");
+                .WithErrorCode(ValidationCodes.UnknownValue).WithMessage("'Status' must be active or suspended.");
         }
     }
 

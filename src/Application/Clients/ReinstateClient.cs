@@ -15,7 +15,7 @@ public sealed record ReinstateClient(Guid ClientId, string Reason) : ICommand<Cl
 
     public sealed class Validator : AbstractValidator<ReinstateClient>
     {
-        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
+        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
     }
 
     public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<ReinstateClient, ClientDetails>

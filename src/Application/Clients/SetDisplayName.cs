@@ -1,3 +1,4 @@
+using HaloBestie.Application.Common;
 using FluentValidation;
 using HaloBestie.Application.Callers;
 using HaloBestie.Domain.Clients;
@@ -15,7 +16,7 @@ public sealed record SetDisplayName(string DisplayName) : ICommand<ClientProfile
             RuleFor(x => x.DisplayName).Custom((name, context) =>
             {
                 if (!Domain.Clients.DisplayName.TryNormalize(name, out _, out var error))
-                    context.AddFailure(error);
+                    context.AddFailure(context.PropertyPath, error!);
             });
     }
 

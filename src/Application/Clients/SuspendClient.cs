@@ -23,7 +23,7 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
 
     public sealed class Validator : AbstractValidator<SuspendClient>
     {
-        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
+        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
     }
 
     public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>

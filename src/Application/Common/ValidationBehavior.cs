@@ -1,4 +1,5 @@
 using FluentValidation;
+using HaloBestie.Domain;
 using Mediator;
 
 namespace HaloBestie.Application.Common;
@@ -22,4 +23,11 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
 
         return await next(message, cancellationToken);
     }
+}
+
+/// <summary>A domain rule's <see cref="Refusal"/> as a FluentValidation failure that keeps its code.</summary>
+public static class RefusalFailures
+{
+    public static void AddFailure<T>(this ValidationContext<T> context, string field, Refusal refusal) =>
+        context.AddFailure(new FluentValidation.Results.ValidationFailure(field, refusal.Message) { ErrorCode = refusal.Code });
 }

@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using FluentValidation;
 using HaloBestie.Domain.Sessions;
 using Marten;
@@ -57,7 +58,7 @@ public sealed record MessagePage(IReadOnlyList<MessageView> Items, bool HasMore,
             RuleFor(x => x.Limit).InclusiveBetween(1, MaxLimit);
             RuleFor(x => x.Before).GreaterThanOrEqualTo(1);
             RuleFor(x => x.After).GreaterThanOrEqualTo(0);
-            RuleFor(x => x.After).Null().When(x => x.Before is not null).WithMessage("Give either 'before' or 'after', not both.");
+            RuleFor(x => x.After).Null().When(x => x.Before is not null).WithErrorCode(ValidationCodes.BeforeAndAfter).WithMessage("Give either 'before' or 'after', not both.");
         }
     }
 }

@@ -49,7 +49,7 @@ public sealed record ListRiskFlags(string? Status, int Page = 1, int PageSize = 
     {
         public Validator()
         {
-            RuleFor(x => x.Status).Must(s => s is null or Open or Acknowledged).WithMessage($"'status' is '{Open}' or '{Acknowledged}'.");
+            RuleFor(x => x.Status).Must(s => s is null or Open or Acknowledged).WithErrorCode(ValidationCodes.UnknownValue).WithMessage($"'status' is '{Open}' or '{Acknowledged}'.");
             this.RulesForPaging(x => x.Page, x => x.PageSize);
         }
     }
@@ -83,7 +83,7 @@ public sealed record AcknowledgeRiskFlag(Guid FlagId, string? Note) : ICommand<R
 
     public sealed class Validator : AbstractValidator<AcknowledgeRiskFlag>
     {
-        public Validator() => RuleFor(x => x.Note).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("A note is required.").MaximumLength(MaxNoteLength);
+        public Validator() => RuleFor(x => x.Note).Must(n => !string.IsNullOrWhiteSpace(n)).WithErrorCode(ValidationCodes.Required).WithMessage("A note is required.").MaximumLength(MaxNoteLength);
     }
 
     public sealed class Handler(StreamWrites writes, Caller caller, TimeProvider clock) : ICommandHandler<AcknowledgeRiskFlag, RiskFlag>
@@ -125,11 +125,11 @@ public sealed record UpdateRiskPhrases(IReadOnlyList<string>? Phrases) : IComman
         public Validator()
         {
             RuleFor(x => x.Phrases).NotNull().Must(p => p is { Count: >= 1 and <= RiskPhrases.MaxPhrases })
-                .WithMessage($"Give 1 to {RiskPhrases.MaxPhrases} phrases.");
+                .WithErrorCode(ValidationCodes.TooMany).WithMessage($"Give 1 to {RiskPhrases.MaxPhrases} phrases.");
             RuleForEach(x => x.Phrases).Cascade(CascadeMode.Stop)
                 .Must(p => !string.IsNullOrWhiteSpace(p) && p.Trim().Length <= RiskPhrases.MaxPhraseLength)
-                .WithMessage($"A phrase has 1 to {RiskPhrases.MaxPhraseLength} characters.")
-                .Must(p => RiskPhrases.Normalize(p).Trim('*').Length > 0).WithMessage("A phrase needs at least one letter.");
+                .WithErrorCode(ValidationCodes.PhraseLength).WithMessage($"A phrase has 1 to {RiskPhrases.MaxPhraseLength} characters.")
+                .Must(p => RiskPhrases.Normalize(p).Trim('*').Length > 0).WithErrorCode(ValidationCodes.PhraseNeedsLetter).WithMessage("A phrase needs at least one letter.");
         }
     }
 

@@ -33,7 +33,7 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
             RuleFor(x => x.Text).Custom((text, context) =>
             {
                 if (!ConversationDecisions.IsValidText(text, out var error))
-                    context.AddFailure("text", error);
+                    context.AddFailure("text", error!);
             });
         }
     }

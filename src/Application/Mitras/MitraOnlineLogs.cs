@@ -39,7 +39,7 @@ public sealed record GetMitraOnlineLogs(Guid MitraId, DateTimeOffset? From, Date
         {
             RuleFor(x => x.To).GreaterThan(x => x.From).When(x => x.From is not null && x.To is not null);
             RuleFor(x => x).Must(x => x.From is null || x.To is null || x.To - x.From <= MaxWindow)
-                .OverridePropertyName("to").WithMessage($"At most {MaxWindow.TotalDays} days at once.");
+                .OverridePropertyName("to").WithErrorCode(ValidationCodes.WindowTooLong).WithMessage($"At most {MaxWindow.TotalDays} days at once.");
         }
     }
 

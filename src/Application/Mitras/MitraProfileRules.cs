@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using FluentValidation;
 using HaloBestie.Domain.Mitras;
 
@@ -25,20 +26,20 @@ public static class MitraProfileRules
         where T : IMitraProfileInput
     {
         v.RuleFor(x => x.FullName).Cascade(CascadeMode.Stop)
-            .NotEmpty().Must(s => !string.IsNullOrWhiteSpace(s)).WithMessage("'Full Name' must not be blank.")
+            .NotEmpty().Must(s => !string.IsNullOrWhiteSpace(s)).WithErrorCode(ValidationCodes.Required).WithMessage("'Full Name' must not be blank.")
             .MaximumLength(MaxNameLength);
         v.RuleFor(x => x.PhoneNumber).Cascade(CascadeMode.Stop)
             .NotEmpty()
             .Must(p => PhoneNumbers.TryNormalize(p, out _))
-            .WithMessage("'Phone Number' must be a valid phone number, in E.164 (+62…) or Indonesian national form (08…).");
+            .WithErrorCode(ValidationCodes.PhoneFormat).WithMessage("'Phone Number' must be a valid phone number, in E.164 (+62…) or Indonesian national form (08…).");
         v.RuleFor(x => x.Alias).Cascade(CascadeMode.Stop)
-            .NotEmpty().Must(s => !string.IsNullOrWhiteSpace(s)).WithMessage("'Alias' must not be blank.")
+            .NotEmpty().Must(s => !string.IsNullOrWhiteSpace(s)).WithErrorCode(ValidationCodes.Required).WithMessage("'Alias' must not be blank.")
             .MaximumLength(MaxAliasLength);
         v.RuleFor(x => x.Bio).MaximumLength(MaxBioLength);
         v.RuleFor(x => x.Specialties).Must(s => s is null || s.Count <= MaxSpecialties)
-            .WithMessage($"At most {MaxSpecialties} specialties.");
+            .WithErrorCode(ValidationCodes.TooMany).WithMessage($"At most {MaxSpecialties} specialties.");
         v.RuleForEach(x => x.Specialties).Cascade(CascadeMode.Stop)
-            .NotEmpty().Must(s => !string.IsNullOrWhiteSpace(s)).WithMessage("A specialty must not be blank.")
+            .NotEmpty().Must(s => !string.IsNullOrWhiteSpace(s)).WithErrorCode(ValidationCodes.Required).WithMessage("A specialty must not be blank.")
             .MaximumLength(MaxSpecialtyLength);
     }
 

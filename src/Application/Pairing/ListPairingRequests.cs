@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using FluentValidation;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain.Pairing;
@@ -16,7 +17,7 @@ public sealed record ListPairingRequests(string? Status, int Page = 1, int PageS
         {
             this.RulesForPaging(x => x.Page, x => x.PageSize);
             RuleFor(x => x.Status).Must(s => s is null || Enum.TryParse<PairingStatus>(s, ignoreCase: true, out _))
-                .WithMessage("'Status' must be searching, matched, cancelled or expired.");
+                .WithErrorCode(ValidationCodes.UnknownValue).WithMessage("'Status' must be searching, matched, cancelled or expired.");
         }
     }
 

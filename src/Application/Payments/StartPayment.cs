@@ -33,7 +33,7 @@ public sealed record StartPayment(Guid PackageId) : ICommand<StartPayment.Result
         {
             RuleFor(x => x.PackageId).NotEmpty();
             RuleFor(x => x.IdempotencyKey).Must(k => k is null || (k.Length is >= 1 and <= MaxIdempotencyKeyLength && k.All(c => c is >= '!' and <= '~')))
-                .OverridePropertyName("Idempotency-Key").WithMessage($"An Idempotency-Key has 1 to {MaxIdempotencyKeyLength} visible ASCII characters (a UUID is best).");
+                .OverridePropertyName("Idempotency-Key").WithErrorCode(ValidationCodes.IdempotencyKeyFormat).WithMessage($"An Idempotency-Key has 1 to {MaxIdempotencyKeyLength} visible ASCII characters (a UUID is best).");
         }
     }
 

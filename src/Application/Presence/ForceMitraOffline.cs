@@ -18,7 +18,7 @@ public sealed record ForceMitraOffline(Guid MitraId, string Reason) : ICommand<F
 
     public sealed class Validator : AbstractValidator<ForceMitraOffline>
     {
-        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
+        public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
     }
 
     public sealed class Handler(IDocumentSession session, Caller caller, PresenceTransitions transitions, TimeProvider clock)

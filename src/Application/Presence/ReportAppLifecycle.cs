@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using HaloBestie.Application.Callers;
@@ -21,7 +22,7 @@ public sealed record ReportAppLifecycle([property: AllowedValues(ReportAppLifecy
 
     public sealed class Validator : AbstractValidator<ReportAppLifecycle>
     {
-        public Validator() => RuleFor(x => x.State).Must(s => States.Contains(s)).WithMessage("'State' must be background, foreground or closed.");
+        public Validator() => RuleFor(x => x.State).Must(s => States.Contains(s)).WithErrorCode(ValidationCodes.UnknownValue).WithMessage("'State' must be background, foreground or closed.");
     }
 
     public sealed class Handler(Caller caller, PresenceTransitions transitions) : ICommandHandler<ReportAppLifecycle>

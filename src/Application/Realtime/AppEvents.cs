@@ -62,9 +62,20 @@ public static class AppEvents
     }
 
     /// <summary>To both parties (to a mitra also when its session was rerouted away).</summary>
-    public sealed record SessionEnded(Guid SessionId, [property: AllowedValues(SessionActors.Client, SessionActors.Mitra, SessionActors.Staff, SessionActors.System)] string EndedBy, string Reason) : IAppEvent
+    /// <param name="Reason">Kept for apps written before <paramref name="ReasonCode"/>: the message when there is one, else the code.</param>
+    /// <param name="ReasonCode">Why it ended; branch on this.</param>
+    /// <param name="Message">Words written for the parties to read (the ending party's, or staff's), or null.</param>
+    public sealed record SessionEnded(
+        Guid SessionId,
+        [property: AllowedValues(SessionActors.Client, SessionActors.Mitra, SessionActors.Staff, SessionActors.System)] string EndedBy,
+        string Reason,
+        [property: AllowedValues(SessionEndReasons.EndedByClient, SessionEndReasons.EndedByMitra, SessionEndReasons.EndedByStaff, SessionEndReasons.TimeUp, SessionEndReasons.Rerouted)] string ReasonCode,
+        string? Message) : IAppEvent
     {
         public static string Name => "session.ended";
+
+        public static SessionEnded Of(Session session) =>
+            new(session.Id, session.EndedBy!, session.EndMessage ?? session.EndReasonCode!, session.EndReasonCode!, session.EndMessage);
     }
 
     /// <summary>To both parties, at the warning before time-up.</summary>

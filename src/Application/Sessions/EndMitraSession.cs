@@ -22,9 +22,8 @@ public sealed record EndMitraSession(Guid SessionId, string? Reason) : ICommand<
         public async ValueTask<MitraSessionView> Handle(EndMitraSession command, CancellationToken cancellationToken)
         {
             var mitra = await caller.MitraAsync(cancellationToken);
-            var reason = string.IsNullOrWhiteSpace(command.Reason) ? SessionEndReasons.EndedByMitra : command.Reason.Trim();
-            var ended = await lifecycle.EndAsync(command.SessionId, SessionActors.Mitra, mitra.Id, reason,
-                s => { if (s.MitraId != mitra.Id) throw new NotFoundException("Session", command.SessionId); }, cancellationToken);
+            var ended = await lifecycle.EndAsync(command.SessionId, SessionActors.Mitra, mitra.Id, SessionEndReasons.EndedByMitra,
+                s => { if (s.MitraId != mitra.Id) throw new NotFoundException("Session", command.SessionId); }, cancellationToken, message: command.Reason);
             return await MitraSessionView.OfAsync(session, ended, cancellationToken);
         }
     }

@@ -22,9 +22,8 @@ public sealed record EndMySession(Guid SessionId, string? Reason) : ICommand<Cli
         public async ValueTask<ClientSessionView> Handle(EndMySession command, CancellationToken cancellationToken)
         {
             var client = await caller.ClientAsync(cancellationToken);
-            var reason = string.IsNullOrWhiteSpace(command.Reason) ? SessionEndReasons.EndedByClient : command.Reason.Trim();
-            var ended = await lifecycle.EndAsync(command.SessionId, SessionActors.Client, client.Id, reason,
-                s => { if (s.ClientId != client.Id) throw new NotFoundException("Session", command.SessionId); }, cancellationToken);
+            var ended = await lifecycle.EndAsync(command.SessionId, SessionActors.Client, client.Id, SessionEndReasons.EndedByClient,
+                s => { if (s.ClientId != client.Id) throw new NotFoundException("Session", command.SessionId); }, cancellationToken, message: command.Reason);
             return await ClientSessionView.OfAsync(session, ended, cancellationToken);
         }
     }

@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using FluentValidation;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain.Sessions;
@@ -16,7 +17,7 @@ public sealed record ListSessions(string? Status, Guid? MitraId, Guid? ClientId,
         public Validator()
         {
             this.RulesForPaging(x => x.Page, x => x.PageSize);
-            RuleFor(x => x.Status).Must(s => s is null || Enum.TryParse<SessionStatus>(s, ignoreCase: true, out _)).WithMessage("'Status' must be active or ended.");
+            RuleFor(x => x.Status).Must(s => s is null || Enum.TryParse<SessionStatus>(s, ignoreCase: true, out _)).WithErrorCode(ValidationCodes.UnknownValue).WithMessage("'Status' must be active or ended.");
             RuleFor(x => x.To).GreaterThan(x => x.From).When(x => x.From is not null && x.To is not null);
         }
     }

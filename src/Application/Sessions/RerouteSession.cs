@@ -26,7 +26,7 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
         public Validator()
         {
             RuleFor(x => x.ToMitraId).NotEmpty();
-            RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("A reason is required.").MaximumLength(500);
+            RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
         }
     }
 

@@ -17,8 +17,9 @@ public sealed class SessionLifecycle(StreamWrites writes, SessionNotifications n
 {
     /// <param name="guard">Checks the session may be ended by this caller (throws otherwise); runs on the fresh state.</param>
     /// <param name="alsoRecord">Anything to commit in the same transaction (an audit entry).</param>
+    /// <param name="message">Words the parties read (<see cref="Session.EndMessage"/>).</param>
     public async Task<Session> EndAsync(Guid sessionId, string endedBy, Guid? actorId, string reason, Action<Session> guard, CancellationToken ct,
-        Action<IDocumentSession>? alsoRecord = null)
+        Action<IDocumentSession>? alsoRecord = null, string? message = null)
     {
         var (current, closing, ended) = await writes.RunAsync("EndSession", async session =>
         {
@@ -28,7 +29,7 @@ public sealed class SessionLifecycle(StreamWrites writes, SessionNotifications n
             var current = stream.Aggregate ?? throw new NotFoundException("Session", sessionId);
             guard(current);
             var now = clock.GetUtcNow();
-            var ended = SessionDecisions.End(current, endedBy, actorId, reason, now);
+            var ended = SessionDecisions.End(current, endedBy, actorId, reason, now, message);
             var closing = ConversationDecisions.Closing(current, now);
             stream.AppendMany(closing, ended);
             await AppendReleaseAsync(session, current, ended, ct);

@@ -19,7 +19,7 @@ public sealed class SessionNotifications(IRealtime realtime, ConversationNotific
     {
         await conversation.CreatedAsync(session, messages, ct);
         await realtime.PublishToAllAsync([Recipient.Client(session.ClientId), Recipient.Mitra(session.MitraId)],
-            new AppEvents.SessionEnded(session.Id, ended.EndedBy, ended.Reason), ct);
+            AppEvents.SessionEnded.Of(session), ct);
     }
 
     public async Task EndingSoonAsync(Session session, IEnumerable<MessageSent> messages, CancellationToken ct)
@@ -36,7 +36,7 @@ public sealed class SessionNotifications(IRealtime realtime, ConversationNotific
     public async Task ReroutedAsync(Session session, Guid fromMitraId, Mitra toMitra, Client? client, PlatformSettings settings, MessageSent handover, CancellationToken ct)
     {
         await Task.WhenAll(
-            realtime.PublishAsync(Recipient.Mitra(fromMitraId), new AppEvents.SessionEnded(session.Id, SessionActors.Staff, SessionEndReasons.Rerouted), ct),
+            realtime.PublishAsync(Recipient.Mitra(fromMitraId), new AppEvents.SessionEnded(session.Id, SessionActors.Staff, SessionEndReasons.Rerouted, SessionEndReasons.Rerouted, null), ct),
             realtime.PublishAsync(Recipient.Mitra(toMitra.Id), new AppEvents.SessionStarted(session.Id,
                 client is null ? new PairingNotifications.ClientShown(ClientAlias.Of(session.ClientId)) : PairingNotifications.ClientShownOf(client, settings)), ct),
             realtime.PublishAsync(Recipient.Client(session.ClientId), new AppEvents.SessionRerouted(session.Id, PairingNotifications.MitraShownOf(toMitra, settings)), ct));

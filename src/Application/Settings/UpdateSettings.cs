@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Callers;
@@ -41,27 +42,27 @@ public sealed record UpdateSettings(
             RuleFor(x => x.PairingTimeoutSeconds).InclusiveBetween(5, 600);
             RuleFor(x => x.HeartbeatIntervalSeconds).InclusiveBetween(1, 300);
             RuleFor(x => x.HeartbeatTimeoutSeconds).LessThanOrEqualTo(3600)
-                .GreaterThan(x => x.HeartbeatIntervalSeconds).WithMessage("'Heartbeat Timeout Seconds' must be greater than the heartbeat interval.");
+                .GreaterThan(x => x.HeartbeatIntervalSeconds).WithErrorCode(ValidationCodes.TimeoutBelowInterval).WithMessage("'Heartbeat Timeout Seconds' must be greater than the heartbeat interval.");
             RuleFor(x => x.SessionDurationMinutes).InclusiveBetween(5, 240);
             RuleFor(x => x.TrialSessions).InclusiveBetween(0, 10);
             RuleFor(x => x.Topics).NotNull().Must(t => t is { Count: >= 1 and <= MaxTopics })
-                .WithMessage($"Between 1 and {MaxTopics} topics.")
+                .WithErrorCode(ValidationCodes.TooMany).WithMessage($"Between 1 and {MaxTopics} topics.")
                 .Must(t => t is null || t.Select(x => x?.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == t.Count)
-                .WithMessage("Topics must be unique.");
+                .WithErrorCode(ValidationCodes.NotUnique).WithMessage("Topics must be unique.");
             RuleForEach(x => x.Topics).Cascade(CascadeMode.Stop)
-                .NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("A topic must not be blank.")
+                .NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).WithErrorCode(ValidationCodes.Required).WithMessage("A topic must not be blank.")
                 .MaximumLength(MaxTopicLength);
             RuleFor(x => x.TimeZone).NotEmpty().Must(tz => TimeZoneInfo.TryFindSystemTimeZoneById(tz ?? "", out _))
-                .WithMessage("'Time Zone' must be an IANA time zone such as Asia/Jakarta.");
+                .WithErrorCode(ValidationCodes.TimeZone).WithMessage("'Time Zone' must be an IANA time zone such as Asia/Jakarta.");
             RuleFor(x => x.Anonymity).NotNull();
             RuleFor(x => x.CrisisResources).Must(r => r is null || r.Count is >= 1 and <= MaxCrisisResources)
-                .WithMessage($"Give 1 to {MaxCrisisResources} crisis resources (or leave them out to keep the current ones).");
+                .WithErrorCode(ValidationCodes.TooMany).WithMessage($"Give 1 to {MaxCrisisResources} crisis resources (or leave them out to keep the current ones).");
             RuleForEach(x => x.CrisisResources).Must(r => !string.IsNullOrWhiteSpace(r) && r.Trim().Length <= MaxCrisisResourceLength)
-                .WithMessage($"A crisis resource has 1 to {MaxCrisisResourceLength} characters.");
+                .WithErrorCode(ValidationCodes.CrisisResourceLength).WithMessage($"A crisis resource has 1 to {MaxCrisisResourceLength} characters.");
             RuleFor(x => x.MinSupportedVersion!.Android).Must(AppVersions.IsVersion).When(x => x.MinSupportedVersion is not null)
-                .OverridePropertyName("minSupportedVersion.android").WithMessage("A version is major.minor.patch, e.g. 1.4.0.");
+                .OverridePropertyName("minSupportedVersion.android").WithErrorCode(ValidationCodes.VersionFormat).WithMessage("A version is major.minor.patch, e.g. 1.4.0.");
             RuleFor(x => x.MinSupportedVersion!.Ios).Must(AppVersions.IsVersion).When(x => x.MinSupportedVersion is not null)
-                .OverridePropertyName("minSupportedVersion.ios").WithMessage("A version is major.minor.patch, e.g. 1.4.0.");
+                .OverridePropertyName("minSupportedVersion.ios").WithErrorCode(ValidationCodes.VersionFormat).WithMessage("A version is major.minor.patch, e.g. 1.4.0.");
         }
     }
 

@@ -17,17 +17,17 @@ public static class DisplayName
     public const int MinLength = 3;
     public const int MaxLength = 30;
 
-    public static bool TryNormalize(string? input, out string normalized, out string error)
+    public static bool TryNormalize(string? input, out string normalized, out Refusal? error)
     {
         normalized = "";
         if (input is null)
         {
-            error = "A display name is required.";
+            error = new(ValidationCodes.Required, "A display name is required.");
             return false;
         }
         if (input.Length > MaxLength * 8)
         {
-            error = $"A display name has at most {MaxLength} characters.";
+            error = new(ValidationCodes.DisplayNameLength, $"A display name has at most {MaxLength} characters.");
             return false;
         }
 
@@ -38,7 +38,7 @@ public static class DisplayName
         }
         catch (ArgumentException)
         {
-            error = "The display name is not valid Unicode text.";
+            error = new(ValidationCodes.NotUnicode, "The display name is not valid Unicode text.");
             return false;
         }
 
@@ -48,7 +48,7 @@ public static class DisplayName
         {
             if (Rune.IsControl(rune))
             {
-                error = "A display name may not contain control characters (tab, line break…).";
+                error = new(ValidationCodes.DisplayNameControlCharacter, "A display name may not contain control characters (tab, line break…).");
                 return false;
             }
             if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator)
@@ -60,7 +60,7 @@ public static class DisplayName
             }
             if (!IsAllowed(rune))
             {
-                error = "A display name may contain only letters, digits, spaces and . _ -";
+                error = new(ValidationCodes.DisplayNameCharacter, "A display name may contain only letters, digits, spaces and . _ -");
                 return false;
             }
             builder.Append(rune.ToString());
@@ -71,12 +71,12 @@ public static class DisplayName
         var length = new StringInfo(candidate).LengthInTextElements;
         if (length is < MinLength or > MaxLength)
         {
-            error = $"A display name has {MinLength} to {MaxLength} characters.";
+            error = new(ValidationCodes.DisplayNameLength, $"A display name has {MinLength} to {MaxLength} characters.");
             return false;
         }
 
         normalized = candidate;
-        error = "";
+        error = null;
         return true;
     }
 

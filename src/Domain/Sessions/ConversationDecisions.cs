@@ -25,31 +25,34 @@ public static class ConversationDecisions
     /// trimmed; line feed and tab are allowed, every other control character is refused, and so
     /// is text that is not valid Unicode (a lone surrogate). The text is kept exactly as sent.
     /// </summary>
-    public static bool IsValidText(string? text, out string error)
+    public static bool IsValidText(string? text, out Refusal? error)
     {
-        error = "";
         if (text is null || text.AsSpan().Trim().IsEmpty)
-            error = "A message needs some text.";
+            error = new(ValidationCodes.TextRequired, "A message needs some text.");
         else if (text.Length > MaxUtf16Length)
-            error = $"A message has at most {MaxTextLength} characters.";
+            error = TooLong;
         else if (FirstRefusedCharacter(text) is { } refused)
             error = refused;
         else if (CountCharacters(text.AsSpan().Trim()) > MaxTextLength)
-            error = $"A message has at most {MaxTextLength} characters.";
-        return error.Length == 0;
+            error = TooLong;
+        else
+            error = null;
+        return error is null;
     }
+
+    private static readonly Refusal TooLong = new(ValidationCodes.TextTooLong, $"A message has at most {MaxTextLength} characters.");
 
     // Four thousand characters can take two UTF-16 units each, with some room for spaces around them.
     private const int MaxUtf16Length = MaxTextLength * 2 + 1024;
 
-    private static string? FirstRefusedCharacter(string text)
+    private static Refusal? FirstRefusedCharacter(string text)
     {
         for (var rest = text.AsSpan(); !rest.IsEmpty;)
         {
             if (Rune.DecodeFromUtf16(rest, out var rune, out var used) != System.Buffers.OperationStatus.Done)
-                return "The message is not valid Unicode text.";
+                return new(ValidationCodes.NotUnicode, "The message is not valid Unicode text.");
             if (Rune.IsControl(rune) && rune.Value is not ('\n' or '\t'))
-                return "A message may not contain control characters other than line breaks (\\n) and tabs.";
+                return new(ValidationCodes.TextControlCharacter, "A message may not contain control characters other than line breaks (\\n) and tabs.");
             rest = rest[used..];
         }
         return null;
@@ -82,7 +85,7 @@ public static class ConversationDecisions
                 : throw MessageIdReused();
         }
         if (!IsValidText(text, out var error))
-            throw new DomainException(ProblemNames.Validation, error);
+            throw new InvalidFieldException("text", error!);
         EnsureCanWrite(session, sender, senderId);
         return new Sent(new MessageSent(session.Id, messageId, session.LastSeq + 1, sender, senderId, text, now));
     }

@@ -12,7 +12,9 @@ public sealed record SessionRerouted(Guid SessionId, Guid FromMitraId, Guid ToMi
 public sealed record SessionEndingSoon(Guid SessionId, DateTimeOffset EndsAt, DateTimeOffset At);
 
 /// <summary><paramref name="EndedBy"/>: see <see cref="SessionActors"/>; <paramref name="ActorId"/> the client, mitra or staff member (null for the system).</summary>
-public sealed record SessionEnded(Guid SessionId, string EndedBy, Guid? ActorId, string Reason, DateTimeOffset At);
+/// <param name="Reason">The code of <see cref="SessionEndReasons"/>, or (staff) the staff member's reason for the record, never shown to the parties.</param>
+/// <param name="Message">Text written for the other party to read: the ending party's own words, or the message staff wrote for the client and mitra.</param>
+public sealed record SessionEnded(Guid SessionId, string EndedBy, Guid? ActorId, string Reason, DateTimeOffset At, string? Message = null);
 
 public static class SessionActors
 {
@@ -28,6 +30,7 @@ public static class SessionEndReasons
     public const string Rerouted = "rerouted";
     public const string EndedByClient = "ended-by-client";
     public const string EndedByMitra = "ended-by-mitra";
+    public const string EndedByStaff = "ended-by-staff";
 }
 
 public enum SessionStatus
@@ -60,7 +63,8 @@ public sealed record Session(
     IReadOnlyList<FormerMitra>? FormerMitras = null,
     int? RatingStars = null,
     string? RatingComment = null,
-    DateTimeOffset? RatedAt = null)
+    DateTimeOffset? RatedAt = null,
+    string? EndMessage = null)
 {
     /// <summary>A session ended by staff this soon after its start gives the client its credit back (PRODUCT.md §6).</summary>
     public static readonly TimeSpan CreditReturnWindow = TimeSpan.FromMinutes(5);
@@ -71,6 +75,19 @@ public sealed record Session(
 
     /// <summary>When the ending-soon warning is due.</summary>
     public DateTimeOffset WarnAt => EndsAt - WarningBeforeEnd;
+
+    /// <summary>
+    /// Why it ended, as a code an app can branch on (<see cref="SessionEndReasons"/>); null while
+    /// active. <see cref="EndReason"/> may be a staff member's words for the record; the parties see
+    /// this code and <see cref="EndMessage"/> only.
+    /// </summary>
+    public string? EndReasonCode => Status != SessionStatus.Ended ? null : EndedBy switch
+    {
+        SessionActors.Client => SessionEndReasons.EndedByClient,
+        SessionActors.Mitra => SessionEndReasons.EndedByMitra,
+        SessionActors.Staff => SessionEndReasons.EndedByStaff,
+        _ => SessionEndReasons.TimeUp,
+    };
 
     public double? DurationMinutes => EndedAt is { } end ? (end - StartedAt).TotalMinutes : null;
 
@@ -88,7 +105,7 @@ public sealed record Session(
 
     public Session Apply(SessionEndingSoon e) => this with { WarnedAt = e.At };
 
-    public Session Apply(SessionEnded e) => this with { Status = SessionStatus.Ended, EndedAt = e.At, EndedBy = e.EndedBy, EndReason = e.Reason };
+    public Session Apply(SessionEnded e) => this with { Status = SessionStatus.Ended, EndedAt = e.At, EndedBy = e.EndedBy, EndReason = e.Reason, EndMessage = e.Message };
 
     public Session Apply(MessageSent e) => this with { LastSeq = e.Seq };
 

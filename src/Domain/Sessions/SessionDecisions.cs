@@ -24,10 +24,11 @@ public static class SessionDecisions
         (new MitraSessionEnded(session.MitraId, session.Id, ended.At),
          ReturnsCredit(session, ended) ? new CreditReturned(session.ClientId, session.Id, session.PaidWith!, CreditReturnReasons.EndedByStaffWithin5Minutes, ended.At) : null);
 
-    public static SessionEnded End(Session session, string endedBy, Guid? actorId, string reason, DateTimeOffset now)
+    /// <param name="message">Words for the other party (or, from staff, for both), shown as the session's <c>endMessage</c>; null for none.</param>
+    public static SessionEnded End(Session session, string endedBy, Guid? actorId, string reason, DateTimeOffset now, string? message = null)
     {
         EnsureActive(session);
-        return new SessionEnded(session.Id, endedBy, actorId, reason, now);
+        return new SessionEnded(session.Id, endedBy, actorId, reason, now, string.IsNullOrWhiteSpace(message) ? null : message.Trim());
     }
 
     public static SessionRerouted Reroute(Session session, Guid toMitraId, string reason, bool forced, Guid byStaffId, DateTimeOffset now)
@@ -76,10 +77,10 @@ public static class SessionDecisions
         if (session.RatingStars is not null)
             throw new DomainException(ProblemNames.AlreadyRated, "This session has already been rated.");
         if (stars is < 1 or > 5)
-            throw new DomainException(ProblemNames.Validation, "A rating has 1 to 5 stars.");
+            throw new InvalidFieldException("stars", new(ValidationCodes.StarsRange, "A rating has 1 to 5 stars."));
         var text = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         if (text is { Length: > MaxRatingCommentLength })
-            throw new DomainException(ProblemNames.Validation, $"A comment has at most {MaxRatingCommentLength} characters.");
+            throw new InvalidFieldException("comment", new(ValidationCodes.CommentTooLong, $"A comment has at most {MaxRatingCommentLength} characters."));
         return new SessionRated(session.Id, stars, text, now);
     }
 

@@ -34,6 +34,7 @@ public sealed class GeneratorFriendlyDocument(IReadOnlyList<(Type Type, string N
             schema.Description = $"The data of the app event `{name}` (docs/realtime.md).";
         }
 
+        DescribeProblemMembers(document);
         var seen = new HashSet<JsonSchema>();
         foreach (var schema in document.Components.Schemas.Values)
             Fix(schema, seen);
@@ -45,6 +46,31 @@ public sealed class GeneratorFriendlyDocument(IReadOnlyList<(Type Type, string N
                 Fix(media.Schema, seen);
             if (operation.Security is null || operation.Security.Count == 0)
                 operation.Security = [new OpenApiSecurityRequirement()]; // `security: [{}]`: no token needed
+        }
+    }
+
+    /// <summary>The members of our problem answers that generated clients should read by name: <c>code</c> and a validation answer's <c>errorCodes</c>.</summary>
+    private static void DescribeProblemMembers(OpenApiDocument document)
+    {
+        if (document.Components.Schemas.TryGetValue("ProblemDetails", out var problem) && !problem.Properties.ContainsKey("code"))
+        {
+            problem.Properties["code"] = new JsonSchemaProperty
+            {
+                Type = JsonObjectType.String,
+                IsNullableRaw = true,
+                Description = "Which cause, where one type covers several (docs/authentication.md, Problem codes).",
+            };
+        }
+        if (document.Components.Schemas.TryGetValue("HttpValidationProblemDetails", out var validation)
+            && validation.AllOf.LastOrDefault() is { } own && !own.Properties.ContainsKey("errorCodes"))
+        {
+            own.Properties["errorCodes"] = new JsonSchemaProperty
+            {
+                Type = JsonObjectType.Object,
+                AdditionalPropertiesSchema = new JsonSchema { Type = JsonObjectType.Array, Item = new JsonSchema { Type = JsonObjectType.String } },
+                Description = "Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes).",
+            };
+            own.RequiredProperties.Add("errorCodes");
         }
     }
 

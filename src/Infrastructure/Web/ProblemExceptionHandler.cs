@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
+using FluentValidation.Results;
 using HaloBestie.Domain;
 using JasperFx;
 using Marten.Exceptions;
@@ -30,7 +31,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return true;
         }
 
-        var problem = ToProblem(exception);
+        var problem = ToProblem(exception, ProblemLanguage.Of(httpContext));
         if (Chain(exception).OfType<PostgresException>().FirstOrDefault(p => p.SqlState == PostgresErrorCodes.UniqueViolation) is { } unique)
             LogUniqueViolation(logger, unique.ConstraintName ?? "?", httpContext.Request.Path);
         if (problem.Status >= 500)
@@ -57,19 +58,21 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         });
     }
 
-    public static ProblemDetails ToProblem(Exception exception) => exception switch
+    public static ProblemDetails ToProblem(Exception exception, string language = ProblemLanguage.English) => exception switch
     {
-        ValidationException v => Validation(v),
+        ValidationException v => Validation(v.Errors, language),
+        InvalidFieldException f => Validation([new ValidationFailure(f.Field, f.Refusal.Message) { ErrorCode = f.Refusal.Code }], language),
+        DomainException { Problem: ProblemNames.Validation } d => WholeRequestInvalid(ValidationCodes.Invalid, d.Message),
         DomainException d => WithExtensions(Named(d.Problem, d.Message), d.Extensions),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Named(ProblemCatalog.PayloadTooLarge, "The request body is too large."),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Named(ProblemCatalog.UnsupportedMediaType, "Send the body as application/json."),
-        BadHttpRequestException b => Named(ProblemNames.Validation, BadRequestDetail(b)),
+        BadHttpRequestException b => WholeRequestInvalid(ValidationCodes.MalformedBody, BadRequestDetail(b)),
         _ when exception is ExistingStreamIdCollisionException || Application.Common.WriteConflicts.IsConflict(exception)
             => Coded(ProblemNames.Conflict, ProblemCodes.Retry, "Someone else changed this at the same moment; reload and try again."),
         _ when IsUniqueViolation(exception) => Coded(ProblemNames.Conflict, ProblemCodes.Duplicate, "The value is already used by another record."),
         // PostgreSQL cannot hold U+0000 in text or JSON: bad input, refused whole (nothing was written).
         _ when Chain(exception).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
-            => Named(ProblemNames.Validation, "The request contains a character that cannot be stored (U+0000)."),
+            => WholeRequestInvalid(ValidationCodes.NulCharacter, "The request contains a character that cannot be stored (U+0000)."),
         _ when IsUnavailable(exception) => Named(ProblemCatalog.ServiceUnavailable, "A backing service is unavailable; retry shortly."),
         _ => Named(ProblemCatalog.Internal, "An unexpected error occurred; it has been logged."),
     };
@@ -92,18 +95,40 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         Detail = detail,
     };
 
-    private static ValidationProblemDetails Validation(ValidationException v)
+    /// <summary>
+    /// 400 <c>validation</c>: <c>errors</c> holds each field's messages in the caller's language,
+    /// <c>errorCodes</c> the stable code of each, in the same order (docs/authentication.md).
+    /// </summary>
+    private static ValidationProblemDetails Validation(IEnumerable<ValidationFailure> failures, string language)
     {
-        var errors = v.Errors
+        var byField = failures
             .GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
-            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-        return new ValidationProblemDetails(errors)
+            .Select(g => (Field: g.Key, Errors: g.Select(e => (Message: ProblemLanguage.MessageOf(e, language), Code: ProblemLanguage.CodeOf(e))).Distinct().ToArray()))
+            .ToList();
+        var problem = new ValidationProblemDetails(byField.ToDictionary(f => f.Field, f => f.Errors.Select(e => e.Message).ToArray()))
         {
             Type = ProblemCatalog.TypeOf(ProblemNames.Validation),
             Title = ProblemCatalog.TitleOf(ProblemNames.Validation),
             Status = StatusCodes.Status400BadRequest,
             Detail = "See errors for what to correct.",
         };
+        problem.Extensions["errorCodes"] = byField.ToDictionary(f => f.Field, f => f.Errors.Select(e => e.Code).ToArray());
+        return problem;
+    }
+
+    /// <summary>400 <c>validation</c> about the request as a whole (not JSON, a character PostgreSQL cannot hold): no field, a <c>code</c>; <c>errors</c> and <c>errorCodes</c> empty, so every 400 has the same shape.</summary>
+    private static ValidationProblemDetails WholeRequestInvalid(string code, string detail)
+    {
+        var problem = new ValidationProblemDetails(new Dictionary<string, string[]>())
+        {
+            Type = ProblemCatalog.TypeOf(ProblemNames.Validation),
+            Title = ProblemCatalog.TitleOf(ProblemNames.Validation),
+            Status = StatusCodes.Status400BadRequest,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = code;
+        problem.Extensions["errorCodes"] = new Dictionary<string, string[]>();
+        return problem;
     }
 
     private static string BadRequestDetail(BadHttpRequestException b) =>

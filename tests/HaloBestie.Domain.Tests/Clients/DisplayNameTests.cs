@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 
 namespace HaloBestie.Domain.Tests.Clients;
@@ -17,7 +18,7 @@ public class DisplayNameTests
     {
         DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeTrue();
         normalized.Should().Be(expected);
-        error.Should().BeEmpty();
+        error.Should().BeNull();
     }
 
     [Theory]
@@ -35,7 +36,9 @@ public class DisplayNameTests
     public void TryNormalize_when_the_name_is_invalid_refuses_it_with_a_reason(string? input)
     {
         DisplayName.TryNormalize(input, out _, out var error).Should().BeFalse();
-        error.Should().NotBeNullOrEmpty();
+        error.Should().NotBeNull();
+        error!.Message.Should().NotBeNullOrEmpty();
+        error.Code.Should().NotBeNullOrEmpty();
     }
 
     /// <summary>
@@ -60,7 +63,8 @@ public class DisplayNameTests
     {
         DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeFalse();
         normalized.Should().BeEmpty();
-        error.Should().Be("A display name may not contain control characters (tab, line break…).");
+        error!.Message.Should().Be("A display name may not contain control characters (tab, line break…).");
+        error.Code.Should().Be(ValidationCodes.DisplayNameControlCharacter);
     }
 
     [Fact]
@@ -81,7 +85,7 @@ public class DisplayNameTests
     {
         // Latin accents compose into their letters in form C, so only scripts whose marks stay
         // separate (and digits) reach the mark and digit rules.
-        DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeTrue(error);
+        DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeTrue(error?.Message);
         normalized.Should().Be(expected);
     }
 
@@ -100,7 +104,8 @@ public class DisplayNameTests
         normalized.Should().Be(thirtyHeavyLetters);
         DisplayName.TryNormalize(thirtyHeavyLetters + "\u0332", out normalized, out var error).Should().BeFalse();
         normalized.Should().BeEmpty();
-        error.Should().Be("A display name has at most 30 characters.");
+        error!.Message.Should().Be("A display name has at most 30 characters.");
+        error.Code.Should().Be(ValidationCodes.DisplayNameLength);
     }
 
     [Fact]
@@ -111,7 +116,8 @@ public class DisplayNameTests
         {
             DisplayName.TryNormalize(input, out var normalized, out var error).Should().BeFalse();
             normalized.Should().BeEmpty();
-            error.Should().Be("The display name is not valid Unicode text.");
+            error!.Message.Should().Be("The display name is not valid Unicode text.");
+            error.Code.Should().Be(ValidationCodes.NotUnicode);
         }
     }
 }

@@ -97,6 +97,10 @@ public class CareDecisionsTests
         Then.Problem(() => SessionDecisions.Rate(ended, ClientId, 0, null, Now), ProblemNames.Validation);
         Then.Problem(() => SessionDecisions.Rate(ended, ClientId, 6, null, Now), ProblemNames.Validation);
         Then.Problem(() => SessionDecisions.Rate(ended, ClientId, 3, new string('x', 1001), Now), ProblemNames.Validation);
+        FluentActions.Invoking(() => SessionDecisions.Rate(ended, ClientId, 0, null, Now)).Should().Throw<InvalidFieldException>()
+            .Which.Should().BeEquivalentTo(new { Field = "stars", Refusal = new Refusal(ValidationCodes.StarsRange, "A rating has 1 to 5 stars.") });
+        FluentActions.Invoking(() => SessionDecisions.Rate(ended, ClientId, 3, new string('x', 1001), Now)).Should().Throw<InvalidFieldException>()
+            .Which.Should().BeEquivalentTo(new { Field = "comment", Refusal = new Refusal(ValidationCodes.CommentTooLong, "A comment has at most 1000 characters.") });
         SessionDecisions.Rate(ended, ClientId, 1, new string('x', 1000), Now).Stars.Should().Be(1);
     }
 

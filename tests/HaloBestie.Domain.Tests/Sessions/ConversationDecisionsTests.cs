@@ -1,3 +1,4 @@
+using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Sessions;
 using HaloBestie.Domain.Tests.Specs;
@@ -125,17 +126,26 @@ public class ConversationDecisionsTests
         ConversationDecisions.IsValidText(text, out _).Should().BeTrue();
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData(" \n\t ")]
-    [InlineData("halo\r\n")]
-    [InlineData("nul\0")]
-    [InlineData("bell\u0007")]
-    [InlineData("next line\u0085")]
-    public void IsValidText_when_the_text_is_empty_or_holds_other_control_characters_is_false(string? text)
+    [InlineData(null, ValidationCodes.TextRequired)]
+    [InlineData("", ValidationCodes.TextRequired)]
+    [InlineData(" \n\t ", ValidationCodes.TextRequired)]
+    [InlineData("halo\r\n", ValidationCodes.TextControlCharacter)]
+    [InlineData("nul\0", ValidationCodes.TextControlCharacter)]
+    [InlineData("bell\u0007", ValidationCodes.TextControlCharacter)]
+    [InlineData("next line\u0085", ValidationCodes.TextControlCharacter)]
+    public void IsValidText_when_the_text_is_empty_or_holds_other_control_characters_is_false(string? text, string code)
     {
         ConversationDecisions.IsValidText(text, out var error).Should().BeFalse();
-        error.Should().NotBeEmpty();
+        error!.Code.Should().Be(code);
+        error.Message.Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public void Send_when_the_text_breaks_a_rule_refuses_the_text_field_with_its_code()
+    {
+        FluentActions.Invoking(() => ConversationDecisions.Send(Active(), MessageSenders.Client, ClientId, Guid.CreateVersion7(), "  ", null, Now))
+            .Should().Throw<InvalidFieldException>()
+            .Which.Should().BeEquivalentTo(new { Field = "text", Problem = ProblemNames.Validation, Refusal = new { Code = ValidationCodes.TextRequired } });
     }
 
     [Fact]
@@ -143,7 +153,10 @@ public class ConversationDecisionsTests
     {
         // Built here: an attribute's string cannot hold a lone surrogate.
         foreach (var text in new[] { "lone " + (char)0xD800 + " surrogate", ((char)0xDC00).ToString(), "end" + (char)0xDBFF })
-            ConversationDecisions.IsValidText(text, out _).Should().BeFalse();
+        {
+            ConversationDecisions.IsValidText(text, out var error).Should().BeFalse();
+            error!.Code.Should().Be(ValidationCodes.NotUnicode);
+        }
     }
 
     [Fact]
@@ -151,7 +164,8 @@ public class ConversationDecisionsTests
     {
         ConversationDecisions.IsValidText(new string('a', 4000), out _).Should().BeTrue();
         ConversationDecisions.IsValidText("  " + new string('a', 4000) + "\n\n", out _).Should().BeTrue("spaces around the text do not count");
-        ConversationDecisions.IsValidText(new string('a', 4001), out _).Should().BeFalse();
+        ConversationDecisions.IsValidText(new string('a', 4001), out var error).Should().BeFalse();
+        error!.Code.Should().Be(ValidationCodes.TextTooLong);
         ConversationDecisions.IsValidText(string.Concat(Enumerable.Repeat("😢", 4000)), out _).Should().BeTrue("an emoji is one character");
         ConversationDecisions.IsValidText(string.Concat(Enumerable.Repeat("😢", 4001)), out _).Should().BeFalse();
         ConversationDecisions.IsValidText(new string(' ', 10_000) + "a", out _).Should().BeFalse("a body far longer than any valid text is refused before it is read");

@@ -50,6 +50,25 @@ public class SessionDecisionsTests
             .Should().Throw<DomainException>().Which.Problem.Should().Be(ProblemNames.SessionEnded);
     }
 
+    [Theory]
+    [InlineData(SessionActors.Client, SessionEndReasons.EndedByClient)]
+    [InlineData(SessionActors.Mitra, SessionEndReasons.EndedByMitra)]
+    [InlineData(SessionActors.Staff, SessionEndReasons.EndedByStaff)]
+    [InlineData(SessionActors.System, SessionEndReasons.TimeUp)]
+    public void End_when_it_ends_names_why_by_a_code_and_keeps_the_words_for_the_parties_apart_from_the_reason(string endedBy, string code)
+    {
+        var session = Active();
+        session.EndReasonCode.Should().BeNull("an active session has not ended");
+
+        var ended = session.Apply(SessionDecisions.End(session, endedBy, null, "internal note for the record", Now, "  Sesi diakhiri oleh pusat layanan.  "));
+        var silent = session.Apply(SessionDecisions.End(session, endedBy, null, "internal note for the record", Now, " \n "));
+
+        ended.EndReasonCode.Should().Be(code);
+        ended.EndReason.Should().Be("internal note for the record");
+        ended.EndMessage.Should().Be("Sesi diakhiri oleh pusat layanan.", "the words for the parties are trimmed");
+        silent.EndMessage.Should().BeNull("blank words are no message");
+    }
+
     [Fact]
     public void Reroute_when_the_target_is_another_mitra_moves_the_session_and_to_the_same_one_not()
     {

@@ -37,6 +37,49 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         (await mitra.GetMyMitraProfileAsync()).ActiveSessions.Should().Be(0);
         var endedEvent = await mitraStream.NextOfTypeAsync("session.ended");
         JsonDocument.Parse(endedEvent.Data).RootElement.GetProperty("endedBy").GetString().Should().Be("client");
+        ended.EndReasonCode.Should().Be(ClientSessionViewEndReasonCode.EndedByClient);
+        ended.EndMessage.Should().Be("terima kasih", "the client's own words are for the mitra to read");
+        JsonDocument.Parse(endedEvent.Data).RootElement.GetProperty("reasonCode").GetString().Should().Be("ended-by-client");
+    }
+
+    [Fact]
+    public async Task End_by_staff_shows_the_parties_a_code_and_the_message_written_for_them_never_the_staff_reason()
+    {
+        var (mitra, mitraToken, _) = await hosts.NewOnlineMitraAsync();
+        var (client, clientToken, sessionId) = await MatchedAsync(mitra);
+        await using var clientStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", clientToken);
+        await using var mitraStream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", mitraToken);
+        var (staff, _) = await hosts.NewStaffAsync();
+        const string internalReason = "klien melanggar aturan; catatan internal";
+        const string message = "Sesi ini diakhiri oleh pusat layanan Halo Bestie.";
+
+        var ended = await staff.EndSessionByStaffAsync(sessionId, new EndSessionByStaffBody { Reason = internalReason, Message = message });
+
+        ended.EndReason.Should().Be(internalReason, "staff keep their reason for the record");
+        ended.EndReasonCode.Should().Be("ended-by-staff");
+        ended.EndMessage.Should().Be(message);
+        var clientView = await client.GetMySessionAsync(sessionId);
+        clientView.EndReasonCode.Should().Be(ClientSessionViewEndReasonCode.EndedByStaff);
+        clientView.EndMessage.Should().Be(message);
+        clientView.EndReason.Should().Be(message, "apps that read endReason see the message, not the staff's reason");
+        var mitraView = await mitra.GetMitraSessionAsync(sessionId);
+        mitraView.EndReasonCode.Should().Be(MitraSessionViewEndReasonCode.EndedByStaff);
+        mitraView.EndMessage.Should().Be(message);
+        foreach (var stream in new[] { clientStream, mitraStream })
+        {
+            var data = (await stream.NextOfTypeAsync("session.ended")).Data;
+            data.Should().NotContain(internalReason);
+            var json = JsonDocument.Parse(data).RootElement;
+            json.GetProperty("reasonCode").GetString().Should().Be("ended-by-staff");
+            json.GetProperty("message").GetString().Should().Be(message);
+            json.GetProperty("reason").GetString().Should().Be(message);
+        }
+
+        var (other, otherClientToken, otherId) = await MatchedAsync(mitra);
+        await staff.EndSessionByStaffAsync(otherId, new EndSessionByStaffBody { Reason = internalReason });
+        var silent = await other.GetMySessionAsync(otherId);
+        silent.EndMessage.Should().BeNull();
+        silent.EndReason.Should().Be("ended-by-staff", "without a message the parties see the code");
     }
 
     [Fact]
