@@ -149,6 +149,23 @@ public class ConversationDecisionsTests
     }
 
     [Fact]
+    public void IsValidText_when_a_control_character_is_refused_says_which_ones_are_allowed()
+    {
+        ConversationDecisions.IsValidText("bell\u0007", out var error).Should().BeFalse();
+
+        error!.Message.Should().Be("A message may not contain control characters other than line breaks (\\n) and tabs.");
+    }
+
+    [Fact]
+    public void Send_when_the_session_is_unknown_to_the_sender_names_the_session_in_the_not_found_detail()
+    {
+        var session = Active();
+
+        FluentActions.Invoking(() => ConversationDecisions.Send(session, MessageSenders.Mitra, MitraB, Guid.CreateVersion7(), "halo", null, Now))
+            .Should().Throw<NotFoundException>().WithMessage($"Session {session.Id} was not found.");
+    }
+
+    [Fact]
     public void IsValidText_when_the_text_is_not_valid_unicode_is_false()
     {
         // Built here: an attribute's string cannot hold a lone surrogate.
@@ -166,6 +183,7 @@ public class ConversationDecisionsTests
         ConversationDecisions.IsValidText("  " + new string('a', 4000) + "\n\n", out _).Should().BeTrue("spaces around the text do not count");
         ConversationDecisions.IsValidText(new string('a', 4001), out var error).Should().BeFalse();
         error!.Code.Should().Be(ValidationCodes.TextTooLong);
+        error.Message.Should().Be("A message has at most 4000 characters.");
         ConversationDecisions.IsValidText(string.Concat(Enumerable.Repeat("😢", 4000)), out _).Should().BeTrue("an emoji is one character");
         ConversationDecisions.IsValidText(string.Concat(Enumerable.Repeat("😢", 4001)), out _).Should().BeFalse();
         ConversationDecisions.IsValidText(new string(' ', 10_000) + "a", out _).Should().BeFalse("a body far longer than any valid text is refused before it is read");
