@@ -291,6 +291,10 @@ start_postgres() {
         if [[ "$mode" == fast ]]; then
             opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         fi
+        # Extra server options for an investigation, e.g. "-c shared_preload_libraries=pg_stat_statements".
+        if [[ -n "${HALOBESTIE_POSTGRES_OPTIONS:-}" ]]; then
+            opts+=" ${HALOBESTIE_POSTGRES_OPTIONS}"
+        fi
         _svc_log "starting PostgreSQL on 127.0.0.1:$port (data: $pgdata)"
         if ! _svc_as_pg "$bin/pg_ctl" start -D "$pgdata" -l "$log" -w -t 30 -s -o "$opts" >&2; then
             _svc_err "PostgreSQL did not start; end of $log:"
@@ -316,7 +320,8 @@ start_postgres() {
 
     export SERVICES_PG_PORT=$port
     export SERVICES_PG_DATA=$pgdata
-    export SERVICES_PG_CONNECTION="Host=127.0.0.1;Port=$port;Database=halobestie;Username=postgres;Pooling=true;Maximum Pool Size=50"
+    # HALOBESTIE_POSTGRES_CONNECTION_EXTRA appends settings for an investigation (";Max Auto Prepare=0").
+    export SERVICES_PG_CONNECTION="Host=127.0.0.1;Port=$port;Database=halobestie;Username=postgres;Pooling=true;Maximum Pool Size=50${HALOBESTIE_POSTGRES_CONNECTION_EXTRA:-}"
     _svc_log "PostgreSQL ready on 127.0.0.1:$port, database halobestie (data: $pgdata)"
 }
 

@@ -90,15 +90,19 @@ public static class ChatLatency
             .Concat(sessions.Select(s => s.Mitra).DistinctBy(m => m.Id).Select(m => new StreamOf(m.Token, "/api/mitra/events", Mitra)))
             .ToArray();
         await using var streams = await EventStreams.OpenAsync(system.Public!.BaseUrl, toOpen, TimeSpan.FromSeconds(120));
-        var senders = sessions.SelectMany(s => new[]
-        {
-            new Sender(Client, Mitra, s.Id, s.Client.Api),
-            new Sender(Mitra, Client, s.Id, s.Mitra.Api),
-        }).ToArray();
+        // Every client, then every mitra: the two parties of a session send half a period apart (1 s
+        // at "every 2 s"), as in a conversation, not one slot (2 ms at 500/s) after each other.
+        var senders = sessions.Select(s => new Sender(Client, Mitra, s.Id, s.Client.Api))
+            .Concat(sessions.Select(s => new Sender(Mitra, Client, s.Id, s.Mitra.Api)))
+            .ToArray();
 
         // What the machine does with every stream open and nothing sent (the other engineers' builds and tests included).
         var idleFrom = CpuTimes.Now();
-        await Task.Delay(TimeSpan.FromSeconds(sizes.IsTiny ? 0.5 : 3));
+        // BENCH_CHAT_IDLE_SECONDS holds this quiet spell longer, to attach dotnet-trace or dotnet-counters to the host.
+        var idleSeconds = double.TryParse(Environment.GetEnvironmentVariable("BENCH_CHAT_IDLE_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var asked) ? asked : sizes.IsTiny ? 0.5 : 3;
+        if (idleSeconds > 3)
+            Console.WriteLine($"[bench] chat: idle for {idleSeconds} s; public host pid {CpuTimes.HostPid}");
+        await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
         Idle = CpuTimes.Since(idleFrom, Stats.Ms(idleFrom.At, Stopwatch.GetTimestamp()) / 1000, "idle, CPU per second");
         Console.WriteLine($"[bench] chat: {Idle}");
 
@@ -367,7 +371,7 @@ public static class ChatLatency
     /// <summary>Several connections, each committing one INSERT per transaction as fast as it can.</summary>
     private static async Task<double> RawConcurrentCommitsAsync(BenchSystem system, int connections, TimeSpan duration)
     {
-        await using var dataSource = NpgsqlDataSource.Create(system.Postgres);
+        await using var dataSource = HaloBestie.Infrastructure.Persistence.MartenSetup.DataSourceBuilder(system.Postgres).Build(); // as the hosts connect (statements prepared)
         var table = $"{system.Schema}.bench_commit"; // the commit + publish baseline's table
         await using (var create = dataSource.CreateCommand($"create table if not exists {table} (id bigserial primary key, at timestamptz not null, body jsonb not null)"))
             await create.ExecuteNonQueryAsync();
