@@ -18,6 +18,170 @@ export class PublicApiClient {
     }
 
     /**
+     * Register this installation's FCM token (at every start and when Firebase gives a new token); replaces the previous token.
+     *
+     * One row per installation id (the app's own, stable across starts). A token another installation or account held moves here. Installations not registered for 60 days are dropped.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     * @param body (optional) 
+     */
+    registerDeviceAsClient(installationId: string, body: RegisterDeviceBody | undefined): Promise<DeviceView> {
+        let url_ = this.baseUrl + "/api/client/devices/{installationId}";
+        if (installationId === undefined || installationId === null)
+            throw new globalThis.Error("The parameter 'installationId' must be defined.");
+        url_ = url_.replace("{installationId}", encodeURIComponent("" + installationId));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PUT",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processRegisterDeviceAsClient(_response);
+        });
+    }
+
+    protected processRegisterDeviceAsClient(response: Response): Promise<DeviceView> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = DeviceView.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<DeviceView>(null as any);
+    }
+
+    /**
+     * At sign-out: this installation gets no more pushes for this account. 204 whether or not it was registered.
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 409 conflict; 503 service-unavailable.
+     */
+    unregisterDeviceAsClient(installationId: string): Promise<void> {
+        let url_ = this.baseUrl + "/api/client/devices/{installationId}";
+        if (installationId === undefined || installationId === null)
+            throw new globalThis.Error("The parameter 'installationId' must be defined.");
+        url_ = url_.replace("{installationId}", encodeURIComponent("" + installationId));
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "DELETE",
+            headers: {
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processUnregisterDeviceAsClient(_response);
+        });
+    }
+
+    protected processUnregisterDeviceAsClient(response: Response): Promise<void> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 204) {
+            return response.text().then((_responseText) => {
+            return;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<void>(null as any);
+    }
+
+    /**
      * Sign in; creates the client on first call.
      *
      * needsDisplayName: show the display-name screen. mustRegister: the account is anonymous (guest); it may browse but must link Google, Apple or phone before pairing.
@@ -616,6 +780,170 @@ export class PublicApiClient {
             let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
             result409 = ProblemDetails.fromJS(resultData409);
             return throwException("conflict, request-closed", status, _responseText, _headers, result409);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<void>(null as any);
+    }
+
+    /**
+     * Register this installation's FCM token (at every start and when Firebase gives a new token); replaces the previous token.
+     *
+     * One row per installation id (the app's own, stable across starts). A token another installation or account held moves here. Installations not registered for 60 days are dropped.
+     *
+     * Problems: 400 validation; 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
+     * @param body (optional) 
+     */
+    registerDeviceAsMitra(installationId: string, body: RegisterDeviceBody | undefined): Promise<DeviceView> {
+        let url_ = this.baseUrl + "/api/mitra/devices/{installationId}";
+        if (installationId === undefined || installationId === null)
+            throw new globalThis.Error("The parameter 'installationId' must be defined.");
+        url_ = url_.replace("{installationId}", encodeURIComponent("" + installationId));
+        url_ = url_.replace(/[?&]$/, "");
+
+        const content_ = JSON.stringify(body);
+
+        let options_: RequestInit = {
+            body: content_,
+            method: "PUT",
+            headers: {
+                "Content-Type": "application/json",
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processRegisterDeviceAsMitra(_response);
+        });
+    }
+
+    protected processRegisterDeviceAsMitra(response: Response): Promise<DeviceView> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = DeviceView.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 400) {
+            return response.text().then((_responseText) => {
+            let result400: any = null;
+            let resultData400 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result400 = HttpValidationProblemDetails.fromJS(resultData400);
+            return throwException("validation", status, _responseText, _headers, result400);
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 413) {
+            return response.text().then((_responseText) => {
+            let result413: any = null;
+            let resultData413 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result413 = ProblemDetails.fromJS(resultData413);
+            return throwException("payload-too-large", status, _responseText, _headers, result413);
+            });
+        } else if (status === 415) {
+            return response.text().then((_responseText) => {
+            let result415: any = null;
+            let resultData415 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result415 = ProblemDetails.fromJS(resultData415);
+            return throwException("unsupported-media-type", status, _responseText, _headers, result415);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<DeviceView>(null as any);
+    }
+
+    /**
+     * At sign-out: this installation gets no more pushes for this account. 204 whether or not it was registered.
+     *
+     * Problems: 401 unauthorized; 403 forbidden, mitra-inactive, not-a-mitra; 409 conflict; 503 service-unavailable.
+     */
+    unregisterDeviceAsMitra(installationId: string): Promise<void> {
+        let url_ = this.baseUrl + "/api/mitra/devices/{installationId}";
+        if (installationId === undefined || installationId === null)
+            throw new globalThis.Error("The parameter 'installationId' must be defined.");
+        url_ = url_.replace("{installationId}", encodeURIComponent("" + installationId));
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "DELETE",
+            headers: {
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processUnregisterDeviceAsMitra(_response);
+        });
+    }
+
+    protected processUnregisterDeviceAsMitra(response: Response): Promise<void> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 204) {
+            return response.text().then((_responseText) => {
+            return;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden, mitra-inactive, not-a-mitra", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
             });
         } else if (status === 503) {
             return response.text().then((_responseText) => {
@@ -3087,6 +3415,243 @@ export class PublicApiClient {
     }
 }
 
+export class DeviceView implements IDeviceView {
+    installationId!: string;
+    platform!: DeviceViewPlatform;
+    registeredAt!: Date;
+    refreshedAt!: Date;
+
+    constructor(data?: IDeviceView) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.installationId = _data["installationId"];
+            this.platform = _data["platform"];
+            this.registeredAt = _data["registeredAt"] ? new Date(_data["registeredAt"].toString()) : undefined as any;
+            this.refreshedAt = _data["refreshedAt"] ? new Date(_data["refreshedAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): DeviceView {
+        data = typeof data === 'object' ? data : {};
+        let result = new DeviceView();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["installationId"] = this.installationId;
+        data["platform"] = this.platform;
+        data["registeredAt"] = this.registeredAt ? this.registeredAt.toISOString() : undefined as any;
+        data["refreshedAt"] = this.refreshedAt ? this.refreshedAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IDeviceView {
+    installationId: string;
+    platform: DeviceViewPlatform;
+    registeredAt: Date;
+    refreshedAt: Date;
+}
+
+export class RegisterDeviceBody implements IRegisterDeviceBody {
+    fcmToken?: string | undefined;
+    platform?: RegisterDeviceBodyPlatform | undefined;
+
+    constructor(data?: IRegisterDeviceBody) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.fcmToken = _data["fcmToken"];
+            this.platform = _data["platform"];
+        }
+    }
+
+    static fromJS(data: any): RegisterDeviceBody {
+        data = typeof data === 'object' ? data : {};
+        let result = new RegisterDeviceBody();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["fcmToken"] = this.fcmToken;
+        data["platform"] = this.platform;
+        return data;
+    }
+}
+
+export interface IRegisterDeviceBody {
+    fcmToken?: string | undefined;
+    platform?: RegisterDeviceBodyPlatform | undefined;
+}
+
+export class ProblemDetails implements IProblemDetails {
+    type?: string | undefined;
+    title?: string | undefined;
+    status?: number | undefined;
+    detail?: string | undefined;
+    instance?: string | undefined;
+    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
+    code?: string | undefined;
+
+    [key: string]: any;
+
+    constructor(data?: IProblemDetails) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            for (var property in _data) {
+                if (_data.hasOwnProperty(property))
+                    this[property] = _data[property];
+            }
+            this.type = _data["type"];
+            this.title = _data["title"];
+            this.status = _data["status"];
+            this.detail = _data["detail"];
+            this.instance = _data["instance"];
+            this.code = _data["code"];
+        }
+    }
+
+    static fromJS(data: any): ProblemDetails {
+        data = typeof data === 'object' ? data : {};
+        let result = new ProblemDetails();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        for (var property in this) {
+            if (this.hasOwnProperty(property))
+                data[property] = this[property];
+        }
+        data["type"] = this.type;
+        data["title"] = this.title;
+        data["status"] = this.status;
+        data["detail"] = this.detail;
+        data["instance"] = this.instance;
+        data["code"] = this.code;
+        return data;
+    }
+}
+
+export interface IProblemDetails {
+    type?: string | undefined;
+    title?: string | undefined;
+    status?: number | undefined;
+    detail?: string | undefined;
+    instance?: string | undefined;
+    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
+    code?: string | undefined;
+
+    [key: string]: any;
+}
+
+export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
+    errors!: { [key: string]: string[]; };
+    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
+    errorCodes!: { [key: string]: string[]; };
+
+    [key: string]: any;
+
+    constructor(data?: IHttpValidationProblemDetails) {
+        super(data);
+        if (!data) {
+            this.errors = {};
+            this.errorCodes = {};
+        }
+    }
+
+    override init(_data?: any) {
+        super.init(_data);
+        if (_data) {
+            for (var property in _data) {
+                if (_data.hasOwnProperty(property))
+                    this[property] = _data[property];
+            }
+            if (_data["errors"]) {
+                this.errors = {} as any;
+                for (let key in _data["errors"]) {
+                    if (_data["errors"].hasOwnProperty(key))
+                        (this.errors as any)![key] = _data["errors"][key] !== undefined ? _data["errors"][key] : [];
+                }
+            }
+            if (_data["errorCodes"]) {
+                this.errorCodes = {} as any;
+                for (let key in _data["errorCodes"]) {
+                    if (_data["errorCodes"].hasOwnProperty(key))
+                        (this.errorCodes as any)![key] = _data["errorCodes"][key] !== undefined ? _data["errorCodes"][key] : [];
+                }
+            }
+        }
+    }
+
+    static override fromJS(data: any): HttpValidationProblemDetails {
+        data = typeof data === 'object' ? data : {};
+        let result = new HttpValidationProblemDetails();
+        result.init(data);
+        return result;
+    }
+
+    override toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        for (var property in this) {
+            if (this.hasOwnProperty(property))
+                data[property] = this[property];
+        }
+        if (this.errors) {
+            data["errors"] = {};
+            for (let key in this.errors) {
+                if (this.errors.hasOwnProperty(key))
+                    (data["errors"] as any)[key] = (this.errors as any)[key];
+            }
+        }
+        if (this.errorCodes) {
+            data["errorCodes"] = {};
+            for (let key in this.errorCodes) {
+                if (this.errorCodes.hasOwnProperty(key))
+                    (data["errorCodes"] as any)[key] = (this.errorCodes as any)[key];
+            }
+        }
+        super.toJSON(data);
+        return data;
+    }
+}
+
+export interface IHttpValidationProblemDetails extends IProblemDetails {
+    errors: { [key: string]: string[]; };
+    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
+    errorCodes: { [key: string]: string[]; };
+
+    [key: string]: any;
+}
+
 export class SignInClientResult implements ISignInClientResult {
     client!: ClientProfile;
     needsDisplayName!: boolean;
@@ -3195,76 +3760,6 @@ export enum ClientStatus {
     Suspended = "suspended",
 }
 
-export class ProblemDetails implements IProblemDetails {
-    type?: string | undefined;
-    title?: string | undefined;
-    status?: number | undefined;
-    detail?: string | undefined;
-    instance?: string | undefined;
-    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
-    code?: string | undefined;
-
-    [key: string]: any;
-
-    constructor(data?: IProblemDetails) {
-        if (data) {
-            for (var property in data) {
-                if (data.hasOwnProperty(property))
-                    (this as any)[property] = (data as any)[property];
-            }
-        }
-    }
-
-    init(_data?: any) {
-        if (_data) {
-            for (var property in _data) {
-                if (_data.hasOwnProperty(property))
-                    this[property] = _data[property];
-            }
-            this.type = _data["type"];
-            this.title = _data["title"];
-            this.status = _data["status"];
-            this.detail = _data["detail"];
-            this.instance = _data["instance"];
-            this.code = _data["code"];
-        }
-    }
-
-    static fromJS(data: any): ProblemDetails {
-        data = typeof data === 'object' ? data : {};
-        let result = new ProblemDetails();
-        result.init(data);
-        return result;
-    }
-
-    toJSON(data?: any) {
-        data = typeof data === 'object' ? data : {};
-        for (var property in this) {
-            if (this.hasOwnProperty(property))
-                data[property] = this[property];
-        }
-        data["type"] = this.type;
-        data["title"] = this.title;
-        data["status"] = this.status;
-        data["detail"] = this.detail;
-        data["instance"] = this.instance;
-        data["code"] = this.code;
-        return data;
-    }
-}
-
-export interface IProblemDetails {
-    type?: string | undefined;
-    title?: string | undefined;
-    status?: number | undefined;
-    detail?: string | undefined;
-    instance?: string | undefined;
-    /** Which cause, where one type covers several (docs/authentication.md, Problem codes). */
-    code?: string | undefined;
-
-    [key: string]: any;
-}
-
 export class SetDisplayName implements ISetDisplayName {
     displayName!: string;
 
@@ -3299,85 +3794,6 @@ export class SetDisplayName implements ISetDisplayName {
 
 export interface ISetDisplayName {
     displayName: string;
-}
-
-export class HttpValidationProblemDetails extends ProblemDetails implements IHttpValidationProblemDetails {
-    errors!: { [key: string]: string[]; };
-    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
-    errorCodes!: { [key: string]: string[]; };
-
-    [key: string]: any;
-
-    constructor(data?: IHttpValidationProblemDetails) {
-        super(data);
-        if (!data) {
-            this.errors = {};
-            this.errorCodes = {};
-        }
-    }
-
-    override init(_data?: any) {
-        super.init(_data);
-        if (_data) {
-            for (var property in _data) {
-                if (_data.hasOwnProperty(property))
-                    this[property] = _data[property];
-            }
-            if (_data["errors"]) {
-                this.errors = {} as any;
-                for (let key in _data["errors"]) {
-                    if (_data["errors"].hasOwnProperty(key))
-                        (this.errors as any)![key] = _data["errors"][key] !== undefined ? _data["errors"][key] : [];
-                }
-            }
-            if (_data["errorCodes"]) {
-                this.errorCodes = {} as any;
-                for (let key in _data["errorCodes"]) {
-                    if (_data["errorCodes"].hasOwnProperty(key))
-                        (this.errorCodes as any)![key] = _data["errorCodes"][key] !== undefined ? _data["errorCodes"][key] : [];
-                }
-            }
-        }
-    }
-
-    static override fromJS(data: any): HttpValidationProblemDetails {
-        data = typeof data === 'object' ? data : {};
-        let result = new HttpValidationProblemDetails();
-        result.init(data);
-        return result;
-    }
-
-    override toJSON(data?: any) {
-        data = typeof data === 'object' ? data : {};
-        for (var property in this) {
-            if (this.hasOwnProperty(property))
-                data[property] = this[property];
-        }
-        if (this.errors) {
-            data["errors"] = {};
-            for (let key in this.errors) {
-                if (this.errors.hasOwnProperty(key))
-                    (data["errors"] as any)[key] = (this.errors as any)[key];
-            }
-        }
-        if (this.errorCodes) {
-            data["errorCodes"] = {};
-            for (let key in this.errorCodes) {
-                if (this.errorCodes.hasOwnProperty(key))
-                    (data["errorCodes"] as any)[key] = (this.errorCodes as any)[key];
-            }
-        }
-        super.toJSON(data);
-        return data;
-    }
-}
-
-export interface IHttpValidationProblemDetails extends IProblemDetails {
-    errors: { [key: string]: string[]; };
-    /** Each field's error codes, in the order of its messages in errors (docs/authentication.md, Validation codes). */
-    errorCodes: { [key: string]: string[]; };
-
-    [key: string]: any;
 }
 
 export class RequestPairingResult implements IRequestPairingResult {
@@ -5601,6 +6017,16 @@ export class AppEventsSessionStarted implements IAppEventsSessionStarted {
 export interface IAppEventsSessionStarted {
     sessionId: string;
     client: PairingNotificationsClientShown;
+}
+
+export enum DeviceViewPlatform {
+    Android = "android",
+    Ios = "ios",
+}
+
+export enum RegisterDeviceBodyPlatform {
+    Android = "android",
+    Ios = "ios",
 }
 
 export enum PairingRequestViewClosedReason {

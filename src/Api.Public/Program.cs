@@ -40,6 +40,7 @@ public sealed class Program
         builder.Services.AddFirebaseAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHostedService<PresenceSweeper>();
         builder.Services.AddHostedService<DurableTimersWorker>();
+        builder.Services.AddHostedService<DeviceHousekeeping>();
 
         var app = builder.Build();
         if (await app.RunIfAskedAsync(args))

@@ -33,6 +33,7 @@ public static class ApplicationSetup
         services.AddSingleton<SessionLifecycle>();
         services.AddSingleton<SessionTimeUp>();
         services.AddSingleton<DashboardCache>();
+        services.AddSingleton<Devices.StaleDevices>();
         return services;
     }
 }

@@ -87,6 +87,8 @@ public static class ValidationCodes
     public const string PhraseLength = "phrase-length";
     public const string PhraseNeedsLetter = "phrase-needs-letter";
     public const string CrisisResourceLength = "crisis-resource-length";
+    public const string InstallationIdFormat = "installation-id-format";
+    public const string FcmTokenFormat = "fcm-token-format";
 }
 
 /// <summary>A rule refused one value: the stable <see cref="ValidationCodes">code</see> and an English sentence saying why.</summary>

@@ -1,3 +1,4 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Clients;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
@@ -16,6 +17,7 @@ public static class ClientEndpoints
         var client = api.MapGroup("/api/client").WithTags("Client")
             .RequireAuthorization(FirebasePolicies.Firebase)
             .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden);
+        client.MapDeviceEndpoints(Party.Client);
 
         client.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SignInClient(), ct)))

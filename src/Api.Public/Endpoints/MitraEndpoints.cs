@@ -1,3 +1,4 @@
+using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Mitras;
 using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
@@ -17,6 +18,7 @@ public static class MitraEndpoints
         var mitra = api.MapGroup("/api/mitra").WithTags("Mitra")
             .RequireAuthorization(FirebasePolicies.Firebase)
             .Problems(ProblemNames.Unauthorized, ProblemNames.Forbidden, ProblemNames.NotAMitra, ProblemNames.MitraInactive);
+        mitra.MapDeviceEndpoints(Party.Mitra);
 
         mitra.MapPost("/auth/session", async (IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new SignInMitra(), ct)))

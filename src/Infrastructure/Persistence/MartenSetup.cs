@@ -139,6 +139,12 @@ public static class MartenSetup
         options.Schema.For<RiskFlag>().Index(f => f.SessionId).Duplicate(f => f.RaisedAt).Duplicate(f => f.AcknowledgedAt!);
         options.Schema.For<RiskPhraseList>();
 
+        // App installations reachable by push (PRODUCT.md §10): a token belongs to one installation.
+        options.Schema.For<Domain.Devices.Device>()
+            .UniqueIndex(UniqueIndexType.Computed, "uq_device_fcm_token", d => d.FcmToken)
+            .Index(d => d.OwnerId)
+            .Duplicate(d => d.RefreshedAt);
+
         // Logins (failure counts, lockouts, rehashes) and admins (deactivation, role, password)
         // write the same account: each write must be of the version it read (ADR 0012).
         options.Schema.For<StaffAccount>()

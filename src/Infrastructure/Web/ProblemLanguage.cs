@@ -236,5 +236,7 @@ public static class ProblemLanguage
         [ValidationCodes.PhraseLength] = $"Frasa terdiri dari 1 sampai {RiskPhrases.MaxPhraseLength} karakter.",
         [ValidationCodes.PhraseNeedsLetter] = "Frasa harus memuat setidaknya satu huruf.",
         [ValidationCodes.CrisisResourceLength] = $"Sumber bantuan krisis terdiri dari 1 sampai {UpdateSettings.MaxCrisisResourceLength} karakter.",
+        [ValidationCodes.InstallationIdFormat] = $"ID instalasi berisi 1 sampai {Domain.Devices.Device.MaxInstallationIdLength} karakter ASCII yang terlihat.",
+        [ValidationCodes.FcmTokenFormat] = $"Token FCM berisi 1 sampai {Domain.Devices.Device.MaxTokenLength} karakter ASCII yang terlihat.",
     };
 }

@@ -29,7 +29,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
     private enum Caller { None, Expired, WrongAudience, Client, OtherClient, Mitra, OtherMitra, InactiveMitra, Operator, Admin }
 
     /// <summary>Which real resource a route's <c>{id}</c> names.</summary>
-    private enum Resource { None, ClientRequest, ClientSession, ClientPayment, OpenRequest, MitraSession, TargetMitra, TargetClient, TargetSession, TargetStaff, Package, RiskFlag, AcceptableRequest }
+    private enum Resource { None, ClientRequest, ClientSession, ClientPayment, OpenRequest, MitraSession, TargetMitra, TargetClient, TargetSession, TargetStaff, Package, RiskFlag, AcceptableRequest, Installation }
 
     /// <summary>One row: the intended answer of each caller, and what the request carries.</summary>
     /// <param name="Shows">
@@ -100,6 +100,11 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("GET",    "/api/client/sessions/{id:guid}/messages",               "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
         new("POST",   "/api/client/sessions/{id:guid}/read",                   "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"upToSeq":1}"""),
         new("POST",   "/api/client/sessions/{id:guid}/typing",                 "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
+        // An installation belongs to whoever registered it last (a phone changes hands); sign-out removes only one's own.
+        new("PUT",    "/api/client/devices/{installationId}",                  "401  401  401  ok   ok   403  403  403  401  401", Resource.Installation, Body: """{"fcmToken":"matrix-client-token","platform":"android"}"""),
+        new("DELETE", "/api/client/devices/{installationId}",                  "401  401  401  ok   ok   403  403  403  401  401", Resource.Installation),
+        new("PUT",    "/api/mitra/devices/{installationId}",                   "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.Installation, Body: """{"fcmToken":"matrix-mitra-token","platform":"ios"}"""),
+        new("DELETE", "/api/mitra/devices/{installationId}",                   "401  401  401  nam  nam  ok   ok   ina  401  401", Resource.Installation),
         // One session, two parties: the client ends it (then rates it); the mitra's end comes second.
         new("POST",   "/api/client/sessions/{id:guid}/end",                    "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession),
         new("POST",   "/api/client/sessions/{id:guid}/rating",                 "401  401  401  ok   404  403  403  403  401  401", Resource.ClientSession, """{"stars":5}"""),
@@ -434,6 +439,7 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             world._ids[Resource.TargetStaff] = (await admin.CreateStaffAsync(new CreateStaff { Email = $"target-{Guid.NewGuid():N}@halobestie.test", Name = "Target Staff", Role = StaffRole.Operator, Password = operatorPassword })).Id;
             var package = await admin.CreatePackageAsync(new CreatePackage { Name = "Paket Akses", Sessions = 5, PriceIdr = 250_000 });
             world._ids[Resource.Package] = package.Id;
+            world._ids[Resource.Installation] = Guid.NewGuid(); // an app's installation id: registered by the first PUT
 
             var (mitra, mitraToken, mitraId) = await hosts.NewOnlineMitraAsync(admin);
             var (otherMitra, otherMitraToken, otherMitraId) = await hosts.NewOnlineMitraAsync(admin);
