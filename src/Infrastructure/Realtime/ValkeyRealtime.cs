@@ -59,7 +59,7 @@ public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, Valkey
             batch.Execute();
             await Task.WhenAll(sent);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        catch (Exception e) when (ValkeyFaults.IsUnavailable(e))
         {
             // Events are published after the change they describe has committed: failing the
             // request now would report a failure for a change that stuck. The apps read the same

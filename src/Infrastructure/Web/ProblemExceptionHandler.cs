@@ -140,7 +140,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         Chain(e).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or DocumentAlreadyExistsException);
 
     private static bool IsUnavailable(Exception e) =>
-        Chain(e).Any(x => x is RedisConnectionException or RedisTimeoutException
+        Chain(e).Any(x => Valkey.ValkeyFaults.IsUnavailable(x)
             || (x is NpgsqlException n && n is not PostgresException && n.IsTransient)
             || x is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections });
 

@@ -91,6 +91,51 @@ public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IC
         winnerSessions.Should().Be(1);
     }
 
+    [Theory]
+    [InlineData("read-only")]
+    [InlineData("full")]
+    public async Task Valkey_when_it_refuses_writes_answers_503_and_a_committed_change_still_succeeds(string fault)
+    {
+        var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(hosts.Servers.Valkey + ",allowAdmin=true");
+        var server = admin.GetDatabase();
+
+        // read-only: what a Memorystore failover leaves behind (the old primary now a replica);
+        // full: maxmemory reached under noeviction. Both are server errors, not connection errors.
+        if (fault == "read-only")
+            await server.ExecuteAsync("REPLICAOF", "127.0.0.1", "1");
+        else
+            await server.ExecuteAsync("CONFIG", "SET", "maxmemory", "1");
+        try
+        {
+            var heartbeat = await AnswerOf(() => mitra.RecordHeartbeatAsync());
+            heartbeat.Status.Should().Be(503);
+            heartbeat.Problem!.Name.Should().Be("service-unavailable");
+            heartbeat.RetryAfter.Should().NotBeNull();
+
+            // The request commits in PostgreSQL before its offers are published: it stands, 201.
+            var requested = await client.RequestPairingAsync(new RequestPairing());
+            (await client.GetMyPairingRequestAsync(requested.Id)).Status.Should().Be(PairingStatus.Searching);
+            await client.CancelPairingRequestAsync(requested.Id); // the class's other tests count what is offered
+        }
+        finally
+        {
+            if (fault == "read-only")
+                await server.ExecuteAsync("REPLICAOF", "NO", "ONE");
+            else
+                await server.ExecuteAsync("CONFIG", "SET", "maxmemory", "0");
+        }
+
+        await WaitUntilReadyAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await AnswerOf(() => mitra.RecordHeartbeatAsync())).Status != 201)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "writes work again once Valkey takes them");
+            await Task.Delay(200);
+        }
+    }
+
     private sealed record Answer(int Status, Problem? Problem, string? RetryAfter);
 
     /// <summary>The status of a generated-client call, with its problem and Retry-After when it failed.</summary>
