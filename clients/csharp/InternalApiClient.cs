@@ -6982,6 +6982,9 @@ namespace HaloBestie.Clients.Internal
         [System.ComponentModel.DataAnnotations.Required]
         public AppVersions MinSupportedVersion { get; set; } = new AppVersions();
 
+        [System.Text.Json.Serialization.JsonPropertyName("backgroundReachableMinutes")]
+        public int BackgroundReachableMinutes { get; set; } = default!;
+
         [System.Text.Json.Serialization.JsonPropertyName("id")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Id { get; set; } = default!;
@@ -7053,6 +7056,9 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("minSupportedVersion")]
         public AppVersions? MinSupportedVersion { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("backgroundReachableMinutes")]
+        public int? BackgroundReachableMinutes { get; set; } = default!;
 
     }
 
@@ -7619,6 +7625,9 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("openRiskFlags")]
         public int OpenRiskFlags { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("mitrasInBackground")]
+        public int MitrasInBackground { get; set; } = default!;
 
     }
 

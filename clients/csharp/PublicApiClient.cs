@@ -7520,6 +7520,9 @@ namespace HaloBestie.Clients.Public
         [System.Text.Json.Serialization.JsonPropertyName("activeSessions")]
         public int ActiveSessions { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("backgroundUntil")]
+        public System.DateTimeOffset? BackgroundUntil { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -8590,17 +8593,21 @@ namespace HaloBestie.Clients.Public
         [System.Runtime.Serialization.EnumMember(Value = @"heartbeat-timeout")]
         HeartbeatTimeout = 1,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"background-timeout")]
+        [System.Runtime.Serialization.EnumMember(Value = @"background-timeout")]
+        BackgroundTimeout = 2,
+
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"app-closed")]
         [System.Runtime.Serialization.EnumMember(Value = @"app-closed")]
-        AppClosed = 2,
+        AppClosed = 3,
 
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"forced-by-staff")]
         [System.Runtime.Serialization.EnumMember(Value = @"forced-by-staff")]
-        ForcedByStaff = 3,
+        ForcedByStaff = 4,
 
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"deactivated")]
         [System.Runtime.Serialization.EnumMember(Value = @"deactivated")]
-        Deactivated = 4,
+        Deactivated = 5,
 
     }
 

@@ -4357,6 +4357,7 @@ export class PlatformSettings implements IPlatformSettings {
     anonymity!: AnonymitySettings;
     crisisResources!: string[];
     minSupportedVersion!: AppVersions;
+    backgroundReachableMinutes!: number;
     id!: string;
 
     constructor(data?: IPlatformSettings) {
@@ -4395,6 +4396,7 @@ export class PlatformSettings implements IPlatformSettings {
                     this.crisisResources!.push(item);
             }
             this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : new AppVersions();
+            this.backgroundReachableMinutes = _data["backgroundReachableMinutes"];
             this.id = _data["id"];
         }
     }
@@ -4427,6 +4429,7 @@ export class PlatformSettings implements IPlatformSettings {
                 data["crisisResources"].push(item);
         }
         data["minSupportedVersion"] = this.minSupportedVersion ? this.minSupportedVersion.toJSON() : undefined as any;
+        data["backgroundReachableMinutes"] = this.backgroundReachableMinutes;
         data["id"] = this.id;
         return data;
     }
@@ -4444,6 +4447,7 @@ export interface IPlatformSettings {
     anonymity: AnonymitySettings;
     crisisResources: string[];
     minSupportedVersion: AppVersions;
+    backgroundReachableMinutes: number;
     id: string;
 }
 
@@ -4539,6 +4543,7 @@ export class UpdateSettings implements IUpdateSettings {
     anonymity!: AnonymitySettings;
     crisisResources?: string[] | undefined;
     minSupportedVersion?: AppVersions | undefined;
+    backgroundReachableMinutes?: number | undefined;
 
     constructor(data?: IUpdateSettings) {
         if (data) {
@@ -4574,6 +4579,7 @@ export class UpdateSettings implements IUpdateSettings {
                     this.crisisResources!.push(item);
             }
             this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : undefined as any;
+            this.backgroundReachableMinutes = _data["backgroundReachableMinutes"];
         }
     }
 
@@ -4605,6 +4611,7 @@ export class UpdateSettings implements IUpdateSettings {
                 data["crisisResources"].push(item);
         }
         data["minSupportedVersion"] = this.minSupportedVersion ? this.minSupportedVersion.toJSON() : undefined as any;
+        data["backgroundReachableMinutes"] = this.backgroundReachableMinutes;
         return data;
     }
 }
@@ -4621,6 +4628,7 @@ export interface IUpdateSettings {
     anonymity: AnonymitySettings;
     crisisResources?: string[] | undefined;
     minSupportedVersion?: AppVersions | undefined;
+    backgroundReachableMinutes?: number | undefined;
 }
 
 export class PageOfPairingRequest implements IPageOfPairingRequest {
@@ -5802,6 +5810,7 @@ export class DashboardFigures implements IDashboardFigures {
     today!: DashboardFiguresTodayFigures;
     at!: Date;
     openRiskFlags!: number;
+    mitrasInBackground!: number;
 
     constructor(data?: IDashboardFigures) {
         if (data) {
@@ -5825,6 +5834,7 @@ export class DashboardFigures implements IDashboardFigures {
             this.today = _data["today"] ? DashboardFiguresTodayFigures.fromJS(_data["today"]) : new DashboardFiguresTodayFigures();
             this.at = _data["at"] ? new Date(_data["at"].toString()) : undefined as any;
             this.openRiskFlags = _data["openRiskFlags"];
+            this.mitrasInBackground = _data["mitrasInBackground"];
         }
     }
 
@@ -5845,6 +5855,7 @@ export class DashboardFigures implements IDashboardFigures {
         data["today"] = this.today ? this.today.toJSON() : undefined as any;
         data["at"] = this.at ? this.at.toISOString() : undefined as any;
         data["openRiskFlags"] = this.openRiskFlags;
+        data["mitrasInBackground"] = this.mitrasInBackground;
         return data;
     }
 }
@@ -5858,6 +5869,7 @@ export interface IDashboardFigures {
     today: DashboardFiguresTodayFigures;
     at: Date;
     openRiskFlags: number;
+    mitrasInBackground: number;
 }
 
 export class DashboardFiguresTodayFigures implements IDashboardFiguresTodayFigures {

@@ -4010,6 +4010,7 @@ export class MitraMe implements IMitraMe {
     available!: boolean;
     capacity!: number;
     activeSessions!: number;
+    backgroundUntil?: Date | undefined;
 
     constructor(data?: IMitraMe) {
         if (data) {
@@ -4039,6 +4040,7 @@ export class MitraMe implements IMitraMe {
             this.available = _data["available"];
             this.capacity = _data["capacity"];
             this.activeSessions = _data["activeSessions"];
+            this.backgroundUntil = _data["backgroundUntil"] ? new Date(_data["backgroundUntil"].toString()) : undefined as any;
         }
     }
 
@@ -4065,6 +4067,7 @@ export class MitraMe implements IMitraMe {
         data["available"] = this.available;
         data["capacity"] = this.capacity;
         data["activeSessions"] = this.activeSessions;
+        data["backgroundUntil"] = this.backgroundUntil ? this.backgroundUntil.toISOString() : undefined as any;
         return data;
     }
 }
@@ -4080,6 +4083,7 @@ export interface IMitraMe {
     available: boolean;
     capacity: number;
     activeSessions: number;
+    backgroundUntil?: Date | undefined;
 }
 
 export class SetMitraStatusResult implements ISetMitraStatusResult {
@@ -6103,6 +6107,7 @@ export enum AppEventsPairingClosedReason {
 export enum AppEventsPresenceOfflineReason {
     Manual = "manual",
     HeartbeatTimeout = "heartbeat-timeout",
+    BackgroundTimeout = "background-timeout",
     AppClosed = "app-closed",
     ForcedByStaff = "forced-by-staff",
     Deactivated = "deactivated",

@@ -8,7 +8,8 @@ namespace HaloBestie.Application.Dashboard;
 
 /// <summary>
 /// PRODUCT.md §5, "today" being the calendar day of the platform's time zone, and the risk flags
-/// no one has acknowledged yet (<c>openRiskFlags</c>, PRODUCT.md §9).
+/// no one has acknowledged yet (<c>openRiskFlags</c>, PRODUCT.md §9). <c>mitrasInBackground</c>: of
+/// the online mitras, those reachable only by push, their app in the background (PRODUCT.md §10).
 /// </summary>
 public sealed record DashboardFigures(
     int MitrasOnline,
@@ -18,7 +19,8 @@ public sealed record DashboardFigures(
     int ActiveSessions,
     DashboardFigures.TodayFigures Today,
     DateTimeOffset At,
-    int OpenRiskFlags = 0)
+    int OpenRiskFlags = 0,
+    int MitrasInBackground = 0)
 {
     /// <summary>
     /// Requests made today and how they ended (<c>matchRate</c> = matched / requests); waits from

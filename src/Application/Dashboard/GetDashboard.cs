@@ -9,10 +9,11 @@ namespace HaloBestie.Application.Dashboard;
 /// </summary>
 public sealed record GetDashboard : IQuery<DashboardFigures>
 {
-    public sealed class Handler(IQuerySession session, DashboardCache cache, TimeProvider clock) : IQueryHandler<GetDashboard, DashboardFigures>
+    public sealed class Handler(IQuerySession session, DashboardCache cache, Presence.IPresenceStore presence, TimeProvider clock) : IQueryHandler<GetDashboard, DashboardFigures>
     {
         public async ValueTask<DashboardFigures> Handle(GetDashboard query, CancellationToken cancellationToken) =>
-            await cache.GetAsync(() => DashboardFigures.ComputeAsync(session, clock.GetUtcNow(), cancellationToken), clock.GetUtcNow());
+            await cache.GetAsync(async () => await DashboardFigures.ComputeAsync(session, clock.GetUtcNow(), cancellationToken)
+                with { MitrasInBackground = (int)await presence.CountBackgroundAsync() }, clock.GetUtcNow());
     }
 }
 

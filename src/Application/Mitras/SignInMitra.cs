@@ -13,7 +13,7 @@ namespace HaloBestie.Application.Mitras;
 /// </summary>
 public sealed record SignInMitra : ICommand<MitraMe>
 {
-    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<SignInMitra, MitraMe>
+    public sealed class Handler(IDocumentSession session, Presence.IPresenceStore presence, Caller caller, TimeProvider clock) : ICommandHandler<SignInMitra, MitraMe>
     {
         public async ValueTask<MitraMe> Handle(SignInMitra command, CancellationToken cancellationToken)
         {
@@ -32,7 +32,7 @@ public sealed record SignInMitra : ICommand<MitraMe>
                 stream.AppendMany(events);
                 await session.SaveChangesAsync(cancellationToken);
             }
-            return await MitraMe.LoadAsync(session, mitra, cancellationToken);
+            return await MitraMe.LoadAsync(session, presence, mitra, cancellationToken);
         }
     }
 }

@@ -42,6 +42,22 @@ public interface IPresenceStore
 
     Task<bool> IsOnlineAsync(Guid mitraId);
 
+    /// <summary>
+    /// An online mitra's app went to the background: it stays online without heartbeats until
+    /// <paramref name="until"/> (then <see cref="ClaimBackgroundExpiredAsync"/> takes it). False
+    /// when the mitra is not in the online set. A heartbeat or going online again ends it.
+    /// </summary>
+    Task<bool> EnterBackgroundAsync(Guid mitraId, DateTimeOffset until);
+
+    /// <summary>Atomically takes up to <paramref name="max"/> background mitras whose time ran out by <paramref name="now"/> out of the online set; each to one caller.</summary>
+    Task<IReadOnlyList<Guid>> ClaimBackgroundExpiredAsync(DateTimeOffset now, int max);
+
+    /// <summary>Until when the mitra is reachable in the background, or null when it is not in the background.</summary>
+    Task<DateTimeOffset?> BackgroundUntilAsync(Guid mitraId);
+
+    /// <summary>How many online mitras are in the background.</summary>
+    Task<long> CountBackgroundAsync();
+
     /// <summary>How many mitras are in the online set (one cheap count; the metrics read it).</summary>
     Task<long> CountOnlineAsync();
 }

@@ -55,7 +55,7 @@ public sealed class PresenceTransitions(IDocumentStore store, StreamWrites write
         {
             // The sweeper claimed this mitra out of the online set; if it went online again since
             // (PUT /status before this lock), that later choice stands.
-            if (reason == OfflineReasons.HeartbeatTimeout && await presence.IsOnlineAsync(mitraId))
+            if (reason is OfflineReasons.HeartbeatTimeout or OfflineReasons.BackgroundTimeout && await presence.IsOnlineAsync(mitraId))
                 return false;
             await presence.BeginOfflineAsync(mitraId, clock.GetUtcNow());
             return true;

@@ -92,7 +92,7 @@ public static class AppEvents
 
     /// <summary>To every device of a mitra that went offline, whatever the reason (one device's <c>manual</c> or <c>app-closed</c> included).</summary>
     public sealed record PresenceOffline(
-        [property: AllowedValues(OfflineReasons.Manual, OfflineReasons.HeartbeatTimeout, OfflineReasons.AppClosed, OfflineReasons.ForcedByStaff, OfflineReasons.Deactivated)] string Reason) : IAppEvent
+        [property: AllowedValues(OfflineReasons.Manual, OfflineReasons.HeartbeatTimeout, OfflineReasons.BackgroundTimeout, OfflineReasons.AppClosed, OfflineReasons.ForcedByStaff, OfflineReasons.Deactivated)] string Reason) : IAppEvent
     {
         public static string Name => "presence.offline";
     }

@@ -13,7 +13,7 @@ namespace HaloBestie.Application.Settings;
 /// <c>PUT /api/internal/settings</c> (admin): replaces every setting at once. The audit entry
 /// lists each changed value as <c>name: old → new</c>. Raising <c>maxCustomersPerMitra</c> makes
 /// mitras who were full available: each is offered what is still searching, as when a session ends.
-/// <c>crisisResources</c> and <c>minSupportedVersion</c> may be left out (null) to keep their current values.
+/// <c>crisisResources</c>, <c>minSupportedVersion</c> and <c>backgroundReachableMinutes</c> may be left out (null) to keep their current values.
 /// </summary>
 public sealed record UpdateSettings(
     int MaxCustomersPerMitra,
@@ -26,7 +26,8 @@ public sealed record UpdateSettings(
     string TimeZone,
     AnonymitySettings Anonymity,
     IReadOnlyList<string>? CrisisResources = null,
-    AppVersions? MinSupportedVersion = null) : ICommand<PlatformSettings>
+    AppVersions? MinSupportedVersion = null,
+    int? BackgroundReachableMinutes = null) : ICommand<PlatformSettings>
 {
     public const int MaxCrisisResources = 10;
     public const int MaxCrisisResourceLength = 200;
@@ -55,6 +56,7 @@ public sealed record UpdateSettings(
             RuleFor(x => x.TimeZone).NotEmpty().Must(tz => TimeZoneInfo.TryFindSystemTimeZoneById(tz ?? "", out _))
                 .WithErrorCode(ValidationCodes.TimeZone).WithMessage("'Time Zone' must be an IANA time zone such as Asia/Jakarta.");
             RuleFor(x => x.Anonymity).NotNull();
+            RuleFor(x => x.BackgroundReachableMinutes).InclusiveBetween(0, PlatformSettings.MaxBackgroundReachableMinutes);
             RuleFor(x => x.CrisisResources).Must(r => r is null || r.Count is >= 1 and <= MaxCrisisResources)
                 .WithErrorCode(ValidationCodes.TooMany).WithMessage($"Give 1 to {MaxCrisisResources} crisis resources (or leave them out to keep the current ones).");
             RuleForEach(x => x.CrisisResources).Must(r => !string.IsNullOrWhiteSpace(r) && r.Trim().Length <= MaxCrisisResourceLength)
@@ -77,6 +79,7 @@ public sealed record UpdateSettings(
             {
                 CrisisResources = command.CrisisResources?.Select(r => r.Trim()).ToList() ?? before.CrisisResources,
                 MinSupportedVersion = command.MinSupportedVersion ?? before.MinSupportedVersion,
+                BackgroundReachableMinutes = command.BackgroundReachableMinutes ?? before.BackgroundReachableMinutes,
             };
 
             var changes = Changes(before, after);
@@ -108,6 +111,7 @@ public sealed record UpdateSettings(
             Compare("pairingTimeoutSeconds", a.PairingTimeoutSeconds, b.PairingTimeoutSeconds);
             Compare("heartbeatIntervalSeconds", a.HeartbeatIntervalSeconds, b.HeartbeatIntervalSeconds);
             Compare("heartbeatTimeoutSeconds", a.HeartbeatTimeoutSeconds, b.HeartbeatTimeoutSeconds);
+            Compare("backgroundReachableMinutes", a.BackgroundReachableMinutes, b.BackgroundReachableMinutes);
             Compare("sessionDurationMinutes", a.SessionDurationMinutes, b.SessionDurationMinutes);
             Compare("trialSessions", a.TrialSessions, b.TrialSessions);
             Compare("topics", string.Join(", ", a.Topics), string.Join(", ", b.Topics));

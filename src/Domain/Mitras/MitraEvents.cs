@@ -40,6 +40,7 @@ public static class OfflineReasons
 {
     public const string Manual = "manual";
     public const string HeartbeatTimeout = "heartbeat-timeout";
+    public const string BackgroundTimeout = "background-timeout";
     public const string AppClosed = "app-closed";
     public const string ForcedByStaff = "forced-by-staff";
     public const string Deactivated = "deactivated";

@@ -25,6 +25,15 @@ public sealed record PlatformSettings(
     /// <summary>The oldest app version each platform may run (API.md); an app below it shows the update screen.</summary>
     public AppVersions MinSupportedVersion { get; init; } = AppVersions.Any;
 
+    /// <summary>
+    /// How long a mitra whose app reported <c>background</c>, and who has a registered device, stays
+    /// online without heartbeats, reached by push (PRODUCT.md §10); 0 keeps the heartbeat rule.
+    /// </summary>
+    public int BackgroundReachableMinutes { get; init; } = DefaultBackgroundReachableMinutes;
+
+    public const int DefaultBackgroundReachableMinutes = 15;
+    public const int MaxBackgroundReachableMinutes = 240;
+
     /// <summary>Marten's document id: there is one settings document.</summary>
     public string Id { get; init; } = DocumentId;
 

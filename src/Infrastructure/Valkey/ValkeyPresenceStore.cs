@@ -15,22 +15,42 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
     private static readonly RedisKey Online = "presence:online";
     private static readonly RedisKey Closing = "presence:closing";
 
+    // Mitras online in the background (PRODUCT.md §10), scored by when that ends. Such a mitra's
+    // score in presence:online is that same moment, so even the heartbeat rule would only take it
+    // a timeout later; the background claim takes it first, with its own reason.
+    private static readonly RedisKey Background = "presence:background";
+
     // Refresh only a member that is there: a heartbeat never brings an offline mitra back.
     private static readonly LuaScript Heartbeat = LuaScript.Prepare(
-        "if redis.call('ZSCORE', @online, @id) then redis.call('ZADD', @online, @now, @id) return 1 end return 0");
+        "if redis.call('ZSCORE', @online, @id) then redis.call('ZADD', @online, @now, @id) redis.call('ZREM', @background, @id) return 1 end return 0");
+
+    private static readonly LuaScript EnterBackground = LuaScript.Prepare(
+        "if redis.call('ZSCORE', @online, @id) then redis.call('ZADD', @online, @until, @id) redis.call('ZADD', @background, @until, @id) return 1 end return 0");
+
+    private static readonly LuaScript ClaimBackgroundExpired = LuaScript.Prepare("""
+        local ids = redis.call('ZRANGEBYSCORE', @background, '-inf', @now, 'LIMIT', 0, @max)
+        for _, id in ipairs(ids) do
+          redis.call('ZREM', @background, id)
+          if redis.call('ZREM', @online, id) == 1 then
+            redis.call('ZADD', @closing, @now, id)
+          end
+        end
+        return ids
+        """);
 
     // Take expired members out and note them as closing, in one step: each goes to one caller.
     private static readonly LuaScript ClaimExpired = LuaScript.Prepare("""
         local ids = redis.call('ZRANGEBYSCORE', @online, '-inf', @cutoff, 'LIMIT', 0, @max)
         for _, id in ipairs(ids) do
           redis.call('ZREM', @online, id)
+          redis.call('ZREM', @background, id)
           redis.call('ZADD', @closing, @now, id)
         end
         return ids
         """);
 
     private static readonly LuaScript BeginOffline = LuaScript.Prepare(
-        "redis.call('ZREM', @online, @id) redis.call('ZADD', @closing, @now, @id) return 1");
+        "redis.call('ZREM', @online, @id) redis.call('ZREM', @background, @id) redis.call('ZADD', @closing, @now, @id) return 1");
 
     // Put back what the stream says is online but Valkey lost, unless its offline is in progress.
     private static readonly LuaScript Restore = LuaScript.Prepare("""
@@ -48,13 +68,14 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
     {
         await db.SortedSetAddAsync(Online, mitraId.ToString(), now.ToUnixTimeMilliseconds());
         await db.SortedSetRemoveAsync(Closing, mitraId.ToString());
+        await db.SortedSetRemoveAsync(Background, mitraId.ToString());
     }
 
     public async Task<bool> HeartbeatAsync(Guid mitraId, DateTimeOffset now) =>
-        (int)await db.ScriptEvaluateAsync(Heartbeat, new { online = Online, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() }) == 1;
+        (int)await db.ScriptEvaluateAsync(Heartbeat, new { online = Online, background = Background, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() }) == 1;
 
     public Task BeginOfflineAsync(Guid mitraId, DateTimeOffset now) =>
-        db.ScriptEvaluateAsync(BeginOffline, new { online = Online, closing = Closing, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() });
+        db.ScriptEvaluateAsync(BeginOffline, new { online = Online, closing = Closing, background = Background, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() });
 
     public Task ForgetOfflineAsync(Guid mitraId) => db.SortedSetRemoveAsync(Closing, mitraId.ToString());
 
@@ -62,10 +83,21 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
     {
         var result = await db.ScriptEvaluateAsync(ClaimExpired, new
         {
-            online = Online, closing = Closing, cutoff = cutoff.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), max,
+            online = Online, closing = Closing, background = Background, cutoff = cutoff.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), max,
         });
         return Ids(result);
     }
+
+    public async Task<bool> EnterBackgroundAsync(Guid mitraId, DateTimeOffset until) =>
+        (int)await db.ScriptEvaluateAsync(EnterBackground, new { online = Online, background = Background, id = mitraId.ToString(), until = until.ToUnixTimeMilliseconds() }) == 1;
+
+    public async Task<IReadOnlyList<Guid>> ClaimBackgroundExpiredAsync(DateTimeOffset now, int max) =>
+        Ids(await db.ScriptEvaluateAsync(ClaimBackgroundExpired, new { online = Online, closing = Closing, background = Background, now = now.ToUnixTimeMilliseconds(), max }));
+
+    public async Task<DateTimeOffset?> BackgroundUntilAsync(Guid mitraId) =>
+        await db.SortedSetScoreAsync(Background, mitraId.ToString()) is { } until ? DateTimeOffset.FromUnixTimeMilliseconds((long)until) : null;
+
+    public Task<long> CountBackgroundAsync() => db.SortedSetLengthAsync(Background);
 
     public async Task<IReadOnlyList<Guid>> StaleOfflinesAsync(DateTimeOffset before)
     {

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace HaloBestie.Infrastructure.Workers;
 
 /// <summary>
-/// Puts mitras offline whose last heartbeat is older than <c>heartbeatTimeoutSeconds</c>, within
-/// about a second of that moment. Runs on every public instance; Valkey hands each expired mitra
+/// Puts mitras offline whose last heartbeat is older than <c>heartbeatTimeoutSeconds</c>, and
+/// mitras whose time reachable in the background (<c>backgroundReachableMinutes</c>) is over,
+/// within about a second of that moment. Runs on every public instance; Valkey hands each expired mitra
 /// to exactly one of them. Every 5 s it also restores mitras the stream says are online but
 /// Valkey lost (a restart), and finishes transitions an instance died in the middle of.
 /// Waits in real time; reads "now" from the injected TimeProvider (tests move it).
@@ -47,6 +48,18 @@ public sealed partial class PresenceSweeper(
         var now = clock.GetUtcNow();
         var cutoff = now - TimeSpan.FromSeconds(settings.HeartbeatTimeoutSeconds);
         IReadOnlyList<Guid> expired;
+        // Background first: a mitra whose background time ran out goes with that reason, even when
+        // this sweep comes late (its heartbeat score is the same moment, taken a timeout later).
+        do
+        {
+            expired = await presence.ClaimBackgroundExpiredAsync(now, 100);
+            foreach (var mitraId in expired)
+            {
+                if (await transitions.TakeOfflineAsync(mitraId, OfflineReasons.BackgroundTimeout, ct))
+                    LogBackgroundTimedOut(logger, mitraId);
+            }
+        }
+        while (expired.Count == 100);
         do
         {
             expired = await presence.ClaimExpiredAsync(cutoff, now, 100);
@@ -71,6 +84,9 @@ public sealed partial class PresenceSweeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mitra {MitraId} went offline: heartbeat timeout")]
     private static partial void LogTimedOut(ILogger logger, Guid mitraId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mitra {MitraId} went offline: background time over")]
+    private static partial void LogBackgroundTimedOut(ILogger logger, Guid mitraId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Restored {Count} online mitras missing from Valkey")]
     private static partial void LogRestored(ILogger logger, int count);

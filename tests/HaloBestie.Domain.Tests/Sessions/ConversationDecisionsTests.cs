@@ -173,6 +173,7 @@ public class ConversationDecisionsTests
         {
             ConversationDecisions.IsValidText(text, out var error).Should().BeFalse();
             error!.Code.Should().Be(ValidationCodes.NotUnicode);
+            error.Message.Should().Be("The message is not valid Unicode text.");
         }
     }
 

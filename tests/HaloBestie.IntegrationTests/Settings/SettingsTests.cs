@@ -19,6 +19,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         Anonymity = s.Anonymity,
         CrisisResources = s.CrisisResources,
         MinSupportedVersion = s.MinSupportedVersion,
+        BackgroundReachableMinutes = s.BackgroundReachableMinutes,
     };
 
     [Fact]
@@ -40,6 +41,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             Topics = new[] { "Keluarga", "Percintaan", "Pekerjaan", "Pendidikan", "Pertemanan", "Kesehatan mental", "Lainnya" },
             TimeZone = "Asia/Jakarta",
             Anonymity = new { ShowClientDisplayName = true, ShowMitraFullName = false },
+            BackgroundReachableMinutes = 15,
         }, o => o.WithStrictOrdering());
         var appConfig = await hosts.AnonymousPublic().GetAppConfigAsync();
         appConfig.Should().BeEquivalentTo(new { HeartbeatIntervalSeconds = 30, PairingTimeoutSeconds = 60, Topics = defaults.Topics }, o => o.WithStrictOrdering());
@@ -51,7 +53,9 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         update.Anonymity = new AnonymitySettings { ShowClientDisplayName = false, ShowMitraFullName = true };
         update.CrisisResources = ["SEJIWA 119 ext. 8", "Layanan darurat 112"];
         update.MinSupportedVersion = new AppVersions { Android = "1.4.0", Ios = "1.3.2" };
+        update.BackgroundReachableMinutes = 240;
         var saved = await admin.UpdateSettingsAsync(update);
+        saved.BackgroundReachableMinutes.Should().Be(240);
 
         saved.Should().BeEquivalentTo(update);
         (await admin.GetSettingsAsync()).Should().BeEquivalentTo(update);
@@ -65,7 +69,8 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         var audit = await admin.ListAuditEntriesAsync(me.Id, null, null, null, null);
         var entry = audit.Items.First(e => e.Action == "settings.updated");
-        entry.Detail.Should().Contain("pairingTimeoutSeconds: 60 → 45").And.Contain("anonymity.showMitraFullName: False → True");
+        entry.Detail.Should().Contain("pairingTimeoutSeconds: 60 → 45").And.Contain("anonymity.showMitraFullName: False → True")
+            .And.Contain("backgroundReachableMinutes: 15 → 240");
     }
 
     // The ranges of API.md (GET, PUT /settings), each bound missed by one.
@@ -86,6 +91,8 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         { "duplicate-topics", "topics" },
         { "no-topics", "topics" },
         { "unknown-time-zone", "timeZone" },
+        { "background-minutes-negative", "backgroundReachableMinutes" },
+        { "background-minutes-too-long", "backgroundReachableMinutes" },
         { "version-not-three-numbers", "minSupportedVersion.android" },
         { "version-with-letters", "minSupportedVersion.ios" },
         { "no-crisis-resources", "crisisResources" },
@@ -118,6 +125,8 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             case "no-crisis-resources": update.CrisisResources = []; break;
             case "no-topics": update.Topics = []; break;
             case "unknown-time-zone": update.TimeZone = "Mars/Olympus"; break;
+            case "background-minutes-negative": update.BackgroundReachableMinutes = -1; break;
+            case "background-minutes-too-long": update.BackgroundReachableMinutes = 241; break;
         }
 
         var problem = await ProblemOf(() => admin.UpdateSettingsAsync(update));
