@@ -124,6 +124,9 @@ public static class HostSetup
         return builder;
     }
 
+    /// <summary><c>OpenApi:Enabled</c>: serve <c>/swagger</c> (default: everywhere but Production).</summary>
+    public const string OpenApiEnabledKey = "OpenApi:Enabled";
+
     /// <summary>Error answers, security headers and the OpenAPI document and UI (<c>/swagger</c>).</summary>
     public static WebApplication UseHaloBestieDefaults(this WebApplication app)
     {
@@ -150,12 +153,17 @@ public static class HostSetup
                 : next(context));
         // No server URLs in the document: it is committed, and the clients take their base address from HttpClient.
         // One relative server: the document describes whichever host serves it.
-        app.UseOpenApi(o => o.PostProcess = (document, _) =>
+        // The document and its UI describe every route to whoever reaches the host: on outside
+        // Production, and in Production only when OpenApi:Enabled says so (docs/operations.md).
+        if (app.Configuration.GetValue(OpenApiEnabledKey, !app.Environment.IsProduction()))
         {
-            document.Servers.Clear();
-            document.Servers.Add(new NSwag.OpenApiServer { Url = "/", Description = "the host serving this document" });
-        });
-        app.UseSwaggerUi();
+            app.UseOpenApi(o => o.PostProcess = (document, _) =>
+            {
+                document.Servers.Clear();
+                document.Servers.Add(new NSwag.OpenApiServer { Url = "/", Description = "the host serving this document" });
+            });
+            app.UseSwaggerUi();
+        }
         return app;
     }
 

@@ -14,7 +14,8 @@ namespace HaloBestie.Application.Clients;
 
 /// <summary>
 /// A suspended client can still sign in and read its profile but cannot start pairings; its
-/// searching request, if any, is cancelled in the same transaction (mitras are told).
+/// searching request, if any, is cancelled in the same transaction (mitras are told), and its open
+/// event streams are closed, so its apps reconnect and read the status.
 /// Suspending a suspended client changes nothing (200, no event, no audit entry).
 /// </summary>
 public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<ClientDetails>
@@ -26,7 +27,7 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
+    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, Realtime.IRealtime realtime, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
     {
         public async ValueTask<ClientDetails> Handle(SuspendClient command, CancellationToken cancellationToken)
         {
@@ -54,6 +55,8 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
                 ProductMetrics.PairingEnded(searching, cancelled!);
                 await notify.ClosedAsync(searching, PairingClosedReasons.Cancelled, null, cancellationToken);
             }
+            // Its apps reconnect at once and read the account's status (suspended) from the queries.
+            await realtime.CloseStreamsAsync(Realtime.Recipient.Client(client.Id), cancellationToken);
             return ClientDetails.From(events.OfType<ClientSuspended>().Aggregate(client, (c, e) => c.Apply(e)));
         }
     }

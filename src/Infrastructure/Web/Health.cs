@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -12,9 +14,11 @@ namespace HaloBestie.Infrastructure.Web;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: PostgreSQL and Valkey both
-/// answer within 3 s; the JSON names the one that does not.
+/// answer within 3 s; the JSON names the one that does not. Why it does not (the exception's
+/// text: host names, ports, server messages) is logged, and shown in the JSON only in Development:
+/// the readiness route is open to anyone who reaches the host.
 /// </summary>
-public static class Health
+public static partial class Health
 {
     private const string Ready = "ready";
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
@@ -47,7 +51,16 @@ public static class Health
         return context.Response.WriteAsync(JsonSerializer.Serialize(body));
     }
 
-    private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    private static string Unhealthy(IHostEnvironment environment, ILogger logger, string service, Exception e)
+    {
+        LogUnhealthy(logger, service, e.GetType().Name, e.Message);
+        return environment.IsDevelopment() ? $"{service} does not answer: {e.Message}" : $"{service} does not answer.";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: {Service} does not answer ({ExceptionType}: {Reason})")]
+    private static partial void LogUnhealthy(ILogger logger, string service, string exceptionType, string reason);
+
+    private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource, IHostEnvironment environment, ILogger<PostgresHealthCheck> logger) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -59,12 +72,12 @@ public static class Health
             }
             catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
             {
-                return HealthCheckResult.Unhealthy($"PostgreSQL does not answer: {e.Message}");
+                return HealthCheckResult.Unhealthy(Unhealthy(environment, logger, "PostgreSQL", e));
             }
         }
     }
 
-    private sealed class ValkeyHealthCheck(IConnectionMultiplexer valkey) : IHealthCheck
+    private sealed class ValkeyHealthCheck(IConnectionMultiplexer valkey, IHostEnvironment environment, ILogger<ValkeyHealthCheck> logger) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -75,7 +88,7 @@ public static class Health
             }
             catch (Exception e) when (e is RedisException or OperationCanceledException or TimeoutException)
             {
-                return HealthCheckResult.Unhealthy($"Valkey does not answer: {e.Message}");
+                return HealthCheckResult.Unhealthy(Unhealthy(environment, logger, "Valkey", e));
             }
         }
     }

@@ -54,6 +54,19 @@ public class ManageClientsTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
+    public async Task Suspend_closes_the_clients_open_streams_so_its_app_reloads_its_state()
+    {
+        var (staff, _) = await hosts.NewStaffAsync();
+        var token = hosts.EmulatorToken("uid-" + Guid.NewGuid().ToString("N"), "google.com", email: $"{Guid.NewGuid():N}@example.com");
+        var id = (await hosts.PublicAs(token).SignInClientAsync()).Client.Id;
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/client/events", token);
+
+        await staff.SuspendClientAsync(id, new SuspendClientBody { Reason = "abusive messages" });
+
+        (await stream.NextAsync()).Should().BeNull("the stream of a suspended client is closed; the app reconnects and reads its status");
+    }
+
+    [Fact]
     public async Task Suspend_when_no_reason_is_given_returns_400_and_for_an_unknown_client_404()
     {
         var (staff, _) = await hosts.NewStaffAsync();

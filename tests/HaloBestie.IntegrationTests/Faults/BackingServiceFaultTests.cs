@@ -28,6 +28,7 @@ public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IC
             heartbeat.Problem!.Name.Should().Be("service-unavailable");
             heartbeat.RetryAfter.Should().NotBeNull();
             (await ReadinessAsync()).Should().Be((HttpStatusCode.ServiceUnavailable, "valkey"));
+            (await ReadinessDescriptionAsync("valkey")).Should().Be("Valkey does not answer.", "the reason (host, port, server text) is logged, not shown outside Development");
 
             // The request commits in PostgreSQL; only the offer's notification cannot go out.
             var requested = await client.RequestPairingAsync(new RequestPairing());
@@ -165,6 +166,14 @@ public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IC
             .Select(c => c.Name)
             .FirstOrDefault();
         return (ready.StatusCode, down);
+    }
+
+    private async Task<string?> ReadinessDescriptionAsync(string check)
+    {
+        using var http = hosts.Public.CreateClient();
+        using var ready = await http.GetAsync("/health/ready");
+        using var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("checks").GetProperty(check).GetProperty("description").GetString();
     }
 
     private async Task WaitUntilReadyAsync()

@@ -75,6 +75,18 @@ public class HostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task OpenApi_when_switched_off_serves_neither_the_document_nor_the_ui()
+    {
+        // What a Production host does unless OpenApi:Enabled=true (this fixture runs as Test).
+        await using var quiet = hosts.Public.WithWebHostBuilder(b => b.UseSetting("OpenApi:Enabled", "false"));
+        using var http = quiet.CreateClient();
+
+        (await http.GetAsync("/swagger/v1/swagger.json")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await http.GetAsync("/swagger/index.html")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await http.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Call_when_the_method_is_wrong_returns_405_as_problem_details()
     {
         using var http = hosts.Internal.CreateClient();
