@@ -84,6 +84,7 @@ public static class HostSetup
         services.AddScoped<IFirebaseCaller, FirebaseCaller>();
         XenditPaymentProvider.AddXendit(services, builder.Configuration);
         services.AddHaloBestieRateLimits(builder.Configuration);
+        services.AddHaloBestieForwardedHeaders(builder.Configuration);
 
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -159,6 +159,41 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
             "the proxy's own address is not the partition once forwarded headers are honoured");
     }
 
+    [Fact]
+    public async Task Callback_behind_googles_load_balancer_keys_each_client_by_its_address_not_the_balancers()
+    {
+        // Google's external load balancer sends "X-Forwarded-For: <client>, <load balancer>".
+        await using var behindLb = hosts.Public.WithWebHostBuilder(b => b
+            .UseSetting("ForwardedHeaders_Enabled", "true")
+            .UseSetting("ForwardedHeaders:ForwardLimit", "2")
+            .UseSetting("ForwardedHeaders:KnownNetworks", "35.191.0.0/16, 130.211.0.0/22, 34.120.0.0/16")); // front ends and the balancer
+        using var frontEnd = From(behindLb, "35.191.4.7");
+
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await CallbackAsync(frontEnd, forwardedFor: $"198.51.100.60, 34.120.0.{i + 1}")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await ShouldBeRateLimitedAsync(await CallbackAsync(frontEnd, forwardedFor: "198.51.100.60, 34.120.0.99"));
+
+        (await CallbackAsync(frontEnd, forwardedFor: "198.51.100.61, 34.120.0.1")).StatusCode.Should().Be(HttpStatusCode.Unauthorized,
+            "another client behind the same balancer has its own bucket");
+        using var outsider = From(behindLb, "203.0.113.9");
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await CallbackAsync(outsider, forwardedFor: $"198.51.100.{70 + i}, 34.120.0.1")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        await ShouldBeRateLimitedAsync(await CallbackAsync(outsider, forwardedFor: "198.51.100.99, 34.120.0.1"));
+    }
+
+    [Theory]
+    [InlineData("ForwardedHeaders:ForwardLimit", "0")]
+    [InlineData("ForwardedHeaders:KnownNetworks", "35.191.0.0")]
+    [InlineData("ForwardedHeaders:KnownProxies", "not-an-address")]
+    public void Start_when_a_forwarded_headers_setting_does_not_parse_is_refused(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create<string, string?>(key, value)]).Build();
+
+        var register = () => new ServiceCollection().AddHaloBestieForwardedHeaders(configuration);
+
+        register.Should().Throw<StartupRefusedException>().WithMessage($"*{key.Replace(":", "__", StringComparison.Ordinal)}*");
+    }
+
     [Theory]
     [InlineData("RateLimits:SignIn:PermitLimit", "0")]
     [InlineData("RateLimits:XenditWebhook:WindowSeconds", "-5")]
