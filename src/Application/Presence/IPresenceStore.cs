@@ -52,10 +52,10 @@ public interface IPresenceStore
     /// <summary>Atomically takes up to <paramref name="max"/> background mitras whose time ran out by <paramref name="now"/> out of the online set; each to one caller.</summary>
     Task<IReadOnlyList<Guid>> ClaimBackgroundExpiredAsync(DateTimeOffset now, int max);
 
-    /// <summary>Until when the mitra is reachable in the background, or null when it is not in the background.</summary>
+    /// <summary>Until when the mitra is reachable in the background, or null when it is not (or Valkey cannot say right now).</summary>
     Task<DateTimeOffset?> BackgroundUntilAsync(Guid mitraId);
 
-    /// <summary>How many online mitras are in the background.</summary>
+    /// <summary>How many online mitras are in the background (0 when Valkey cannot say right now).</summary>
     Task<long> CountBackgroundAsync();
 
     /// <summary>How many mitras are in the online set (one cheap count; the metrics read it).</summary>

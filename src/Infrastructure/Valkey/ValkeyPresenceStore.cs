@@ -94,10 +94,31 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
     public async Task<IReadOnlyList<Guid>> ClaimBackgroundExpiredAsync(DateTimeOffset now, int max) =>
         Ids(await db.ScriptEvaluateAsync(ClaimBackgroundExpired, new { online = Online, closing = Closing, background = Background, now = now.ToUnixTimeMilliseconds(), max }));
 
-    public async Task<DateTimeOffset?> BackgroundUntilAsync(Guid mitraId) =>
-        await db.SortedSetScoreAsync(Background, mitraId.ToString()) is { } until ? DateTimeOffset.FromUnixTimeMilliseconds((long)until) : null;
+    // Both only inform a view (GET /api/mitra/me, the dashboard), which worked without Valkey before
+    // the background rule: with Valkey unavailable they answer "not known" instead of failing it.
+    public async Task<DateTimeOffset?> BackgroundUntilAsync(Guid mitraId)
+    {
+        try
+        {
+            return await db.SortedSetScoreAsync(Background, mitraId.ToString()) is { } until ? DateTimeOffset.FromUnixTimeMilliseconds((long)until) : null;
+        }
+        catch (Exception e) when (ValkeyFaults.IsUnavailable(e))
+        {
+            return null;
+        }
+    }
 
-    public Task<long> CountBackgroundAsync() => db.SortedSetLengthAsync(Background);
+    public async Task<long> CountBackgroundAsync()
+    {
+        try
+        {
+            return await db.SortedSetLengthAsync(Background);
+        }
+        catch (Exception e) when (ValkeyFaults.IsUnavailable(e))
+        {
+            return 0;
+        }
+    }
 
     public async Task<IReadOnlyList<Guid>> StaleOfflinesAsync(DateTimeOffset before)
     {

@@ -29,6 +29,7 @@ public sealed class BackingServiceFaultTests(FaultableServersFixture hosts) : IC
             heartbeat.RetryAfter.Should().NotBeNull();
             (await ReadinessAsync()).Should().Be((HttpStatusCode.ServiceUnavailable, "valkey"));
             (await ReadinessDescriptionAsync("valkey")).Should().Be("Valkey does not answer.", "the reason (host, port, server text) is logged, not shown outside Development");
+            (await mitra.GetMyMitraProfileAsync()).Online.Should().BeTrue("the mitra's own view is read from PostgreSQL and does not need Valkey");
 
             // The request commits in PostgreSQL; only the offer's notification cannot go out.
             var requested = await client.RequestPairingAsync(new RequestPairing());
