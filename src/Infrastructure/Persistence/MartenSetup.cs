@@ -34,26 +34,15 @@ public static class MartenSetup
     /// elsewhere they come from the <c>apply-schema</c> command (see docs/operations.md).
     /// </summary>
     /// <summary>
-    /// The connection string as given, plus Npgsql's automatic preparation of the statements a
-    /// connection runs often (at most 50 per connection, from the second use) unless the string
-    /// says otherwise: Marten's statements are the same few texts over and over, and PostgreSQL
-    /// then parses and plans each once per connection instead of on every call. It halved
-    /// PostgreSQL's CPU per message in the chat figure (docs/performance.md). Behind a pooler in
-    /// transaction mode that cannot hold prepared statements (PgBouncer before 1.21 or without
-    /// <c>max_prepared_statements</c>), put <c>Max Auto Prepare=0</c> in the connection string
-    /// (docs/deployment.md).
+    /// The connection string as given. Npgsql's automatic preparation (<c>Max Auto Prepare</c>)
+    /// halved PostgreSQL's CPU per chat message in the benchmark, but is left off: with it, a
+    /// statement that failed on bad input (a NUL character) left its connection believing a
+    /// statement was prepared that PostgreSQL did not have ("prepared statement _autoN does not
+    /// exist", a 500 for the next caller); see docs/performance.md. An operator may still put it
+    /// in the connection string.
     /// </summary>
-    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "halobestie" };
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 50;
-            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-        }
-        return builder;
-    }
+    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString) =>
+        new(connectionString) { Name = "halobestie" };
 
     public static IServiceCollection AddHaloBestieMarten(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

@@ -159,7 +159,7 @@ public class HostileInputTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var create = await http.PostAsync("/api/internal/mitras", new StringContent(
             "{\"fullName\":\"Siti\\u0000\",\"phoneNumber\":\"+6281299990000\",\"alias\":\"S\"}", Encoding.UTF8, "application/json"));
 
-        ((int)search.StatusCode).Should().Be(400);
+        ((int)search.StatusCode).Should().Be(400, await search.Content.ReadAsStringAsync());
         ((int)create.StatusCode).Should().Be(400);
         Problems.Parse(400, await create.Content.ReadAsStringAsync()).Name.Should().Be("validation");
         (await admin.ListMitrasAsync("+6281299990000", null, null, null, null)).Total.Should().Be(0);
