@@ -3,6 +3,7 @@ using HaloBestie.Application;
 using HaloBestie.Application.Common;
 using HaloBestie.Infrastructure.Identity;
 using HaloBestie.Infrastructure.Payments;
+using HaloBestie.Infrastructure.Push;
 using HaloBestie.Infrastructure.Persistence;
 using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Telemetry;
@@ -83,6 +84,7 @@ public static class HostSetup
         services.AddStaffServices(builder.Configuration);
         services.AddScoped<IFirebaseCaller, FirebaseCaller>();
         XenditPaymentProvider.AddXendit(services, builder.Configuration);
+        services.AddHaloBestiePush(builder.Configuration);
         services.AddHaloBestieRateLimits(builder.Configuration);
         services.AddHaloBestieForwardedHeaders(builder.Configuration);
 

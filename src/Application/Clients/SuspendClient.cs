@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Callers;
@@ -27,7 +29,7 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, Realtime.IRealtime realtime, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
+    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, PushOutbox outbox, Realtime.IRealtime realtime, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
     {
         public async ValueTask<ClientDetails> Handle(SuspendClient command, CancellationToken cancellationToken)
         {
@@ -47,6 +49,7 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
                 var requestStream = await session.Events.FetchForWriting<PairingRequest>(searching.Id, cancellationToken);
                 cancelled = PairingDecisions.Cancel(requestStream.Aggregate!, PairingReasons.ClientSuspended, now);
                 requestStream.AppendOne(cancelled);
+                outbox.Enqueue(session, PushDecisions.OnCancel(requestStream.Aggregate!, now));
             }
             session.Audit(caller.Staff, "client.suspended", "client", client.Id, now, command.Reason.Trim());
             await session.SaveChangesAsync(cancellationToken);

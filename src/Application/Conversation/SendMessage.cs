@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using FluentValidation;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
@@ -38,7 +40,7 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
         }
     }
 
-    public sealed class Handler(StreamWrites writes, Caller caller, ConversationNotifications notify, TimeProvider clock) : ICommandHandler<SendMessage, Result>
+    public sealed class Handler(StreamWrites writes, Caller caller, ConversationNotifications notify, PushOutbox outbox, TimeProvider clock) : ICommandHandler<SendMessage, Result>
     {
         public async ValueTask<Result> Handle(SendMessage command, CancellationToken cancellationToken)
         {
@@ -71,6 +73,7 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
                     if (outcome is Sent { Message: var sent })
                     {
                         stream.AppendOne(sent);
+                        outbox.Enqueue(session, PushDecisions.MessageToClient(current, sent));
                         flag = ConversationDecisions.FlagRisk(sent, phrases, Guid.CreateVersion7());
                         if (flag is not null)
                             stream.AppendOne(flag);

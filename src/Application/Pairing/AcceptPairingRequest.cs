@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
@@ -24,7 +26,7 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
 {
     public sealed record Result(Guid SessionId);
 
-    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, TimeProvider clock)
+    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, PushOutbox outbox, TimeProvider clock)
         : ICommandHandler<AcceptPairingRequest, Result>
     {
         public async ValueTask<Result> Handle(AcceptPairingRequest command, CancellationToken cancellationToken)
@@ -47,7 +49,12 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 mitra.AppendMany(outcome.ForMitra);
                 client.AppendMany(outcome.ForClient);
                 if (outcome is Accepted accepted)
+                {
                     session.Events.StartStream<Session>(accepted.Session.SessionId, accepted.ForSession);
+                    outbox.Enqueue(session, PushDecisions.OnMatch(request.Aggregate, mitraId, accepted.Session.SessionId, accepted.Session.EndsAt, clock.GetUtcNow()));
+                }
+                else if (outcome is AcceptClosesRequest)
+                    outbox.Enqueue(session, PushDecisions.OnCancel(request.Aggregate, clock.GetUtcNow()));
                 return (request.Aggregate, mitra.Aggregate!, client.Aggregate!, settings, outcome);
             }, cancellationToken);
 

@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
@@ -15,7 +17,7 @@ namespace HaloBestie.Application.Pairing;
 /// </summary>
 public sealed record CancelPairingRequest(Guid RequestId) : ICommand
 {
-    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, TimeProvider clock)
+    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, PushOutbox outbox, TimeProvider clock)
         : ICommandHandler<CancelPairingRequest>
     {
         public async ValueTask<Unit> Handle(CancelPairingRequest command, CancellationToken cancellationToken)
@@ -28,6 +30,7 @@ public sealed record CancelPairingRequest(Guid RequestId) : ICommand
                     throw new NotFoundException("Pairing request", command.RequestId);
                 var cancelled = PairingDecisions.Cancel(request, PairingReasons.CancelledByClient, clock.GetUtcNow());
                 stream.AppendOne(cancelled);
+                outbox.Enqueue(session, PushDecisions.OnCancel(request, clock.GetUtcNow()));
                 return (request, cancelled);
             }, cancellationToken);
             ProductMetrics.PairingEnded(request, cancelled);

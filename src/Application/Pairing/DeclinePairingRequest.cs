@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Domain;
@@ -12,7 +14,7 @@ namespace HaloBestie.Application.Pairing;
 /// </summary>
 public sealed record DeclinePairingRequest(Guid RequestId) : ICommand
 {
-    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, TimeProvider clock)
+    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, PushOutbox outbox, TimeProvider clock)
         : ICommandHandler<DeclinePairingRequest>
     {
         public async ValueTask<Unit> Handle(DeclinePairingRequest command, CancellationToken cancellationToken)
@@ -26,6 +28,8 @@ public sealed record DeclinePairingRequest(Guid RequestId) : ICommand
                 var othersAvailable = available.Any(id => id != mitraId && !request.DeclinedBy.Contains(id));
                 var events = PairingDecisions.Decline(request, mitraId, othersAvailable, clock.GetUtcNow());
                 stream.AppendMany(events);
+                if (events.OfType<PairingExpired>().FirstOrDefault() is { } expired)
+                    outbox.Enqueue(session, PushDecisions.OnExpiry(events.OfType<PairingDeclined>().Aggregate(request, (r, e) => r.Apply(e)), expired.Reason, clock.GetUtcNow()));
                 return (request, events);
             }, cancellationToken);
 

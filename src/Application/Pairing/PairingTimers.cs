@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
@@ -11,7 +13,7 @@ namespace HaloBestie.Application.Pairing;
 /// that any instance may act on; the stream's version makes exactly one of them record it. And
 /// offers to a mitra who became available while requests were searching.
 /// </summary>
-public sealed class PairingTimers(IDocumentStore store, StreamWrites writes, PairingNotifications notify, TimeProvider clock)
+public sealed class PairingTimers(IDocumentStore store, StreamWrites writes, PairingNotifications notify, PushOutbox outbox, TimeProvider clock)
 {
     /// <summary>Expires every searching request past its deadline; returns how many this call expired.</summary>
     public async Task<int> ExpireDueAsync(CancellationToken ct)
@@ -38,6 +40,8 @@ public sealed class PairingTimers(IDocumentStore store, StreamWrites writes, Pai
                 var stream = await session.Events.FetchForWriting<PairingRequest>(id, ct);
                 var events = PairingDecisions.Expire(stream.Aggregate!, now);
                 stream.AppendMany(events);
+                if (events.Count > 0)
+                    outbox.Enqueue(session, PushDecisions.OnExpiry(stream.Aggregate!, ((PairingExpired)events[0]).Reason, now));
                 return (stream.Aggregate!, events);
             }, ct);
             if (events.Count == 0)
@@ -98,6 +102,8 @@ public sealed class PairingTimers(IDocumentStore store, StreamWrites writes, Pai
                 return ((PairingRequest?)null, (PairingNotifications.ClientShown?)null, (IReadOnlyList<object>)[]);
             var events = PairingDecisions.Offer(stream.Aggregate, mitraIds, clock.GetUtcNow()); // none once closed, or offered to them
             stream.AppendMany(events);
+            if (events.Count > 0)
+                outbox.Enqueue(session, PushDecisions.Offered(stream.Aggregate, ((PairingOffered)events[0]).MitraIds));
             return ((PairingRequest?)stream.Aggregate, events.Count == 0 ? null : await PairingNotifications.ClientShownAsync(session, stream.Aggregate.ClientId, ct), events);
         }, ct);
         if (offered.Count > 0)

@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using FluentValidation;
 using FluentValidation.Results;
 using HaloBestie.Application.Callers;
@@ -34,7 +36,7 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
         }
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, PairingTimers pairing, TimeProvider clock)
+    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, PairingTimers pairing, PushOutbox outbox, TimeProvider clock)
         : ICommandHandler<RequestPairing, Result>
     {
         public async ValueTask<Result> Handle(RequestPairing command, CancellationToken cancellationToken)
@@ -54,6 +56,8 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
             var available = await session.AvailableMitraIdsAsync(settings, cancellationToken);
             var offered = PairingDecisions.Offer(request, available, now);
             session.Events.StartStream<PairingRequest>(request.Id, [requested, .. offered]);
+            if (offered.Count > 0)
+                outbox.Enqueue(session, PushDecisions.Offered(request, ((PairingOffered)offered[0]).MitraIds));
             await session.SaveChangesAsync(cancellationToken);
 
             if (offered.Count > 0)

@@ -1,3 +1,4 @@
+using HaloBestie.Domain.Pairing;
 using System.ComponentModel.DataAnnotations;
 using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Pairing;
@@ -126,12 +127,4 @@ public static class AppEvents
     {
         public static string Name => "payment.paid";
     }
-}
-
-/// <summary>The <c>reason</c> of <see cref="AppEvents.PairingClosed"/>.</summary>
-public static class PairingClosedReasons
-{
-    public const string Taken = "taken";
-    public const string Cancelled = "cancelled";
-    public const string Expired = "expired";
 }

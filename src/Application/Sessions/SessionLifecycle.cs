@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain;
@@ -13,7 +15,7 @@ namespace HaloBestie.Application.Sessions;
 /// freed) in one transaction, then both parties are told and the freed mitra is offered what is
 /// still searching. The system's own end, at time-up, is <see cref="SessionTimeUp"/>.
 /// </summary>
-public sealed class SessionLifecycle(StreamWrites writes, SessionNotifications notify, PairingTimers pairing, TimeProvider clock)
+public sealed class SessionLifecycle(StreamWrites writes, SessionNotifications notify, PairingTimers pairing, PushOutbox outbox, TimeProvider clock)
 {
     /// <param name="guard">Checks the session may be ended by this caller (throws otherwise); runs on the fresh state.</param>
     /// <param name="alsoRecord">Anything to commit in the same transaction (an audit entry).</param>
@@ -33,6 +35,7 @@ public sealed class SessionLifecycle(StreamWrites writes, SessionNotifications n
             var closing = ConversationDecisions.Closing(current, now);
             stream.AppendMany(closing, ended);
             await AppendReleaseAsync(session, current, ended, ct);
+            outbox.Enqueue(session, PushDecisions.Ended(current.Apply(closing).Apply(ended), now));
             alsoRecord?.Invoke(session);
             return (current, closing, ended);
         }, ct);

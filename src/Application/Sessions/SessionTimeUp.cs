@@ -1,3 +1,5 @@
+using HaloBestie.Domain.Push;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain.Sessions;
@@ -10,7 +12,7 @@ namespace HaloBestie.Application.Sessions;
 /// end itself): every instance's <c>DurableTimersWorker</c> calls <see cref="RunDueAsync"/> every
 /// second; the session's stream version makes each warning and each time-up recorded once.
 /// </summary>
-public sealed class SessionTimeUp(IDocumentStore store, StreamWrites writes, SessionNotifications notify, PairingTimers pairing, TimeProvider clock)
+public sealed class SessionTimeUp(IDocumentStore store, StreamWrites writes, SessionNotifications notify, PairingTimers pairing, PushOutbox outbox, TimeProvider clock)
 {
     /// <summary>Sends due warnings and ends sessions whose time is up; returns how many sessions this call changed.</summary>
     public async Task<int> RunDueAsync(CancellationToken ct)
@@ -36,8 +38,13 @@ public sealed class SessionTimeUp(IDocumentStore store, StreamWrites writes, Ses
                 var stream = await session.Events.FetchForExclusiveWriting<Session>(id, ct); // ordered with the conversation's sends
                 var events = SessionDecisions.Tick(stream.Aggregate!, now);
                 stream.AppendMany(events);
+                if (events.OfType<SessionEndingSoon>().Any())
+                    outbox.Enqueue(session, PushDecisions.EndingSoon(stream.Aggregate!));
                 if (events.OfType<SessionEnded>().FirstOrDefault() is { } ended)
+                {
                     await SessionLifecycle.AppendReleaseAsync(session, stream.Aggregate!, ended, ct);
+                    outbox.Enqueue(session, PushDecisions.Ended(stream.Aggregate!.Then(events), now));
+                }
                 return (stream.Aggregate!, events);
             }, ct);
             if (events.Count == 0)

@@ -23,3 +23,11 @@ public static class PairingReasons
     public const string ClientSuspended = "client-suspended";
     public const string PaymentRequired = "payment-required";
 }
+
+/// <summary>Why a request is closed for the mitras it was offered to: the <c>reason</c> of the <c>pairing.closed</c> event and push.</summary>
+public static class PairingClosedReasons
+{
+    public const string Taken = "taken";
+    public const string Cancelled = "cancelled";
+    public const string Expired = "expired";
+}

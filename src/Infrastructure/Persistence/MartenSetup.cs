@@ -22,6 +22,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
 
 namespace HaloBestie.Infrastructure.Persistence;
 
@@ -62,6 +64,35 @@ public static class MartenSetup
         if (autoCreate)
             services.AddHostedService<SchemaOnStartup>();
         return services;
+    }
+
+    /// <summary>
+    /// The push outbox (<see cref="Application.Push.PushOutbox"/>): a plain table, not a document,
+    /// so that its worker can claim rows with <c>for update skip locked</c> and settle a batch in
+    /// one statement each; one row per (push, installation).
+    /// </summary>
+    public static Table PushOutboxTable(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, Application.Push.PushOutbox.Table, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<Guid>("id").AsPrimaryKey();
+        table.AddColumn("installation_id", "text").NotNull();
+        table.AddColumn("owner_kind", "text").NotNull();
+        table.AddColumn<Guid>("owner_id").NotNull();
+        table.AddColumn("event", "text").NotNull();
+        table.AddColumn("data", "jsonb").NotNull();
+        table.AddColumn("title", "text");
+        table.AddColumn("body", "text");
+        table.AddColumn<bool>("high_priority").NotNull();
+        table.AddColumn("collapse_key", "text").NotNull();
+        table.AddColumn("expires_at", "timestamp with time zone").NotNull();
+        table.AddColumn<bool>("skip_while_streaming").NotNull();
+        table.AddColumn("created_at", "timestamp with time zone").NotNull();
+        table.AddColumn("due_at", "timestamp with time zone").NotNull();
+        table.AddColumn<int>("attempts").NotNull().DefaultValue(0);
+        table.AddColumn("last_error", "text");
+        table.Indexes.Add(new IndexDefinition($"ix_{Application.Push.PushOutbox.Table}_due") { Columns = ["due_at"] });
+        table.Indexes.Add(new IndexDefinition($"ix_{Application.Push.PushOutbox.Table}_collapse") { Columns = ["collapse_key"] });
+        return table;
     }
 
     public static void Configure(StoreOptions options, string schema, AutoCreate autoCreate)
@@ -129,10 +160,13 @@ public static class MartenSetup
         options.Schema.For<RiskPhraseList>();
 
         // App installations reachable by push (PRODUCT.md §10): a token belongs to one installation.
+        // Columns of their own: the push outbox resolves an account's installations in SQL (PushOutbox).
         options.Schema.For<Domain.Devices.Device>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_device_fcm_token", d => d.FcmToken)
-            .Index(d => d.OwnerId)
+            .Duplicate(d => d.OwnerId)
+            .Duplicate(d => d.OwnerKind)
             .Duplicate(d => d.RefreshedAt);
+        options.Storage.ExtendedSchemaObjects.Add(PushOutboxTable(schema));
 
         // Logins (failure counts, lockouts, rehashes) and admins (deactivation, role, password)
         // write the same account: each write must be of the version it read (ADR 0012).
