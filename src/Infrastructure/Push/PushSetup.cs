@@ -37,12 +37,14 @@ public static partial class PushSetup
         return services;
     }
 
-    private sealed partial class PushStartReport(FcmOptions options, ILogger<PushStartReport> logger) : IHostedService
+    private sealed partial class PushStartReport(FcmOptions options, IHostEnvironment environment, ILogger<PushStartReport> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             if (options.IsConfigured)
                 LogOn(logger, options.ProjectId!, options.BaseUrl);
+            else if (environment.IsProduction())
+                LogOffInProduction(logger);
             else
                 LogOff(logger);
             return Task.CompletedTask;
@@ -53,7 +55,12 @@ public static partial class PushSetup
         [LoggerMessage(Level = LogLevel.Information, Message = "Push is on: FCM project {Project} at {BaseUrl}")]
         private static partial void LogOn(ILogger logger, string project, Uri baseUrl);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Push is off: no FCM service account configured (set Push__Fcm__ServiceAccountFile); phones in the background hear of nothing")]
+        private const string Off = "Push is off: no FCM service account configured (set Push__Fcm__ServiceAccountFile); phones in the background hear of nothing";
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = Off)]
+        private static partial void LogOffInProduction(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = Off)]
         private static partial void LogOff(ILogger logger);
     }
 }

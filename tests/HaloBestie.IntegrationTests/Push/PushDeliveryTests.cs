@@ -8,6 +8,8 @@ using HaloBestie.IntegrationTests.Conversation;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Marten;
 using Npgsql;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace HaloBestie.IntegrationTests.Push;
 
@@ -258,5 +260,27 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
         To(device, "session.ended").Single().Data("reasonCode").Should().Be("ended-by-mitra");
         (await Eventually(() => QueuedAsync().GetAwaiter().GetResult() == 0, Delivery)).Should().BeTrue("sent pushes leave the outbox");
         Fcm.TokenRequests.Should().BeLessThanOrEqualTo(4, "an access token is reused until shortly before it expires (one per host at most)");
+    }
+
+    [Fact]
+    public async Task Log_at_the_most_verbose_level_while_pushing_holds_no_key_no_access_token_and_no_device_token()
+    {
+        var logs = new CapturedLogs();
+        await using var host = hosts.Public.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs).AddFilter<CapturedLogs>(null, LogLevel.Trace)));
+        var http = host.CreateClient();
+        var (app, token, _) = await hosts.NewOnlineMitraAsync();
+        var device = $"fcm-{Guid.NewGuid():N}";
+        await HostsFixture.PublicOn(host, token).RegisterDeviceAsMitraAsync($"inst-{Guid.NewGuid():N}", new RegisterDeviceBody { FcmToken = device, Platform = RegisterDeviceBodyPlatform.Android });
+        var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
+        await HostsFixture.PublicOn(host, clientToken).RequestPairingAsync(new RequestPairing());
+
+        (await Eventually(() => DeliveredTo(device, "pairing.offered").Count == 1, Delivery)).Should().BeTrue();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        var all = logs.All;
+        logs.Entries.Should().Contain(e => e.Contains("HttpClient.FcmClient", StringComparison.Ordinal),
+            "this host sent the push (it was woken by its own commit) and its HTTP client logged the call");
+        all.Should().NotContain("PRIVATE KEY").And.NotContain("fake-access-").And.NotContain(device);
+        _ = (app, client, http);
     }
 }
