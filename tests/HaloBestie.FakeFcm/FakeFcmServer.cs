@@ -62,12 +62,13 @@ public sealed class FakeFcmServer : IAsyncDisposable
     /// <summary>Time each send takes before it is answered.</summary>
     public TimeSpan Delay { get; set; }
 
-    public static async Task<FakeFcmServer> StartAsync(string url = "http://127.0.0.1:0", bool logRequests = false)
+    public static async Task<FakeFcmServer> StartAsync(string url = "http://127.0.0.1:0", bool logLifetime = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
-        if (!logRequests)
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (logLifetime)
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         var app = builder.Build();
         var fake = new FakeFcmServer(app);
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)fake.TokenAsync);
@@ -190,6 +191,9 @@ public sealed class FakeFcmServer : IAsyncDisposable
         s = s.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
     }
+
+    /// <summary>Until the process is asked to stop (Ctrl-C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync()
     {
