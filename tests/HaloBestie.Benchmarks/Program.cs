@@ -6,7 +6,7 @@ namespace HaloBestie.Benchmarks;
 /// <summary>
 /// Measures every figure of docs/performance.md against the real system and prints the table.
 ///
-///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory,chat] [--no-publish] [--out FILE]
+///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory,push,chat] [--no-publish] [--out FILE]
 ///   HaloBestie.Benchmarks soak [--minutes 10] [--no-publish]      (scripts/soak; issue 9's soak and consistency check)
 ///
 /// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
@@ -16,7 +16,7 @@ namespace HaloBestie.Benchmarks;
 /// </summary>
 public static class Program
 {
-    public static readonly string[] AllFigures = ["startup", "heartbeats", "pairing", "accept", "history", "dashboard", "memory", "chat"];
+    public static readonly string[] AllFigures = ["startup", "heartbeats", "pairing", "accept", "history", "dashboard", "memory", "push", "chat"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -76,7 +76,7 @@ public static class Program
             // One stream per mitra: every request is offered to all of them.
             await using var streams = await EventStreams.OpenAsync(system.Public!.BaseUrl, mitras.Select(m => m.Token), TimeSpan.FromSeconds(60));
             if (only.Contains("pairing"))
-                await PairingLatency.RunAsync(system, streams, mitras.Count, sizes, report);
+                await PairingLatency.RunAsync(system, streams, mitras, sizes, report);
             if (only.Contains("accept"))
                 await AcceptRace.RunAsync(system, streams, mitras, sizes, report);
         }
@@ -90,11 +90,35 @@ public static class Program
         if (only.Contains("memory"))
             await MemoryUnderLoad.RunAsync(system, mitras, sizes, report);
 
+        if (only.Contains("push"))
+            await PushDrain.RunAsync(system, sizes, report);
+
+        if (System.Environment.GetEnvironmentVariable("BENCH_PG_STATEMENTS") == "1")
+            await PrintStatementsAsync(system);
+
         // Last: it changes the settings (capacity per mitra, heartbeat timeout) and fills mitras' capacity.
         if (only.Contains("chat"))
             await ChatLatency.RunAsync(system, mitras, sizes, report);
 
         return report;
+    }
+
+    /// <summary>
+    /// BENCH_PG_STATEMENTS=1 (with HALOBESTIE_POSTGRES_OPTIONS="-c shared_preload_libraries=pg_stat_statements"):
+    /// prints PostgreSQL's 25 statements of most total time so far, for finding where a figure's time goes.
+    /// </summary>
+    private static async Task PrintStatementsAsync(BenchSystem system)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(system.Postgres);
+        await connection.OpenAsync();
+        await using (var create = new Npgsql.NpgsqlCommand("create extension if not exists pg_stat_statements", connection))
+            await create.ExecuteNonQueryAsync();
+        await using var top = new Npgsql.NpgsqlCommand(
+            "select calls, round(mean_exec_time::numeric, 3), round(total_exec_time::numeric, 1), left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) from pg_stat_statements order by total_exec_time desc limit 25", connection);
+        await using var reader = await top.ExecuteReaderAsync();
+        Console.WriteLine("[bench] pg_stat_statements: calls | mean ms | total ms | statement");
+        while (await reader.ReadAsync())
+            Console.WriteLine($"[bench]   {reader.GetInt64(0)} | {reader.GetDecimal(1)} | {reader.GetDecimal(2)} | {reader.GetString(3)}");
     }
 
     private static string? Option(string[] args, string name)

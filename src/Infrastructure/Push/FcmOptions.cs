@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Configuration;
 
 namespace HaloBestie.Infrastructure.Push;
@@ -36,7 +37,16 @@ public sealed record FcmOptions(string? ServiceAccountJson, string? ProjectId, s
         {
             throw new StartupRefusedException($"The FCM service-account file '{path}' cannot be read ({e.GetType().Name}). Fix Push__Fcm__ServiceAccountFile, or unset it to run without push.");
         }
-        return new FcmOptions(json, ProjectIdOf(json, path), path, baseUri);
+        var project = ProjectIdOf(json, path);
+        try
+        {
+            _ = CredentialFactory.FromJson<ServiceAccountCredential>(json); // reads the key now, not at the first push
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new StartupRefusedException($"The FCM service-account file '{path}' has a private_key that cannot be read ({e.GetType().Name}).");
+        }
+        return new FcmOptions(json, project, path, baseUri);
     }
 
     /// <summary>The <c>project_id</c> of a service-account JSON; refuses anything that is not one (without quoting it).</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Push;
+using HaloBestie.Application.Realtime;
+using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Domain.Devices;
 using HaloBestie.Infrastructure.Valkey;
 using Marten;
@@ -38,7 +40,7 @@ public sealed partial class PushDelivery(
     public static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
 
     private readonly string _schema = store.Options.DatabaseSchemaName;
-    private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue; // real time: FCM's Retry-After
+    private long _pausedUntilTicks; // UTC ticks, real time: FCM's Retry-After or an outage's back-off
     private DateTimeOffset _lastGauge = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,7 +50,7 @@ public sealed partial class PushDelivery(
             var more = false;
             try
             {
-                var pause = _pausedUntil - DateTimeOffset.UtcNow;
+                var pause = Paused;
                 if (pause > TimeSpan.Zero)
                     await Task.Delay(pause, stoppingToken);
                 more = await DeliverBatchAsync(stoppingToken) == BatchSize;
@@ -81,7 +83,9 @@ public sealed partial class PushDelivery(
 
         var streaming = await ClientsStreamingAsync(items);
         var outcomes = new Outcome[items.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+        // Not cancelled by a stopping host: each send is bounded by its timeout, and a row sent but
+        // not settled would be sent again by another instance.
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
             async (i, token) => outcomes[i] = await SettleAsync(items[i], streaming, token));
         await WriteOutcomesAsync(connection, transaction, items, outcomes, ct);
         // Cancelled from here on, the rows stay as they were and are sent again: the transaction must finish.
@@ -97,7 +101,7 @@ public sealed partial class PushDelivery(
             return Outcome.Drop("expired");
         if (item.SkipWhileStreaming && streaming.Contains(item.OwnerId))
             return Outcome.Drop("streaming");
-        if (_pausedUntil - DateTimeOffset.UtcNow is { Ticks: > 0 } paused)
+        if (Paused is { Ticks: > 0 } paused)
             return Outcome.Later(paused, "paused", countsAsAttempt: false);
 
         var answer = await fcm.SendAsync(item, ct);
@@ -115,14 +119,36 @@ public sealed partial class PushDelivery(
                 if (answer.RetryAfter is { } wait)
                 {
                     // FCM asks the whole project to slow down: nothing more leaves this instance until then.
-                    var until = DateTimeOffset.UtcNow + wait;
-                    if (until > _pausedUntil)
-                        _pausedUntil = until;
+                    PauseFor(wait);
                     return Outcome.Later(wait, answer.Code, countsAsAttempt: true);
                 }
-                return Outcome.Later(BackOff(item.Attempts), answer.Code, countsAsAttempt: true);
+                // FCM unavailable, unreachable or throttling without a Retry-After: the rest of the batch waits too, so
+                // that an outage is not hammered and the batch's transaction does not stay open
+                // through a timeout per row.
+                var backOff = BackOff(item.Attempts);
+                PauseFor(backOff < MaxOutagePause ? backOff : MaxOutagePause);
+                return Outcome.Later(backOff, answer.Code, countsAsAttempt: true);
         }
     }
+
+    /// <summary>The longest this instance stops sending after FCM failed without saying how long to wait.</summary>
+    public static readonly TimeSpan MaxOutagePause = TimeSpan.FromSeconds(30);
+
+    private void PauseFor(TimeSpan wait)
+    {
+        var until = (DateTimeOffset.UtcNow + wait).UtcTicks;
+        var current = Interlocked.Read(ref _pausedUntilTicks);
+        while (until > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _pausedUntilTicks, until, current);
+            if (seen == current)
+                return;
+            current = seen;
+        }
+    }
+
+    /// <summary>How long this instance still waits before sending (FCM's Retry-After, or an outage's back-off).</summary>
+    private TimeSpan Paused => new DateTimeOffset(Interlocked.Read(ref _pausedUntilTicks), TimeSpan.Zero) - DateTimeOffset.UtcNow;
 
     /// <summary>1 s, 2 s, 4 s … up to five minutes, ±20 % so that instances do not retry in step.</summary>
     public static TimeSpan BackOff(int attempts) =>
@@ -162,7 +188,7 @@ public sealed partial class PushDelivery(
         try
         {
             var args = new List<object> { "NUMSUB" };
-            args.AddRange(clients.Select(id => (object)(keys.Prefix + "rt:c:" + id.ToString("D"))));
+            args.AddRange(clients.Select(id => (object)(keys.Prefix + ValkeyRealtime.Channel(Recipient.Client(id)))));
             var answer = (RedisResult[])(await valkey.GetDatabase().ExecuteAsync("PUBSUB", args))!;
             var open = new HashSet<Guid>();
             for (var i = 0; i + 1 < answer.Length; i += 2)

@@ -1,3 +1,4 @@
+using HaloBestie.FakeFcm;
 using System.Net.Http.Headers;
 using HaloBestie.Clients.Internal;
 using Pub = HaloBestie.Clients.Public;
@@ -61,6 +62,11 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public InternalApiClient Admin { get; private set; } = null!;
 
+    /// <summary>The local fake FCM the hosts push to (push is on in every figure, as in production).</summary>
+    public FakeFcmServer Fcm { get; private set; } = null!;
+
+    private string ServiceAccountFile => Path.Combine(WorkDir, "fcm-service-account.json");
+
     /// <summary>The admin's bearer token, for calls made outside the generated client.</summary>
     public string AdminToken { get; private set; } = null!;
 
@@ -68,6 +74,8 @@ public sealed class BenchSystem : IAsyncDisposable
     {
         Directory.CreateDirectory(workDir);
         var system = new BenchSystem(await KeyServer.StartAsync(), workDir);
+        system.Fcm = await FakeFcmServer.StartAsync();
+        system.Fcm.WriteServiceAccount(system.ServiceAccountFile);
         if (publish)
         {
             system.PublicDll = await PublishAsync("src/Api.Public", "HaloBestie.Api.Public", workDir);
@@ -115,6 +123,10 @@ public sealed class BenchSystem : IAsyncDisposable
             ["Xendit__SecretKey"] = "xnd_development_bench",
             ["Xendit__CallbackToken"] = "bench-callback-token",
             ["Logging__LogLevel__Default"] = "Warning",
+            // HALOBESTIE_BENCH_PUSH=off runs the hosts without push (to compare: the pairing figure's second row then queues nothing).
+            ["Push__Fcm__ServiceAccountFile"] = System.Environment.GetEnvironmentVariable("HALOBESTIE_BENCH_PUSH") == "off" ? null : ServiceAccountFile,
+            ["Push__Fcm__BaseUrl"] = Fcm.Url,
+            ["GOOGLE_APPLICATION_CREDENTIALS"] = null,
             // The rate limits (docs/operations.md#rate-limits) would throttle the driver, not measure the
             // hosts: it sends every request from one loopback address, polls the admin login while the
             // bootstrap admin is created, signs in 200 mitras within seconds and sends about 100 pairing
@@ -222,5 +234,14 @@ public sealed class BenchSystem : IAsyncDisposable
         if (Public is not null) await Public.DisposeAsync();
         if (Internal is not null) await Internal.DisposeAsync();
         await Keys.DisposeAsync();
+        await Fcm.DisposeAsync();
+    }
+
+    /// <summary>Registers one app installation for the mitra, with a new FCM token; returns the token.</summary>
+    public static async Task<string> RegisterDeviceAsync(BenchMitra mitra, CancellationToken ct = default)
+    {
+        var token = $"bench-{Guid.NewGuid():N}";
+        await mitra.Api.RegisterDeviceAsMitraAsync($"inst-{token}", new Pub.RegisterDeviceBody { FcmToken = token, Platform = Pub.RegisterDeviceBodyPlatform.Android }, ct);
+        return token;
     }
 }

@@ -50,6 +50,9 @@ public sealed class PushConfigurationTests(HostsFixture hosts) : IClassFixture<H
                 .Which.Message.Should().NotContain("secret-material");
             File.WriteAllText(path, "{ not json secret-material");
             read.Should().Throw<StartupRefusedException>().Which.Message.Should().NotContain("secret-material");
+            File.WriteAllText(path, """{"type": "service_account", "project_id": "p", "client_email": "a@p.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nsecret-material\n-----END PRIVATE KEY-----\n"}""");
+            read.Should().Throw<StartupRefusedException>().WithMessage("*private_key that cannot be read*")
+                .Which.Message.Should().NotContain("secret-material");
         }
         finally
         {
