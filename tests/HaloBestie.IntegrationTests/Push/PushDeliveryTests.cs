@@ -283,4 +283,44 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
         all.Should().NotContain("PRIVATE KEY").And.NotContain("fake-access-").And.NotContain(device);
         _ = (app, client, http);
     }
+
+    [Fact]
+    public async Task INVALID_ARGUMENT_drops_the_push_without_retrying_it_and_the_metrics_count_it_by_code()
+    {
+        var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var dropped = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name is "halobestie.push.failed" or "halobestie.push.dropped")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            var values = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
+            if (instrument.Name == "halobestie.push.failed")
+                failed.Enqueue(values["code"]!);
+            else
+                dropped.Enqueue(values["reason"]!);
+        });
+        listener.Start();
+        var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
+        var refused = await RegisterMitraDeviceAsync(app);
+        Fcm.Answer = r => r.Token == refused ? new FakeAnswer(400, "INVALID_ARGUMENT") : null;
+        try
+        {
+            var (client, _, _) = await hosts.NewRegisteredClientAsync();
+            await client.RequestPairingAsync(new RequestPairing());
+
+            (await Eventually(() => failed.Contains("INVALID_ARGUMENT") && dropped.Contains("rejected"), Delivery)).Should().BeTrue(
+                "FCM's refusal is counted by its code and the push dropped");
+            await Task.Delay(TimeSpan.FromSeconds(3)); // beyond the first back-off
+            To(refused, "pairing.offered").Should().ContainSingle("a message FCM refuses is not retried");
+            (await DevicesOfAsync(mitraId)).Should().Contain(refused, "INVALID_ARGUMENT says nothing about the token");
+        }
+        finally
+        {
+            Fcm.Answer = null;
+        }
+    }
 }
