@@ -1,14 +1,14 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Push;
 using Marten;
 using Mediator;
 

@@ -1,9 +1,9 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using FluentValidation;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Push;
 using HaloBestie.Domain;
+using HaloBestie.Domain.Push;
 using HaloBestie.Domain.Sessions;
 using JasperFx;
 using Marten;

@@ -1,13 +1,13 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Push;
 using HaloBestie.Domain.Sessions;
 using Mediator;
 

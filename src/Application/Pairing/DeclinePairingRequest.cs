@@ -1,9 +1,9 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using HaloBestie.Application.Callers;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Push;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Push;
 using Mediator;
 
 namespace HaloBestie.Application.Pairing;

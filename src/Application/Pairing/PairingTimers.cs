@@ -1,9 +1,9 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using HaloBestie.Application.Common;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Push;
 using Marten;
 
 namespace HaloBestie.Application.Pairing;

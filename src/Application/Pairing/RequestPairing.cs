@@ -1,11 +1,11 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using FluentValidation;
 using FluentValidation.Results;
 using HaloBestie.Application.Callers;
+using HaloBestie.Application.Push;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Pairing;
+using HaloBestie.Domain.Push;
 using HaloBestie.Domain.Sessions;
 using HaloBestie.Domain.Settings;
 using Marten;

@@ -1,10 +1,10 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Push;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
+using HaloBestie.Domain.Push;
 using HaloBestie.Domain.Sessions;
 using Marten;
 

@@ -1,7 +1,7 @@
-using HaloBestie.Domain.Push;
-using HaloBestie.Application.Push;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
+using HaloBestie.Application.Push;
+using HaloBestie.Domain.Push;
 using HaloBestie.Domain.Sessions;
 using Marten;
 

@@ -124,9 +124,9 @@ public static class PushDecisions
     private static List<Guid> StillOffered(PairingRequest request, Guid? except) =>
         request.OfferedTo.Where(id => id != except && !request.DeclinedBy.Contains(id)).ToList();
 
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => new(Math.Max(a.UtcTicks, b.UtcTicks), TimeSpan.Zero);
 
-    private static string Id(Guid id) => id.ToString("D");
+    private static string Id(Guid id) => id.ToString(); // "D": 32 hex digits in groups, lower case
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

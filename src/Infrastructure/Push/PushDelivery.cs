@@ -2,8 +2,8 @@ using System.Diagnostics.Metrics;
 using HaloBestie.Application.Common;
 using HaloBestie.Application.Push;
 using HaloBestie.Application.Realtime;
-using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Domain.Devices;
+using HaloBestie.Infrastructure.Realtime;
 using HaloBestie.Infrastructure.Valkey;
 using Marten;
 using Microsoft.Extensions.Hosting;
@@ -87,8 +87,8 @@ public sealed partial class PushDelivery(
         // not settled would be sent again by another instance.
         await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
             async (i, token) => outcomes[i] = await SettleAsync(items[i], streaming, token));
-        await WriteOutcomesAsync(connection, transaction, items, outcomes, ct);
-        // Cancelled from here on, the rows stay as they were and are sent again: the transaction must finish.
+        // Cancelled from here on, the rows would stay as they were and be sent again: the transaction must finish.
+        await WriteOutcomesAsync(connection, transaction, items, outcomes, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         return items.Count;
     }
