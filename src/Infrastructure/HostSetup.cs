@@ -28,6 +28,9 @@ namespace HaloBestie.Infrastructure;
 /// </summary>
 public static class HostSetup
 {
+    /// <summary><c>Logging:Format</c>: <c>cloud-logging</c> writes Cloud Logging's JSON shape; anything else the default JSON (outside Development).</summary>
+    public const string LogFormatKey = "Logging:Format";
+
     /// <summary>Largest request body either host accepts (API bodies are small; webhooks included).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
@@ -48,6 +51,13 @@ public static class HostSetup
                 o.TimestampFormat = "HH:mm:ss.fff ";
                 o.UseUtcTimestamp = true;
             });
+        }
+        else if (builder.Configuration[LogFormatKey] == CloudLoggingFormatter.FormatterName)
+        {
+            // Cloud Logging's own fields (severity, message, trace), docs/operations.md#logs.
+            builder.Logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName)
+                .AddConsoleFormatter<CloudLoggingFormatter, CloudLoggingFormatterOptions>(o =>
+                    o.ProjectId = builder.Configuration["Logging:CloudLogging:ProjectId"] is { Length: > 0 } project ? project : builder.Configuration["GOOGLE_CLOUD_PROJECT"]);
         }
         else
         {

@@ -23,21 +23,44 @@ public static class StaffPolicies
     public const string Admin = "admin";
 }
 
-public sealed record StaffTokenOptions(byte[] SigningKey, TimeSpan Lifetime)
+/// <summary>
+/// Staff token settings. <see cref="SigningKey"/> signs every new token; <see cref="PreviousSigningKey"/>
+/// (<c>ControlCenter:PreviousTokenSigningKey</c>, optional) is still accepted, so the key can be
+/// rotated without signing every staff member out: make the old key the previous one and a new one
+/// current, and remove the previous one once the token lifetime has passed (docs/operations.md).
+/// Each token names its key (<c>kid</c>: a hash of it, never the key).
+/// </summary>
+public sealed record StaffTokenOptions(byte[] SigningKey, TimeSpan Lifetime, byte[]? PreviousSigningKey = null)
 {
     public const string Issuer = "halobestie-control-center";
     public const string Audience = "halobestie-internal-api";
     public const int MinKeyBytes = 32;
+    public const string SigningKeyKey = "ControlCenter:TokenSigningKey";
+    public const string PreviousSigningKeyKey = "ControlCenter:PreviousTokenSigningKey";
 
     public static StaffTokenOptions From(IConfiguration configuration)
     {
-        var key = configuration["ControlCenter:TokenSigningKey"];
+        var key = configuration[SigningKeyKey];
         if (string.IsNullOrWhiteSpace(key) || Encoding.UTF8.GetByteCount(key) < MinKeyBytes)
             throw new StartupRefusedException(
                 $"ControlCenter:TokenSigningKey must be set to a secret of at least {MinKeyBytes} bytes (environment variable ControlCenter__TokenSigningKey).");
+        var previous = configuration[PreviousSigningKeyKey];
+        if (!string.IsNullOrEmpty(previous) && (string.IsNullOrWhiteSpace(previous) || Encoding.UTF8.GetByteCount(previous) < MinKeyBytes || previous == key))
+            throw new StartupRefusedException(
+                $"ControlCenter:PreviousTokenSigningKey, when set, must be the earlier key: at least {MinKeyBytes} bytes and not the current one (environment variable ControlCenter__PreviousTokenSigningKey).");
         var minutes = configuration.GetValue("ControlCenter:TokenLifetimeMinutes", 30);
-        return new StaffTokenOptions(Encoding.UTF8.GetBytes(key), TimeSpan.FromMinutes(minutes));
+        return new StaffTokenOptions(Encoding.UTF8.GetBytes(key), TimeSpan.FromMinutes(minutes),
+            string.IsNullOrEmpty(previous) ? null : Encoding.UTF8.GetBytes(previous));
     }
+
+    /// <summary>The key that signs new tokens, named by its <c>kid</c>.</summary>
+    public SymmetricSecurityKey Current => KeyOf(SigningKey);
+
+    /// <summary>The keys a token may be signed with: the current one, then the previous one.</summary>
+    public IReadOnlyList<SecurityKey> Accepted => PreviousSigningKey is null ? [Current] : [Current, KeyOf(PreviousSigningKey)];
+
+    private static SymmetricSecurityKey KeyOf(byte[] key) =>
+        new(key) { KeyId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(key).AsSpan(0, 8)) };
 }
 
 public static class StaffAuthentication
@@ -62,7 +85,7 @@ public static class StaffAuthentication
                 {
                     ValidIssuer = StaffTokenOptions.Issuer,
                     ValidAudience = StaffTokenOptions.Audience,
-                    IssuerSigningKey = new SymmetricSecurityKey(options.SigningKey),
+                    IssuerSigningKeys = options.Accepted,
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = JwtRegisteredClaimNames.Email,
@@ -143,7 +166,7 @@ internal sealed class StaffTokenIssuer(StaffTokenOptions options, TimeProvider c
                 [JwtRegisteredClaimNames.Email] = staff.Email,
                 ["role"] = StaffAuthentication.RoleName(staff.Role),
             },
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(options.SigningKey), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(options.Current, SecurityAlgorithms.HmacSha256),
         });
         return new IssuedToken(token, expires);
     }

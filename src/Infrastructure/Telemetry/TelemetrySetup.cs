@@ -40,6 +40,8 @@ public static class TelemetrySetup
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
         builder.Services.AddSingleton<MitraGauges>();
+        builder.Services.AddHostedService(sp => new TelemetryStartReport(exporting,
+            sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>(), sp.GetRequiredService<ILogger<TelemetryStartReport>>()));
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(
                 serviceName: configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName,
@@ -94,4 +96,21 @@ public static class TelemetrySetup
         public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
             samplingParameters.Kind == ActivityKind.Client ? new SamplingResult(SamplingDecision.Drop) : roots.ShouldSample(samplingParameters);
     }
+}
+
+/// <summary>In Production, says at start when nothing is exported: no metric-based alert can fire then.</summary>
+internal sealed partial class TelemetryStartReport(bool exporting, Microsoft.Extensions.Hosting.IHostEnvironment environment, ILogger<TelemetryStartReport> logger)
+    : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!exporting && Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsProduction(environment))
+            LogNotExporting(logger);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telemetry export is off: OTEL_EXPORTER_OTLP_ENDPOINT is not set, so metrics and traces go nowhere and no alert on them can fire")]
+    private static partial void LogNotExporting(ILogger logger);
 }
