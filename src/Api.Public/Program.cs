@@ -38,6 +38,7 @@ public sealed class Program
             options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         builder.Services.AddFirebaseAuthentication(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton<WorkerTicks>();
         builder.Services.AddHostedService<PresenceSweeper>();
         builder.Services.AddHostedService<DurableTimersWorker>();
         builder.Services.AddHostedService<DeviceHousekeeping>();

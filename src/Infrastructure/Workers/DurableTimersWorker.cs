@@ -8,12 +8,13 @@ namespace HaloBestie.Infrastructure.Workers;
 /// <summary>
 /// The durable timers, checked every second: pairing requests past their deadline expire;
 /// sessions get their 5-minute warning and then end at time-up (`SessionTimeUp`). The deadlines live in PostgreSQL,
-/// so a restart loses nothing; every public instance runs this, and each stream's version lets
-/// exactly one of them record each transition.
+/// so a restart loses nothing; every public instance runs this, one of them each second
+/// (<see cref="WorkerTicks"/>), and each stream's version lets exactly one of them record each transition.
 /// </summary>
-public sealed partial class DurableTimersWorker(PairingTimers pairing, SessionTimeUp sessions, ILogger<DurableTimersWorker> logger) : BackgroundService
+public sealed partial class DurableTimersWorker(PairingTimers pairing, SessionTimeUp sessions, WorkerTicks ticks, ILogger<DurableTimersWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    public const string Name = "timers";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,13 +23,20 @@ public sealed partial class DurableTimersWorker(PairingTimers pairing, SessionTi
         {
             try
             {
+                if (!await ticks.TryTakeAsync(Name, Interval))
+                {
+                    WorkerMetrics.Tick(Name, WorkerMetrics.Skipped);
+                    continue;
+                }
                 var expired = await pairing.ExpireDueAsync(stoppingToken);
                 var sessionChanges = await sessions.RunDueAsync(stoppingToken);
+                WorkerMetrics.Tick(Name, WorkerMetrics.Ran);
                 if (expired + sessionChanges > 0)
                     LogFired(logger, expired, sessionChanges);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                WorkerMetrics.Tick(Name, WorkerMetrics.Failed);
                 LogFailed(logger, e.Message);
             }
         }

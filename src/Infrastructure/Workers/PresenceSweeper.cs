@@ -16,12 +16,14 @@ namespace HaloBestie.Infrastructure.Workers;
 /// Waits in real time; reads "now" from the injected TimeProvider (tests move it).
 /// </summary>
 public sealed partial class PresenceSweeper(
-    IDocumentStore store, IPresenceStore presence, PresenceTransitions transitions, TimeProvider clock, ILogger<PresenceSweeper> logger)
+    IDocumentStore store, IPresenceStore presence, PresenceTransitions transitions, WorkerTicks ticks, TimeProvider clock, ILogger<PresenceSweeper> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
     private const int ReconcileEvery = 5;
+    public const string Name = "presence-sweep";
+    public const string ReconcileName = "presence-reconcile";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,12 +32,26 @@ public sealed partial class PresenceSweeper(
         {
             try
             {
+                // Every instance sweeps (Valkey hands each expired mitra to one of them); the
+                // reconcile, one Lua script over every online mitra, runs on one instance per 5 s.
                 await SweepAsync(stoppingToken);
+                WorkerMetrics.Tick(Name, WorkerMetrics.Ran);
                 if (tick % ReconcileEvery == 0)
-                    await ReconcileAsync(stoppingToken);
+                {
+                    if (await ticks.TryTakeAsync(ReconcileName, Interval * ReconcileEvery))
+                    {
+                        await ReconcileAsync(stoppingToken);
+                        WorkerMetrics.Tick(ReconcileName, WorkerMetrics.Ran);
+                    }
+                    else
+                    {
+                        WorkerMetrics.Tick(ReconcileName, WorkerMetrics.Skipped);
+                    }
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                WorkerMetrics.Tick(Name, WorkerMetrics.Failed);
                 LogSweepFailed(logger, e.Message);
             }
         }
