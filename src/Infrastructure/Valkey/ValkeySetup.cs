@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Presence;
 using HaloBestie.Application.Realtime;
@@ -25,6 +27,7 @@ public static class ValkeySetup
             throw new StartupRefusedException("ConnectionStrings:Valkey is not set. Set the environment variable ConnectionStrings__Valkey, or start the system with scripts/run.");
 
         var keys = new ValkeyKeys(configuration["Valkey:KeyPrefix"] ?? "hb:");
+        var certificateAuthority = CertificateAuthorityOf(configuration);
         services.AddSingleton(keys);
         services.AddSingleton<IConnectionMultiplexer>(_ =>
         {
@@ -35,6 +38,12 @@ public static class ValkeySetup
             // While Valkey is unreachable, commands fail at once (the request answers 503 with
             // Retry-After) instead of queueing until a timeout; the multiplexer keeps reconnecting.
             options.BacklogPolicy = BacklogPolicy.FailFast;
+            if (certificateAuthority is not null)
+            {
+                // Memorystore's in-transit encryption signs its certificate with a CA of the instance's own.
+                options.Ssl = true;
+                options.TrustIssuer(certificateAuthority);
+            }
             return ConnectionMultiplexer.Connect(options);
         });
         services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase().WithKeyPrefix(keys.Prefix));
@@ -43,5 +52,24 @@ public static class ValkeySetup
         services.AddSingleton<ITypingSignals, ValkeyTypingSignals>();
         services.AddSingleton<EventStream>();
         return services;
+    }
+
+    /// <summary><c>Valkey:CaCertificatePath</c>: the PEM (or DER) certificate of the CA that signed the server's certificate.</summary>
+    public const string CaCertificatePathKey = "Valkey:CaCertificatePath";
+
+    /// <summary>The CA to trust for the Valkey connection's TLS (and TLS on), or none; a named file that is not a certificate refuses the start.</summary>
+    private static X509Certificate2? CertificateAuthorityOf(IConfiguration configuration)
+    {
+        var path = configuration[CaCertificatePathKey];
+        if (string.IsNullOrWhiteSpace(path))
+            return null;
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new StartupRefusedException($"Valkey:CaCertificatePath names '{path}', which is not a readable certificate ({e.GetType().Name}). Fix Valkey__CaCertificatePath, or unset it.");
+        }
     }
 }
