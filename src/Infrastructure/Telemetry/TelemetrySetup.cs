@@ -39,7 +39,7 @@ public static class TelemetrySetup
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
-        builder.Services.AddSingleton<MitraGauges>();
+        builder.Services.AddSingleton<DeploymentGauges>();
         builder.Services.AddHostedService(sp => new TelemetryStartReport(exporting,
             sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>(), sp.GetRequiredService<ILogger<TelemetryStartReport>>()));
         builder.Services.AddOpenTelemetry()
@@ -65,7 +65,7 @@ public static class TelemetrySetup
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter("Npgsql", ProductMetrics.MeterName)
-                    .AddInstrumentation(sp => sp.GetRequiredService<MitraGauges>());
+                    .AddInstrumentation(sp => sp.GetRequiredService<DeploymentGauges>());
                 if (exporting)
                     metrics.AddOtlpExporter();
             });

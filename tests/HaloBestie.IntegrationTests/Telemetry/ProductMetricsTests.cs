@@ -34,7 +34,7 @@ public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         {
             observed.RecordGauges();
             return Last(observed, "halobestie.mitras.online") == 1 && Last(observed, "halobestie.mitras.available") == 1;
-        }, MitraGauges.RefreshAfter + TimeSpan.FromSeconds(5), "the gauges show the one mitra online and available (1 of 3 sessions)");
+        }, DeploymentGauges.RefreshAfter + TimeSpan.FromSeconds(5), "the gauges show the one mitra online and available (1 of 3 sessions)");
 
         observed.Sum("halobestie.presence.heartbeats", t => Equals(t["result"], "recorded")).Should().Be(2);
         observed.Sum("halobestie.presence.heartbeats").Should().Be(2, "no heartbeat was refused or restored");
