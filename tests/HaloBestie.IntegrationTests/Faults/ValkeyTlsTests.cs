@@ -26,18 +26,19 @@ public sealed class ValkeyTlsTests(HostsFixture hosts) : IClassFixture<HostsFixt
 
     private async Task<string> StartTlsValkeyAsync()
     {
+        var now = DateTimeOffset.UtcNow; // one moment: the server's validity must lie within the CA's
         using var caKey = RSA.Create(2048);
         var caRequest = new CertificateRequest("CN=halobestie-test-ca", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(2));
         using var serverKey = RSA.Create(2048);
         var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var server = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using var server = serverRequest.Create(ca, now.AddMinutes(-4), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
         await File.WriteAllTextAsync(CaPath, ca.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(_dir, "server.crt"), server.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(_dir, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
