@@ -71,6 +71,13 @@ public static class ProductMetrics
     }
 
     /// <param name="limit">The rate limit's configuration name, e.g. <c>SignIn</c>.</param>
+    private static readonly Counter<long> XenditCallbacks = Meter.CreateCounter<long>(
+        "halobestie.payments.callbacks", "{callback}",
+        "Xendit invoice callbacks received, by outcome: credited, already-applied, expired, ignored, amount-mismatch, unknown-payment, unauthorized (wrong or missing token), invalid (not a JSON object)");
+
+    /// <param name="outcome">What the callback came to (<c>ApplyXenditCallback</c>).</param>
+    public static void XenditCallback(string outcome) => XenditCallbacks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
     public static void RateLimited(string limit) => RateLimitRefusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public static void AcceptConflict() => AcceptConflicts.Add(1);

@@ -29,9 +29,22 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
         public async ValueTask<Result> Handle(ApplyXenditCallback command, CancellationToken cancellationToken)
         {
             if (!provider.IsValidCallbackToken(command.CallbackToken))
+            {
+                ProductMetrics.XenditCallback("unauthorized");
                 throw new DomainException(ProblemNames.Unauthorized, "The x-callback-token header is missing or wrong.");
+            }
 
-            var (externalId, invoiceId, status, amount) = Parse(command.Body);
+            (string? ExternalId, string? InvoiceId, string? Status, long? Amount) parsed;
+            try
+            {
+                parsed = Parse(command.Body);
+            }
+            catch (DomainException)
+            {
+                ProductMetrics.XenditCallback("invalid");
+                throw;
+            }
+            var (externalId, invoiceId, status, amount) = parsed;
             var (outcome, paid) = await writes.RunAsync(nameof(ApplyXenditCallback), async session =>
             {
                 // A concurrent duplicate that moved the payment first makes this one decide again: already-applied.
@@ -55,6 +68,7 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                 return (outcome, paid ? payment : null);
             }, cancellationToken);
 
+            ProductMetrics.XenditCallback(outcome);
             if (paid is not null)
                 await realtime.PublishAsync(Recipient.Client(paid.ClientId), new AppEvents.PaymentPaid(paid.Id, paid.Sessions, paid.AmountIdr), cancellationToken);
             return new Result(outcome);

@@ -205,6 +205,7 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
     [Fact]
     public async Task Callback_when_the_token_is_wrong_or_missing_returns_401_and_changes_nothing()
     {
+        using var observed = Observed.Start();
         var package = await NewPackageAsync();
         var (app, _, _) = await ClientAsync();
         var started = await app.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
@@ -215,11 +216,13 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         (await app.GetMyPaymentAsync(started.PaymentId)).Status.Should().Be(PaymentStatus.Pending);
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
         (await session.Query<PaymentWebhook>().CountAsync(w => w.ExternalId == started.PaymentId.ToString())).Should().Be(0);
+        observed.Sum("halobestie.payments.callbacks", t => Equals(t["outcome"], "unauthorized")).Should().Be(2, "refused callbacks are counted: an alert on them finds a wrong token");
     }
 
     [Fact]
     public async Task Callback_when_the_amount_is_wrong_credits_nothing_and_expired_or_unknown_is_acknowledged()
     {
+        using var observed = Observed.Start();
         var package = await NewPackageAsync(sessions: 3, price: 150_000);
         var (app, _, _) = await ClientAsync();
         var credits = (await app.GetMyEntitlementsAsync()).Credits;
@@ -237,6 +240,8 @@ public sealed class PaymentTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         unknown.StatusCode.Should().Be(HttpStatusCode.OK);
         (await unknown.Content.ReadAsStringAsync()).Should().Contain("unknown-payment");
         (await app.GetMyEntitlementsAsync()).Credits.Should().Be(credits);
+        foreach (var outcome in new[] { "amount-mismatch", "expired", "unknown-payment" })
+            observed.Sum("halobestie.payments.callbacks", t => Equals(t["outcome"], outcome)).Should().Be(1, outcome);
     }
 
     [Fact]
