@@ -24,6 +24,21 @@ public static class Wait
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         UntilAsync(() => Task.FromResult(condition()), timeout, what);
 
+    /// <summary>Polls until <paramref name="condition"/> holds, at most <paramref name="within"/>; whether it did (for a test that asserts with its own words).</summary>
+    public static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+                return true;
+            await Task.Delay(Poll);
+        }
+        return await condition();
+    }
+
+    public static Task<bool> Eventually(Func<bool> condition, TimeSpan within) => Eventually(() => Task.FromResult(condition()), within);
+
     /// <summary>
     /// Checks <paramref name="condition"/> again and again for <paramref name="during"/> and fails
     /// the first time it does not hold: "it stays so", for an "exactly once" after the first time.

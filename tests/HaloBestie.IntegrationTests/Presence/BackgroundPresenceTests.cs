@@ -25,18 +25,6 @@ public class BackgroundPresenceTests(FakeClockHostsFixture hosts) : IClassFixtur
         return (await session.Events.FetchStreamAsync(mitraId)).Select(e => e.Data).OfType<MitraWentOffline>().ToList();
     }
 
-    private static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return true;
-            await Task.Delay(100);
-        }
-        return await condition();
-    }
-
     private async Task RegisterDeviceAsync(string token)
     {
         using var http = hosts.Public.CreateClient();
@@ -72,7 +60,7 @@ public class BackgroundPresenceTests(FakeClockHostsFixture hosts) : IClassFixtur
         (await (await hosts.AdminAsync()).GetDashboardAsync()).MitrasInBackground.Should().BeGreaterThanOrEqualTo(1);
 
         hosts.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2));
-        (await Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
+        (await Wait.Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
         await Task.Delay(PresenceSweeper.Interval * 2.5); // both sweepers have had their turn
 
         (await OfflineEventsAsync(mitraId)).Should().ContainSingle().Which.Reason.Should().Be(OfflineReasons.BackgroundTimeout);
@@ -91,7 +79,7 @@ public class BackgroundPresenceTests(FakeClockHostsFixture hosts) : IClassFixtur
         (await app.GetMyMitraProfileAsync()).BackgroundUntil.Should().BeNull("no push could reach it");
         hosts.Clock!.Advance(TimeSpan.FromSeconds(91));
 
-        (await Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
+        (await Wait.Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
         (await OfflineEventsAsync(mitraId)).Should().ContainSingle().Which.Reason.Should().Be(OfflineReasons.HeartbeatTimeout);
     }
 
@@ -110,7 +98,7 @@ public class BackgroundPresenceTests(FakeClockHostsFixture hosts) : IClassFixtur
         (await app.GetMyMitraProfileAsync()).BackgroundUntil.Should().BeNull();
         hosts.Clock.Advance(TimeSpan.FromSeconds(91));
 
-        (await Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
+        (await Wait.Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
         (await OfflineEventsAsync(mitraId)).Should().ContainSingle().Which.Reason.Should().Be(OfflineReasons.HeartbeatTimeout);
     }
 }

@@ -23,18 +23,6 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
         return (await session.Events.FetchStreamAsync(mitraId)).Select(e => e.Data).OfType<MitraWentOffline>().ToList();
     }
 
-    private static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-                return true;
-            await Task.Delay(100);
-        }
-        return await condition();
-    }
-
     [Fact]
     public async Task Heartbeat_when_it_stops_for_the_timeout_takes_the_mitra_offline_with_heartbeat_timeout()
     {
@@ -49,7 +37,7 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
         (await app.GetMyMitraProfileAsync()).Online.Should().BeTrue("89 s after the last heartbeat is within the 90 s timeout");
 
         hosts.Clock.Advance(TimeSpan.FromSeconds(2));
-        (await Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
+        (await Wait.Eventually(async () => !(await app.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
 
         (await OfflineEventsAsync(mitraId)).Should().ContainSingle().Which.Reason.Should().Be("heartbeat-timeout");
         var offline = await stream.NextAsync();
@@ -208,14 +196,14 @@ public class PresenceTests(FakeClockHostsFixture hosts) : IClassFixture<FakeCloc
         (await talker.GetMyMitraProfileAsync()).Online.Should().BeTrue();
 
         var presence = hosts.Public.Services.GetRequiredService<IPresenceStore>();
-        (await Eventually(() => presence.IsOnlineAsync(silentId), TimeSpan.FromSeconds(8))).Should().BeTrue("the sweeper restores what the stream says is online");
+        (await Wait.Eventually(() => presence.IsOnlineAsync(silentId), TimeSpan.FromSeconds(8))).Should().BeTrue("the sweeper restores what the stream says is online");
         // The talker keeps heartbeating (every 60 s of fake time), the silent one does not.
         hosts.Clock!.Advance(TimeSpan.FromSeconds(60));
         await talker.RecordHeartbeatAsync();
         hosts.Clock.Advance(TimeSpan.FromSeconds(31));
         await talker.RecordHeartbeatAsync();
 
-        (await Eventually(async () => !(await silent.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
+        (await Wait.Eventually(async () => !(await silent.GetMyMitraProfileAsync()).Online, SweeperSlack)).Should().BeTrue();
         (await OfflineEventsAsync(silentId)).Single().Reason.Should().Be("heartbeat-timeout");
         (await OfflineEventsAsync(talkerId)).Should().BeEmpty();
         (await talker.GetMyMitraProfileAsync()).Online.Should().BeTrue();

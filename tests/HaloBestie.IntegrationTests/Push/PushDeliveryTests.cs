@@ -44,18 +44,6 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
     private List<ReceivedPush> DeliveredTo(string token, string? @event = null) =>
         Fcm.Delivered.Where(r => r.Token == token && (@event is null || r.Event == @event)).ToList();
 
-    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition())
-                return true;
-            await Task.Delay(50);
-        }
-        return condition();
-    }
-
     private async Task<long> QueuedAsync()
     {
         await using var connection = new NpgsqlConnection(hosts.Servers.Postgres);
@@ -83,7 +71,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
 
         var request = await client.RequestPairingAsync(new RequestPairing());
 
-        (await Eventually(() => mitras.All(m => DeliveredTo(m.Token, "pairing.offered").Count == 1), Delivery)).Should().BeTrue(
+        (await Wait.Eventually(() => mitras.All(m => DeliveredTo(m.Token, "pairing.offered").Count == 1), Delivery)).Should().BeTrue(
             "every offered mitra's device gets the offer; got {0} of 20", mitras.Count(m => DeliveredTo(m.Token, "pairing.offered").Count == 1));
         var ttl = (long)Math.Floor((request.ExpiresAt - hosts.Clock.GetUtcNow()).TotalSeconds + 0.001);
         foreach (var (_, token) in mitras)
@@ -103,7 +91,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
 
         await mitras[0].App.AcceptPairingRequestAsync(request.Id);
 
-        (await Eventually(() => mitras.Skip(1).All(m => DeliveredTo(m.Token, "pairing.closed").Count == 1) && DeliveredTo(clientDevice, "pairing.matched").Count == 1, Delivery))
+        (await Wait.Eventually(() => mitras.Skip(1).All(m => DeliveredTo(m.Token, "pairing.closed").Count == 1) && DeliveredTo(clientDevice, "pairing.matched").Count == 1, Delivery))
             .Should().BeTrue("the other 19 withdraw the offer and the client hears of its bestie");
         foreach (var (_, token) in mitras.Skip(1))
         {
@@ -127,7 +115,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
         {
             var (client, _, _) = await hosts.NewRegisteredClientAsync();
             var request = await client.RequestPairingAsync(new RequestPairing());
-            (await Eventually(() => To(device, "pairing.offered").Count >= 2, Delivery)).Should().BeTrue("503 is retried with back-off");
+            (await Wait.Eventually(() => To(device, "pairing.offered").Count >= 2, Delivery)).Should().BeTrue("503 is retried with back-off");
 
             hosts.Clock!.Advance(request.ExpiresAt - hosts.Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
             var triedBeforeExpiry = To(device, "pairing.offered").Count;
@@ -137,7 +125,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
             // One attempt may have been on its way when the clock moved; none may start after.
             To(device, "pairing.offered").Count.Should().BeLessThanOrEqualTo(triedBeforeExpiry + 1);
             DeliveredTo(device, "pairing.offered").Where(r => r.At > DateTimeOffset.UtcNow.AddSeconds(-4)).Should().BeEmpty("an offer past its expiry is dropped, not sent");
-            (await Eventually(() => QueuedOffersAsync(request.Id).GetAwaiter().GetResult() == 0, Delivery)).Should().BeTrue("the expired offer left the outbox");
+            (await Wait.Eventually(() => QueuedOffersAsync(request.Id).GetAwaiter().GetResult() == 0, Delivery)).Should().BeTrue("the expired offer left the outbox");
         }
         finally
         {
@@ -174,7 +162,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
             await hosts.ChangeSettingsAsync(s => s.PairingTimeoutSeconds = 600); // outlives the throttling
             var request = await client.RequestPairingAsync(new RequestPairing());
 
-            (await Eventually(() => devices.All(d => DeliveredTo(d, "pairing.offered").Count == 1), TimeSpan.FromSeconds(30))).Should().BeTrue("nothing is lost");
+            (await Wait.Eventually(() => devices.All(d => DeliveredTo(d, "pairing.offered").Count == 1), TimeSpan.FromSeconds(30))).Should().BeTrue("nothing is lost");
             await Task.Delay(TimeSpan.FromSeconds(1));
             devices.Should().OnlyContain(d => DeliveredTo(d, "pairing.offered").Count == 1, "nothing is sent twice to a device for one event");
 
@@ -206,14 +194,14 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
         var (client, _, _) = await hosts.NewRegisteredClientAsync();
         var first = await client.RequestPairingAsync(new RequestPairing());
 
-        (await Eventually(() => To(dead).Count == 1 && DeliveredTo(alive).Count == 1, Delivery)).Should().BeTrue();
-        (await Eventually(() => DevicesOfAsync(mitraId).GetAwaiter().GetResult().SequenceEqual([alive]), Delivery)).Should().BeTrue(
+        (await Wait.Eventually(() => To(dead).Count == 1 && DeliveredTo(alive).Count == 1, Delivery)).Should().BeTrue();
+        (await Wait.Eventually(() => DevicesOfAsync(mitraId).GetAwaiter().GetResult().SequenceEqual([alive]), Delivery)).Should().BeTrue(
             "FCM's UNREGISTERED removes that installation, and only that one");
 
         await client.CancelPairingRequestAsync(first.Id);
         var (other, _, _) = await hosts.NewRegisteredClientAsync();
         await other.RequestPairingAsync(new RequestPairing());
-        (await Eventually(() => DeliveredTo(alive, "pairing.offered").Count == 2, Delivery)).Should().BeTrue();
+        (await Wait.Eventually(() => DeliveredTo(alive, "pairing.offered").Count == 2, Delivery)).Should().BeTrue();
         To(dead).Should().ContainSingle("the removed installation is not tried again");
     }
 
@@ -240,7 +228,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
         (await talk.SendAsync(talk.MitraToken, "marker-rahasia-sekali")).Status.Should().Be(201);
         (await talk.SendAsync(talk.ClientToken, "marker-from-client")).Status.Should().Be(201);
 
-        (await Eventually(() => DeliveredTo(device, "message.created").Count == 1, Delivery)).Should().BeTrue();
+        (await Wait.Eventually(() => DeliveredTo(device, "message.created").Count == 1, Delivery)).Should().BeTrue();
         await Task.Delay(TimeSpan.FromSeconds(1));
         var push = To(device, "message.created").Should().ContainSingle("the client's own message is not pushed to it").Subject.Message;
         push.GetRawText().Should().NotContain("marker-", "a push carries no message text");
@@ -256,9 +244,9 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
 
         await talk.Mitra.EndMitraSessionAsync(talk.SessionId, new EndMitraSessionBody());
 
-        (await Eventually(() => DeliveredTo(device, "session.ended").Count == 1, Delivery)).Should().BeTrue();
+        (await Wait.Eventually(() => DeliveredTo(device, "session.ended").Count == 1, Delivery)).Should().BeTrue();
         To(device, "session.ended").Single().Data("reasonCode").Should().Be("ended-by-mitra");
-        (await Eventually(() => QueuedAsync().GetAwaiter().GetResult() == 0, Delivery)).Should().BeTrue("sent pushes leave the outbox");
+        (await Wait.Eventually(() => QueuedAsync().GetAwaiter().GetResult() == 0, Delivery)).Should().BeTrue("sent pushes leave the outbox");
         Fcm.TokenRequests.Should().BeLessThanOrEqualTo(4, "an access token is reused until shortly before it expires (one per host at most)");
     }
 
@@ -274,7 +262,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
         var (client, clientToken, _) = await hosts.NewRegisteredClientAsync();
         await HostsFixture.PublicOn(host, clientToken).RequestPairingAsync(new RequestPairing());
 
-        (await Eventually(() => DeliveredTo(device, "pairing.offered").Count == 1, Delivery)).Should().BeTrue();
+        (await Wait.Eventually(() => DeliveredTo(device, "pairing.offered").Count == 1, Delivery)).Should().BeTrue();
         await Task.Delay(TimeSpan.FromMilliseconds(500));
 
         var all = logs.All;
@@ -312,7 +300,7 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
             var (client, _, _) = await hosts.NewRegisteredClientAsync();
             await client.RequestPairingAsync(new RequestPairing());
 
-            (await Eventually(() => failed.Contains("INVALID_ARGUMENT") && dropped.Contains("rejected"), Delivery)).Should().BeTrue(
+            (await Wait.Eventually(() => failed.Contains("INVALID_ARGUMENT") && dropped.Contains("rejected"), Delivery)).Should().BeTrue(
                 "FCM's refusal is counted by its code and the push dropped");
             await Task.Delay(TimeSpan.FromSeconds(3)); // beyond the first back-off
             To(refused, "pairing.offered").Should().ContainSingle("a message FCM refuses is not retried");

@@ -53,7 +53,7 @@ public sealed class PushHostKilledTests(HostsFixture hosts, ITestOutputHelper ou
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", clientToken);
             await new PublicApiClient(http).RequestPairingAsync(new RequestPairing()); // queues one offer per installation
 
-            (await Eventually(() => fcm.Received.Count >= 200, TimeSpan.FromSeconds(30))).Should().BeTrue("the victim was sending; it wrote:\n" + victim.Tail);
+            (await Wait.Eventually(() => fcm.Received.Count >= 200, TimeSpan.FromSeconds(30))).Should().BeTrue("the victim was sending; it wrote:\n" + victim.Tail);
             victim.Kill();
             var atKill = fcm.Received.Count;
             (await QueuedAsync()).Should().BeGreaterThan(0, "pushes were still queued when the host died");
@@ -66,9 +66,9 @@ public sealed class PushHostKilledTests(HostsFixture hosts, ITestOutputHelper ou
             });
             _ = survivor.Server;
 
-            (await Eventually(() => tokens.All(t => fcm.Delivered.Any(r => r.Token == t)), TimeSpan.FromSeconds(60))).Should().BeTrue(
+            (await Wait.Eventually(() => tokens.All(t => fcm.Delivered.Any(r => r.Token == t)), TimeSpan.FromSeconds(60))).Should().BeTrue(
                 "the survivor delivers every push; {0} of {1} tokens reached", tokens.Count(t => fcm.Delivered.Any(r => r.Token == t)), Devices);
-            (await Eventually(() => QueuedAsync().GetAwaiter().GetResult() == 0, TimeSpan.FromSeconds(10))).Should().BeTrue("nothing is left in the outbox");
+            (await Wait.Eventually(() => QueuedAsync().GetAwaiter().GetResult() == 0, TimeSpan.FromSeconds(10))).Should().BeTrue("nothing is left in the outbox");
 
             // A push whose FCM answer arrived before the kill but whose row was not yet settled is
             // sent again (same collapse key: the phone shows it once). At most one claimed batch.
@@ -91,15 +91,4 @@ public sealed class PushHostKilledTests(HostsFixture hosts, ITestOutputHelper ou
         return (long)(await count.ExecuteScalarAsync())!;
     }
 
-    private static async Task<bool> Eventually(Func<bool> condition, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition())
-                return true;
-            await Task.Delay(50);
-        }
-        return condition();
-    }
 }
