@@ -46,6 +46,11 @@ public static class ProductMetrics
         "How late a durable timer fired: from its deadline to the commit of its transition, by timer (pairing-expiry, session-warning, session-end).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60, 300] });
 
+    private static readonly Histogram<double> DeliveryLag = Meter.CreateHistogram(
+        "halobestie.realtime.delivery_lag", "s",
+        "From an app event's publication (its id in Valkey) to its handing to an open stream on this instance; replays after a reconnect are not counted.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
     private static readonly Counter<long> RateLimitRefusals = Meter.CreateCounter<long>(
         "halobestie.rate_limits.refused", "{request}",
         "Requests refused with 429 by a rate limit, by limit (SignIn, StaffLogin, StaffLoginEmail, PairingRequests, XenditWebhook).");
@@ -88,6 +93,9 @@ public static class ProductMetrics
     public static void Heartbeat(string result) => Heartbeats.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public static void StreamOpened() => OpenEventStreams.Add(1);
+
+    /// <summary>An event handed to a live stream <paramref name="seconds"/> after it was published.</summary>
+    public static void EventDelivered(double seconds) => DeliveryLag.Record(Math.Max(0, seconds));
 
     public static void StreamClosed() => OpenEventStreams.Add(-1);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using HaloBestie.Application.Common;
 using HaloBestie.Application.Realtime;
 using Microsoft.AspNetCore.Http;
 using StackExchange.Redis;
@@ -47,14 +48,18 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
 
         // The entries after `last`, in order, read 100 at a time; then it waits for a wake-up.
         // Ends after a close message, once the entries published before it have been sent.
+        // Entries read after a wake-up are live: their delivery lag is measured (a replay's is not).
         async IAsyncEnumerable<SseEvent> EntriesAfter(string last, [EnumeratorCancellation] CancellationToken ct = default)
         {
+            var live = false;
             while (true)
             {
                 var entries = await db.StreamRangeAsync(key, "(" + last, "+", Batch);
                 foreach (var entry in entries)
                 {
                     last = entry.Id.ToString();
+                    if (live && TryParseId(last, out var publishedMs, out _))
+                        ProductMetrics.EventDelivered((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - publishedMs) / 1000.0); // Valkey's clock: real time
                     yield return new SseEvent(last, entry["type"].ToString(), entry["data"].ToString());
                 }
                 if (entries.Length == Batch)
@@ -62,6 +67,7 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
                 if (closeRequested)
                     yield break;
                 await wake.Reader.ReadAsync(ct);
+                live = true;
             }
         }
     }

@@ -37,6 +37,9 @@ public class ProductMetricsTests(HostsFixture hosts) : IClassFixture<HostsFixtur
         }, DeploymentGauges.RefreshAfter + TimeSpan.FromSeconds(5), "the gauges show the one mitra online and available (1 of 3 sessions)");
 
         observed.Sum("halobestie.presence.heartbeats", t => Equals(t["result"], "recorded")).Should().Be(2);
+        var lags = observed.Measurements.Where(m => m.Instrument == "halobestie.realtime.delivery_lag").Select(m => m.Value).ToList();
+        lags.Should().HaveCountGreaterThanOrEqualTo(2, "the mitra's stream was handed the offer and the close of the second request live")
+            .And.OnlyContain(seconds => seconds >= 0 && seconds < 5);
         observed.Sum("halobestie.presence.heartbeats").Should().Be(2, "no heartbeat was refused or restored");
         observed.Sum("halobestie.pairing.requests", t => Equals(t["outcome"], "accepted")).Should().Be(1);
         observed.Sum("halobestie.pairing.requests", t => Equals(t["outcome"], "cancelled") && Equals(t["reason"], "cancelled-by-client")).Should().Be(1);
