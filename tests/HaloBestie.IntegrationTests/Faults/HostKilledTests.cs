@@ -28,17 +28,7 @@ public sealed class HostKilledTests(HostsFixture hosts) : IClassFixture<HostsFix
         // Requests must still be searching, and mitras online, when the survivor takes over after
         // the kill: neither the program's start nor the checks may run the clock out on them.
         await hosts.ChangeSettingsAsync(s => s.PairingTimeoutSeconds = 600);
-        using var victim = ProgramProcess.Start(typeof(Api.Public.Program), new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Test",
-            ["ConnectionStrings__Postgres"] = hosts.Servers.Postgres,
-            ["ConnectionStrings__Valkey"] = hosts.Servers.Valkey,
-            ["Marten__Schema"] = hosts.Schema,
-            ["Valkey__KeyPrefix"] = hosts.KeyPrefix,
-            ["Firebase__ProjectId"] = FirebaseTokens.ProjectId,
-            ["FIREBASE_AUTH_EMULATOR_HOST"] = "127.0.0.1:9099",
-            ["Logging__LogLevel__Default"] = "Warning",
-        });
+        using var victim = ProgramProcess.Start(typeof(Api.Public.Program), hosts.ProgramEnvironment());
         var mitras = new List<(Pub.PublicApiClient App, string Token, Guid Id)>();
         for (var i = 0; i < 10; i++)
             mitras.Add(await hosts.NewOnlineMitraAsync());

@@ -114,6 +114,28 @@ public class HostsFixture : IAsyncLifetime
         return host;
     }
 
+    /// <summary>
+    /// The environment of a public host run as its own process (<see cref="ProgramProcess"/>) over
+    /// this fixture's schema and Valkey prefix, plus <paramref name="extra"/> (e.g. push settings).
+    /// </summary>
+    public Dictionary<string, string> ProgramEnvironment(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Test",
+            ["ConnectionStrings__Postgres"] = _servers.Postgres,
+            ["ConnectionStrings__Valkey"] = _servers.Valkey,
+            ["Marten__Schema"] = _schema,
+            ["Valkey__KeyPrefix"] = KeyPrefix,
+            ["Firebase__ProjectId"] = FirebaseTokens.ProjectId,
+            ["FIREBASE_AUTH_EMULATOR_HOST"] = "127.0.0.1:9099",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            environment[key] = value;
+        return environment;
+    }
+
     /// <summary>A public host's durable-timer worker (started with the host) and the clock its timers read.</summary>
     public static (DurableTimersWorker Worker, TimeProvider Clock) TimersOf(WebApplicationFactory<Api.Public.Program> host) =>
         (host.Services.GetServices<IHostedService>().OfType<DurableTimersWorker>().Single(), host.Services.GetRequiredService<TimeProvider>());

@@ -35,19 +35,11 @@ public sealed class PushHostKilledTests(HostsFixture hosts, ITestOutputHelper ou
             var (_, clientToken, _) = await hosts.NewRegisteredClientAsync();
 
             fcm.Delay = TimeSpan.FromMilliseconds(100); // about 300 pushes a second from one host: it is mid-way when killed
-            using var victim = ProgramProcess.Start(typeof(Api.Public.Program), new Dictionary<string, string>
+            using var victim = ProgramProcess.Start(typeof(Api.Public.Program), hosts.ProgramEnvironment(new Dictionary<string, string>
             {
-                ["ASPNETCORE_ENVIRONMENT"] = "Test",
-                ["ConnectionStrings__Postgres"] = hosts.Servers.Postgres,
-                ["ConnectionStrings__Valkey"] = hosts.Servers.Valkey,
-                ["Marten__Schema"] = hosts.Schema,
-                ["Valkey__KeyPrefix"] = hosts.KeyPrefix,
-                ["Firebase__ProjectId"] = FirebaseTokens.ProjectId,
-                ["FIREBASE_AUTH_EMULATOR_HOST"] = "127.0.0.1:9099",
-                ["Logging__LogLevel__Default"] = "Warning",
                 ["Push__Fcm__ServiceAccountFile"] = serviceAccount,
                 ["Push__Fcm__BaseUrl"] = fcm.Url,
-            });
+            }));
             var address = await victim.WaitReadyAsync(TimeSpan.FromSeconds(60));
             using var http = new HttpClient { BaseAddress = address };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", clientToken);
