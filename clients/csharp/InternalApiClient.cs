@@ -6850,6 +6850,9 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("payments")]
         public System.Collections.Generic.ICollection<ClientPayment>? Payments { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("deleted")]
+        public bool Deleted { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -6985,6 +6988,9 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("backgroundReachableMinutes")]
         public int BackgroundReachableMinutes { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("transcriptRetentionDays")]
+        public int TranscriptRetentionDays { get; set; } = default!;
+
         [System.Text.Json.Serialization.JsonPropertyName("id")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Id { get; set; } = default!;
@@ -7059,6 +7065,9 @@ namespace HaloBestie.Clients.Internal
 
         [System.Text.Json.Serialization.JsonPropertyName("backgroundReachableMinutes")]
         public int? BackgroundReachableMinutes { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("transcriptRetentionDays")]
+        public int? TranscriptRetentionDays { get; set; } = default!;
 
     }
 
@@ -7333,6 +7342,12 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("endMessage")]
         public string? EndMessage { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("conversationErasedAt")]
+        public System.DateTimeOffset? ConversationErasedAt { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("conversationErasedReason")]
+        public string? ConversationErasedReason { get; set; } = default!;
+
         [System.Text.Json.Serialization.JsonPropertyName("activeClientId")]
         public System.Guid? ActiveClientId { get; set; } = default!;
 
@@ -7457,6 +7472,9 @@ namespace HaloBestie.Clients.Internal
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageViewKind>))]
         public MessageViewKind? Kind { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("erased")]
+        public bool Erased { get; set; } = default!;
 
     }
 

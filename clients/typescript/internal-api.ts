@@ -4114,6 +4114,7 @@ export class ClientDetails implements IClientDetails {
     credits!: number;
     sessionCount?: number | undefined;
     payments?: ClientPayment[] | undefined;
+    deleted!: boolean;
 
     constructor(data?: IClientDetails) {
         if (data) {
@@ -4146,6 +4147,7 @@ export class ClientDetails implements IClientDetails {
                 for (let item of _data["payments"])
                     this.payments!.push(ClientPayment.fromJS(item));
             }
+            this.deleted = _data["deleted"];
         }
     }
 
@@ -4178,6 +4180,7 @@ export class ClientDetails implements IClientDetails {
             for (let item of this.payments)
                 data["payments"].push(item ? item.toJSON() : undefined as any);
         }
+        data["deleted"] = this.deleted;
         return data;
     }
 }
@@ -4199,6 +4202,7 @@ export interface IClientDetails {
     credits: number;
     sessionCount?: number | undefined;
     payments?: ClientPayment[] | undefined;
+    deleted: boolean;
 }
 
 export enum ClientStatus {
@@ -4358,6 +4362,7 @@ export class PlatformSettings implements IPlatformSettings {
     crisisResources!: string[];
     minSupportedVersion!: AppVersions;
     backgroundReachableMinutes!: number;
+    transcriptRetentionDays!: number;
     id!: string;
 
     constructor(data?: IPlatformSettings) {
@@ -4397,6 +4402,7 @@ export class PlatformSettings implements IPlatformSettings {
             }
             this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : new AppVersions();
             this.backgroundReachableMinutes = _data["backgroundReachableMinutes"];
+            this.transcriptRetentionDays = _data["transcriptRetentionDays"];
             this.id = _data["id"];
         }
     }
@@ -4430,6 +4436,7 @@ export class PlatformSettings implements IPlatformSettings {
         }
         data["minSupportedVersion"] = this.minSupportedVersion ? this.minSupportedVersion.toJSON() : undefined as any;
         data["backgroundReachableMinutes"] = this.backgroundReachableMinutes;
+        data["transcriptRetentionDays"] = this.transcriptRetentionDays;
         data["id"] = this.id;
         return data;
     }
@@ -4448,6 +4455,7 @@ export interface IPlatformSettings {
     crisisResources: string[];
     minSupportedVersion: AppVersions;
     backgroundReachableMinutes: number;
+    transcriptRetentionDays: number;
     id: string;
 }
 
@@ -4544,6 +4552,7 @@ export class UpdateSettings implements IUpdateSettings {
     crisisResources?: string[] | undefined;
     minSupportedVersion?: AppVersions | undefined;
     backgroundReachableMinutes?: number | undefined;
+    transcriptRetentionDays?: number | undefined;
 
     constructor(data?: IUpdateSettings) {
         if (data) {
@@ -4580,6 +4589,7 @@ export class UpdateSettings implements IUpdateSettings {
             }
             this.minSupportedVersion = _data["minSupportedVersion"] ? AppVersions.fromJS(_data["minSupportedVersion"]) : undefined as any;
             this.backgroundReachableMinutes = _data["backgroundReachableMinutes"];
+            this.transcriptRetentionDays = _data["transcriptRetentionDays"];
         }
     }
 
@@ -4612,6 +4622,7 @@ export class UpdateSettings implements IUpdateSettings {
         }
         data["minSupportedVersion"] = this.minSupportedVersion ? this.minSupportedVersion.toJSON() : undefined as any;
         data["backgroundReachableMinutes"] = this.backgroundReachableMinutes;
+        data["transcriptRetentionDays"] = this.transcriptRetentionDays;
         return data;
     }
 }
@@ -4629,6 +4640,7 @@ export interface IUpdateSettings {
     crisisResources?: string[] | undefined;
     minSupportedVersion?: AppVersions | undefined;
     backgroundReachableMinutes?: number | undefined;
+    transcriptRetentionDays?: number | undefined;
 }
 
 export class PageOfPairingRequest implements IPageOfPairingRequest {
@@ -5041,6 +5053,8 @@ export class Session implements ISession {
     ratingComment?: string | undefined;
     ratedAt?: Date | undefined;
     endMessage?: string | undefined;
+    conversationErasedAt?: Date | undefined;
+    conversationErasedReason?: string | undefined;
     activeClientId?: string | undefined;
     warnAt!: Date;
     endReasonCode?: string | undefined;
@@ -5082,6 +5096,8 @@ export class Session implements ISession {
             this.ratingComment = _data["ratingComment"];
             this.ratedAt = _data["ratedAt"] ? new Date(_data["ratedAt"].toString()) : undefined as any;
             this.endMessage = _data["endMessage"];
+            this.conversationErasedAt = _data["conversationErasedAt"] ? new Date(_data["conversationErasedAt"].toString()) : undefined as any;
+            this.conversationErasedReason = _data["conversationErasedReason"];
             this.activeClientId = _data["activeClientId"];
             this.warnAt = _data["warnAt"] ? new Date(_data["warnAt"].toString()) : undefined as any;
             this.endReasonCode = _data["endReasonCode"];
@@ -5123,6 +5139,8 @@ export class Session implements ISession {
         data["ratingComment"] = this.ratingComment;
         data["ratedAt"] = this.ratedAt ? this.ratedAt.toISOString() : undefined as any;
         data["endMessage"] = this.endMessage;
+        data["conversationErasedAt"] = this.conversationErasedAt ? this.conversationErasedAt.toISOString() : undefined as any;
+        data["conversationErasedReason"] = this.conversationErasedReason;
         data["activeClientId"] = this.activeClientId;
         data["warnAt"] = this.warnAt ? this.warnAt.toISOString() : undefined as any;
         data["endReasonCode"] = this.endReasonCode;
@@ -5153,6 +5171,8 @@ export interface ISession {
     ratingComment?: string | undefined;
     ratedAt?: Date | undefined;
     endMessage?: string | undefined;
+    conversationErasedAt?: Date | undefined;
+    conversationErasedReason?: string | undefined;
     activeClientId?: string | undefined;
     warnAt: Date;
     endReasonCode?: string | undefined;
@@ -5362,6 +5382,7 @@ export class MessageView implements IMessageView {
     text!: string;
     sentAt!: Date;
     kind?: MessageViewKind | undefined;
+    erased!: boolean;
 
     constructor(data?: IMessageView) {
         if (data) {
@@ -5380,6 +5401,7 @@ export class MessageView implements IMessageView {
             this.text = _data["text"];
             this.sentAt = _data["sentAt"] ? new Date(_data["sentAt"].toString()) : undefined as any;
             this.kind = _data["kind"];
+            this.erased = _data["erased"];
         }
     }
 
@@ -5398,6 +5420,7 @@ export class MessageView implements IMessageView {
         data["text"] = this.text;
         data["sentAt"] = this.sentAt ? this.sentAt.toISOString() : undefined as any;
         data["kind"] = this.kind;
+        data["erased"] = this.erased;
         return data;
     }
 }
@@ -5409,6 +5432,7 @@ export interface IMessageView {
     text: string;
     sentAt: Date;
     kind?: MessageViewKind | undefined;
+    erased: boolean;
 }
 
 export class ReadMarks implements IReadMarks {

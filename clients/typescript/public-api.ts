@@ -394,6 +394,71 @@ export class PublicApiClient {
     }
 
     /**
+     * Delete the account: closes an open request or session, then erases the client's personal data everywhere (docs/privacy.md).
+     *
+     * Needs a sign-in within the last 5 minutes (the token's auth_time): otherwise 403 reauthentication-required — sign in again and repeat. Signing in later with the same Firebase account starts a new client, without a second trial.
+     *
+     * Problems: 401 unauthorized; 403 forbidden, reauthentication-required; 409 conflict; 503 service-unavailable.
+     */
+    eraseMyAccount(): Promise<void> {
+        let url_ = this.baseUrl + "/api/client/me";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "DELETE",
+            headers: {
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processEraseMyAccount(_response);
+        });
+    }
+
+    protected processEraseMyAccount(response: Response): Promise<void> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 204) {
+            return response.text().then((_responseText) => {
+            return;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden, reauthentication-required", status, _responseText, _headers, result403);
+            });
+        } else if (status === 409) {
+            return response.text().then((_responseText) => {
+            let result409: any = null;
+            let resultData409 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result409 = ProblemDetails.fromJS(resultData409);
+            return throwException("conflict", status, _responseText, _headers, result409);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<void>(null as any);
+    }
+
+    /**
      * 3–30 letters, digits, spaces or . _ - (any script); trimmed.
      *
      * Problems: 400 validation; 401 unauthorized; 403 forbidden; 409 conflict; 413 payload-too-large; 415 unsupported-media-type; 503 service-unavailable.
@@ -483,6 +548,66 @@ export class PublicApiClient {
             });
         }
         return Promise.resolve<ClientProfile>(null as any);
+    }
+
+    /**
+     * Everything the system holds about the caller, as one JSON document (docs/privacy.md describes each field).
+     *
+     * Problems: 401 unauthorized; 403 forbidden; 503 service-unavailable.
+     */
+    exportMyData(): Promise<ExportMyDataDataExport> {
+        let url_ = this.baseUrl + "/api/client/me/export";
+        url_ = url_.replace(/[?&]$/, "");
+
+        let options_: RequestInit = {
+            method: "GET",
+            headers: {
+                "Accept": "application/json"
+            }
+        };
+
+        return this.http.fetch(url_, options_).then((_response: Response) => {
+            return this.processExportMyData(_response);
+        });
+    }
+
+    protected processExportMyData(response: Response): Promise<ExportMyDataDataExport> {
+        const status = response.status;
+        let _headers: any = {}; if (response.headers && response.headers.forEach) { response.headers.forEach((v: any, k: any) => _headers[k] = v); };
+        if (status === 200) {
+            return response.text().then((_responseText) => {
+            let result200: any = null;
+            let resultData200 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result200 = ExportMyDataDataExport.fromJS(resultData200);
+            return result200;
+            });
+        } else if (status === 401) {
+            return response.text().then((_responseText) => {
+            let result401: any = null;
+            let resultData401 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result401 = ProblemDetails.fromJS(resultData401);
+            return throwException("unauthorized", status, _responseText, _headers, result401);
+            });
+        } else if (status === 403) {
+            return response.text().then((_responseText) => {
+            let result403: any = null;
+            let resultData403 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result403 = ProblemDetails.fromJS(resultData403);
+            return throwException("forbidden", status, _responseText, _headers, result403);
+            });
+        } else if (status === 503) {
+            return response.text().then((_responseText) => {
+            let result503: any = null;
+            let resultData503 = _responseText === "" ? null : JSON.parse(_responseText, this.jsonParseReviver);
+            result503 = ProblemDetails.fromJS(resultData503);
+            return throwException("service-unavailable", status, _responseText, _headers, result503);
+            });
+        } else if (status !== 200 && status !== 204) {
+            return response.text().then((_responseText) => {
+            return throwException("An unexpected server error occurred.", status, _responseText, _headers);
+            });
+        }
+        return Promise.resolve<ExportMyDataDataExport>(null as any);
     }
 
     /**
@@ -3796,6 +3921,547 @@ export interface ISetDisplayName {
     displayName: string;
 }
 
+export class ExportMyDataDataExport implements IExportMyDataDataExport {
+    exportedAt!: Date;
+    profile!: ExportMyDataExportedProfile;
+    entitlements!: ExportMyDataExportedEntitlements;
+    payments!: ExportMyDataExportedPayment[];
+    requests!: ExportMyDataExportedRequest[];
+    sessions!: ExportMyDataExportedSession[];
+
+    constructor(data?: IExportMyDataDataExport) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.profile = new ExportMyDataExportedProfile();
+            this.entitlements = new ExportMyDataExportedEntitlements();
+            this.payments = [];
+            this.requests = [];
+            this.sessions = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.exportedAt = _data["exportedAt"] ? new Date(_data["exportedAt"].toString()) : undefined as any;
+            this.profile = _data["profile"] ? ExportMyDataExportedProfile.fromJS(_data["profile"]) : new ExportMyDataExportedProfile();
+            this.entitlements = _data["entitlements"] ? ExportMyDataExportedEntitlements.fromJS(_data["entitlements"]) : new ExportMyDataExportedEntitlements();
+            if (Array.isArray(_data["payments"])) {
+                this.payments = [] as any;
+                for (let item of _data["payments"])
+                    this.payments!.push(ExportMyDataExportedPayment.fromJS(item));
+            }
+            if (Array.isArray(_data["requests"])) {
+                this.requests = [] as any;
+                for (let item of _data["requests"])
+                    this.requests!.push(ExportMyDataExportedRequest.fromJS(item));
+            }
+            if (Array.isArray(_data["sessions"])) {
+                this.sessions = [] as any;
+                for (let item of _data["sessions"])
+                    this.sessions!.push(ExportMyDataExportedSession.fromJS(item));
+            }
+        }
+    }
+
+    static fromJS(data: any): ExportMyDataDataExport {
+        data = typeof data === 'object' ? data : {};
+        let result = new ExportMyDataDataExport();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["exportedAt"] = this.exportedAt ? this.exportedAt.toISOString() : undefined as any;
+        data["profile"] = this.profile ? this.profile.toJSON() : undefined as any;
+        data["entitlements"] = this.entitlements ? this.entitlements.toJSON() : undefined as any;
+        if (Array.isArray(this.payments)) {
+            data["payments"] = [];
+            for (let item of this.payments)
+                data["payments"].push(item ? item.toJSON() : undefined as any);
+        }
+        if (Array.isArray(this.requests)) {
+            data["requests"] = [];
+            for (let item of this.requests)
+                data["requests"].push(item ? item.toJSON() : undefined as any);
+        }
+        if (Array.isArray(this.sessions)) {
+            data["sessions"] = [];
+            for (let item of this.sessions)
+                data["sessions"].push(item ? item.toJSON() : undefined as any);
+        }
+        return data;
+    }
+}
+
+export interface IExportMyDataDataExport {
+    exportedAt: Date;
+    profile: ExportMyDataExportedProfile;
+    entitlements: ExportMyDataExportedEntitlements;
+    payments: ExportMyDataExportedPayment[];
+    requests: ExportMyDataExportedRequest[];
+    sessions: ExportMyDataExportedSession[];
+}
+
+export class ExportMyDataExportedProfile implements IExportMyDataExportedProfile {
+    id!: string;
+    displayName?: string | undefined;
+    alias!: string;
+    signInProvider!: string;
+    email?: string | undefined;
+    phoneNumber?: string | undefined;
+    isRegistered!: boolean;
+    status!: ClientStatus;
+    createdAt!: Date;
+    registeredAt?: Date | undefined;
+
+    constructor(data?: IExportMyDataExportedProfile) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.displayName = _data["displayName"];
+            this.alias = _data["alias"];
+            this.signInProvider = _data["signInProvider"];
+            this.email = _data["email"];
+            this.phoneNumber = _data["phoneNumber"];
+            this.isRegistered = _data["isRegistered"];
+            this.status = _data["status"];
+            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
+            this.registeredAt = _data["registeredAt"] ? new Date(_data["registeredAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): ExportMyDataExportedProfile {
+        data = typeof data === 'object' ? data : {};
+        let result = new ExportMyDataExportedProfile();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["displayName"] = this.displayName;
+        data["alias"] = this.alias;
+        data["signInProvider"] = this.signInProvider;
+        data["email"] = this.email;
+        data["phoneNumber"] = this.phoneNumber;
+        data["isRegistered"] = this.isRegistered;
+        data["status"] = this.status;
+        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
+        data["registeredAt"] = this.registeredAt ? this.registeredAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IExportMyDataExportedProfile {
+    id: string;
+    displayName?: string | undefined;
+    alias: string;
+    signInProvider: string;
+    email?: string | undefined;
+    phoneNumber?: string | undefined;
+    isRegistered: boolean;
+    status: ClientStatus;
+    createdAt: Date;
+    registeredAt?: Date | undefined;
+}
+
+export class ExportMyDataExportedEntitlements implements IExportMyDataExportedEntitlements {
+    trialSessionsLeft!: number;
+    credits!: number;
+    trialGranted!: boolean;
+
+    constructor(data?: IExportMyDataExportedEntitlements) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.trialSessionsLeft = _data["trialSessionsLeft"];
+            this.credits = _data["credits"];
+            this.trialGranted = _data["trialGranted"];
+        }
+    }
+
+    static fromJS(data: any): ExportMyDataExportedEntitlements {
+        data = typeof data === 'object' ? data : {};
+        let result = new ExportMyDataExportedEntitlements();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["trialSessionsLeft"] = this.trialSessionsLeft;
+        data["credits"] = this.credits;
+        data["trialGranted"] = this.trialGranted;
+        return data;
+    }
+}
+
+export interface IExportMyDataExportedEntitlements {
+    trialSessionsLeft: number;
+    credits: number;
+    trialGranted: boolean;
+}
+
+export class ExportMyDataExportedPayment implements IExportMyDataExportedPayment {
+    id!: string;
+    packageName!: string;
+    sessions!: number;
+    amountIdr!: number;
+    invoiceId!: string;
+    status!: PaymentStatus;
+    createdAt!: Date;
+    paidAt?: Date | undefined;
+
+    constructor(data?: IExportMyDataExportedPayment) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.packageName = _data["packageName"];
+            this.sessions = _data["sessions"];
+            this.amountIdr = _data["amountIdr"];
+            this.invoiceId = _data["invoiceId"];
+            this.status = _data["status"];
+            this.createdAt = _data["createdAt"] ? new Date(_data["createdAt"].toString()) : undefined as any;
+            this.paidAt = _data["paidAt"] ? new Date(_data["paidAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): ExportMyDataExportedPayment {
+        data = typeof data === 'object' ? data : {};
+        let result = new ExportMyDataExportedPayment();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["packageName"] = this.packageName;
+        data["sessions"] = this.sessions;
+        data["amountIdr"] = this.amountIdr;
+        data["invoiceId"] = this.invoiceId;
+        data["status"] = this.status;
+        data["createdAt"] = this.createdAt ? this.createdAt.toISOString() : undefined as any;
+        data["paidAt"] = this.paidAt ? this.paidAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IExportMyDataExportedPayment {
+    id: string;
+    packageName: string;
+    sessions: number;
+    amountIdr: number;
+    invoiceId: string;
+    status: PaymentStatus;
+    createdAt: Date;
+    paidAt?: Date | undefined;
+}
+
+export enum PaymentStatus {
+    Pending = "pending",
+    Paid = "paid",
+    Expired = "expired",
+    Failed = "failed",
+}
+
+export class ExportMyDataExportedRequest implements IExportMyDataExportedRequest {
+    id!: string;
+    topic?: string | undefined;
+    note?: string | undefined;
+    status!: PairingStatus;
+    requestedAt!: Date;
+    matchedAt?: Date | undefined;
+    closedAt?: Date | undefined;
+    closedReason?: string | undefined;
+    sessionId?: string | undefined;
+
+    constructor(data?: IExportMyDataExportedRequest) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.topic = _data["topic"];
+            this.note = _data["note"];
+            this.status = _data["status"];
+            this.requestedAt = _data["requestedAt"] ? new Date(_data["requestedAt"].toString()) : undefined as any;
+            this.matchedAt = _data["matchedAt"] ? new Date(_data["matchedAt"].toString()) : undefined as any;
+            this.closedAt = _data["closedAt"] ? new Date(_data["closedAt"].toString()) : undefined as any;
+            this.closedReason = _data["closedReason"];
+            this.sessionId = _data["sessionId"];
+        }
+    }
+
+    static fromJS(data: any): ExportMyDataExportedRequest {
+        data = typeof data === 'object' ? data : {};
+        let result = new ExportMyDataExportedRequest();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["topic"] = this.topic;
+        data["note"] = this.note;
+        data["status"] = this.status;
+        data["requestedAt"] = this.requestedAt ? this.requestedAt.toISOString() : undefined as any;
+        data["matchedAt"] = this.matchedAt ? this.matchedAt.toISOString() : undefined as any;
+        data["closedAt"] = this.closedAt ? this.closedAt.toISOString() : undefined as any;
+        data["closedReason"] = this.closedReason;
+        data["sessionId"] = this.sessionId;
+        return data;
+    }
+}
+
+export interface IExportMyDataExportedRequest {
+    id: string;
+    topic?: string | undefined;
+    note?: string | undefined;
+    status: PairingStatus;
+    requestedAt: Date;
+    matchedAt?: Date | undefined;
+    closedAt?: Date | undefined;
+    closedReason?: string | undefined;
+    sessionId?: string | undefined;
+}
+
+export enum PairingStatus {
+    Searching = "searching",
+    Matched = "matched",
+    Cancelled = "cancelled",
+    Expired = "expired",
+}
+
+export class ExportMyDataExportedSession implements IExportMyDataExportedSession {
+    id!: string;
+    status!: SessionStatus;
+    mitraShownName!: string;
+    startedAt!: Date;
+    endedAt?: Date | undefined;
+    endReasonCode?: string | undefined;
+    endMessage?: string | undefined;
+    paidWith?: string | undefined;
+    rating?: ExportMyDataExportedRating | undefined;
+    messages!: MessageView[];
+
+    constructor(data?: IExportMyDataExportedSession) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+        if (!data) {
+            this.messages = [];
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.status = _data["status"];
+            this.mitraShownName = _data["mitraShownName"];
+            this.startedAt = _data["startedAt"] ? new Date(_data["startedAt"].toString()) : undefined as any;
+            this.endedAt = _data["endedAt"] ? new Date(_data["endedAt"].toString()) : undefined as any;
+            this.endReasonCode = _data["endReasonCode"];
+            this.endMessage = _data["endMessage"];
+            this.paidWith = _data["paidWith"];
+            this.rating = _data["rating"] ? ExportMyDataExportedRating.fromJS(_data["rating"]) : undefined as any;
+            if (Array.isArray(_data["messages"])) {
+                this.messages = [] as any;
+                for (let item of _data["messages"])
+                    this.messages!.push(MessageView.fromJS(item));
+            }
+        }
+    }
+
+    static fromJS(data: any): ExportMyDataExportedSession {
+        data = typeof data === 'object' ? data : {};
+        let result = new ExportMyDataExportedSession();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["status"] = this.status;
+        data["mitraShownName"] = this.mitraShownName;
+        data["startedAt"] = this.startedAt ? this.startedAt.toISOString() : undefined as any;
+        data["endedAt"] = this.endedAt ? this.endedAt.toISOString() : undefined as any;
+        data["endReasonCode"] = this.endReasonCode;
+        data["endMessage"] = this.endMessage;
+        data["paidWith"] = this.paidWith;
+        data["rating"] = this.rating ? this.rating.toJSON() : undefined as any;
+        if (Array.isArray(this.messages)) {
+            data["messages"] = [];
+            for (let item of this.messages)
+                data["messages"].push(item ? item.toJSON() : undefined as any);
+        }
+        return data;
+    }
+}
+
+export interface IExportMyDataExportedSession {
+    id: string;
+    status: SessionStatus;
+    mitraShownName: string;
+    startedAt: Date;
+    endedAt?: Date | undefined;
+    endReasonCode?: string | undefined;
+    endMessage?: string | undefined;
+    paidWith?: string | undefined;
+    rating?: ExportMyDataExportedRating | undefined;
+    messages: MessageView[];
+}
+
+export enum SessionStatus {
+    Active = "active",
+    Ended = "ended",
+}
+
+export class ExportMyDataExportedRating implements IExportMyDataExportedRating {
+    stars!: number;
+    comment?: string | undefined;
+    ratedAt!: Date;
+
+    constructor(data?: IExportMyDataExportedRating) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.stars = _data["stars"];
+            this.comment = _data["comment"];
+            this.ratedAt = _data["ratedAt"] ? new Date(_data["ratedAt"].toString()) : undefined as any;
+        }
+    }
+
+    static fromJS(data: any): ExportMyDataExportedRating {
+        data = typeof data === 'object' ? data : {};
+        let result = new ExportMyDataExportedRating();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["stars"] = this.stars;
+        data["comment"] = this.comment;
+        data["ratedAt"] = this.ratedAt ? this.ratedAt.toISOString() : undefined as any;
+        return data;
+    }
+}
+
+export interface IExportMyDataExportedRating {
+    stars: number;
+    comment?: string | undefined;
+    ratedAt: Date;
+}
+
+export class MessageView implements IMessageView {
+    id!: string;
+    seq!: number;
+    sender!: MessageViewSender;
+    text!: string;
+    sentAt!: Date;
+    kind?: MessageViewKind | undefined;
+    erased!: boolean;
+
+    constructor(data?: IMessageView) {
+        if (data) {
+            for (var property in data) {
+                if (data.hasOwnProperty(property))
+                    (this as any)[property] = (data as any)[property];
+            }
+        }
+    }
+
+    init(_data?: any) {
+        if (_data) {
+            this.id = _data["id"];
+            this.seq = _data["seq"];
+            this.sender = _data["sender"];
+            this.text = _data["text"];
+            this.sentAt = _data["sentAt"] ? new Date(_data["sentAt"].toString()) : undefined as any;
+            this.kind = _data["kind"];
+            this.erased = _data["erased"];
+        }
+    }
+
+    static fromJS(data: any): MessageView {
+        data = typeof data === 'object' ? data : {};
+        let result = new MessageView();
+        result.init(data);
+        return result;
+    }
+
+    toJSON(data?: any) {
+        data = typeof data === 'object' ? data : {};
+        data["id"] = this.id;
+        data["seq"] = this.seq;
+        data["sender"] = this.sender;
+        data["text"] = this.text;
+        data["sentAt"] = this.sentAt ? this.sentAt.toISOString() : undefined as any;
+        data["kind"] = this.kind;
+        data["erased"] = this.erased;
+        return data;
+    }
+}
+
+export interface IMessageView {
+    id: string;
+    seq: number;
+    sender: MessageViewSender;
+    text: string;
+    sentAt: Date;
+    kind?: MessageViewKind | undefined;
+    erased: boolean;
+}
+
 export class RequestPairingResult implements IRequestPairingResult {
     id!: string;
     status!: PairingStatus;
@@ -3838,13 +4504,6 @@ export interface IRequestPairingResult {
     id: string;
     status: PairingStatus;
     expiresAt: Date;
-}
-
-export enum PairingStatus {
-    Searching = "searching",
-    Matched = "matched",
-    Cancelled = "cancelled",
-    Expired = "expired",
 }
 
 export class RequestPairing implements IRequestPairing {
@@ -4406,67 +5065,6 @@ export interface IClientSessionView {
     lastMessage?: MessageView | undefined;
     endReasonCode?: ClientSessionViewEndReasonCode | undefined;
     endMessage?: string | undefined;
-}
-
-export enum SessionStatus {
-    Active = "active",
-    Ended = "ended",
-}
-
-export class MessageView implements IMessageView {
-    id!: string;
-    seq!: number;
-    sender!: MessageViewSender;
-    text!: string;
-    sentAt!: Date;
-    kind?: MessageViewKind | undefined;
-
-    constructor(data?: IMessageView) {
-        if (data) {
-            for (var property in data) {
-                if (data.hasOwnProperty(property))
-                    (this as any)[property] = (data as any)[property];
-            }
-        }
-    }
-
-    init(_data?: any) {
-        if (_data) {
-            this.id = _data["id"];
-            this.seq = _data["seq"];
-            this.sender = _data["sender"];
-            this.text = _data["text"];
-            this.sentAt = _data["sentAt"] ? new Date(_data["sentAt"].toString()) : undefined as any;
-            this.kind = _data["kind"];
-        }
-    }
-
-    static fromJS(data: any): MessageView {
-        data = typeof data === 'object' ? data : {};
-        let result = new MessageView();
-        result.init(data);
-        return result;
-    }
-
-    toJSON(data?: any) {
-        data = typeof data === 'object' ? data : {};
-        data["id"] = this.id;
-        data["seq"] = this.seq;
-        data["sender"] = this.sender;
-        data["text"] = this.text;
-        data["sentAt"] = this.sentAt ? this.sentAt.toISOString() : undefined as any;
-        data["kind"] = this.kind;
-        return data;
-    }
-}
-
-export interface IMessageView {
-    id: string;
-    seq: number;
-    sender: MessageViewSender;
-    text: string;
-    sentAt: Date;
-    kind?: MessageViewKind | undefined;
 }
 
 export class PageOfClientSessionView implements IPageOfClientSessionView {
@@ -5254,13 +5852,6 @@ export interface IGetMyPaymentResult {
     paidAt?: Date | undefined;
 }
 
-export enum PaymentStatus {
-    Pending = "pending",
-    Paid = "paid",
-    Expired = "expired",
-    Failed = "failed",
-}
-
 export class GetAppConfigResult implements IGetAppConfigResult {
     heartbeatIntervalSeconds!: number;
     pairingTimeoutSeconds!: number;
@@ -6033,6 +6624,19 @@ export enum RegisterDeviceBodyPlatform {
     Ios = "ios",
 }
 
+export enum MessageViewSender {
+    Client = "client",
+    Mitra = "mitra",
+    System = "system",
+}
+
+export enum MessageViewKind {
+    Start = "start",
+    Handover = "handover",
+    EndingSoon = "ending-soon",
+    End = "end",
+}
+
 export enum PairingRequestViewClosedReason {
     Timeout = "timeout",
     NoBestie = "no-bestie",
@@ -6059,19 +6663,6 @@ export enum ClientSessionViewEndReasonCode {
     EndedByMitra = "ended-by-mitra",
     EndedByStaff = "ended-by-staff",
     TimeUp = "time-up",
-}
-
-export enum MessageViewSender {
-    Client = "client",
-    Mitra = "mitra",
-    System = "system",
-}
-
-export enum MessageViewKind {
-    Start = "start",
-    Handover = "handover",
-    EndingSoon = "ending-soon",
-    End = "end",
 }
 
 export enum MitraSessionViewEndedBy {

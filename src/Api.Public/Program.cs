@@ -42,6 +42,7 @@ public sealed class Program
         builder.Services.AddHostedService<PresenceSweeper>();
         builder.Services.AddHostedService<DurableTimersWorker>();
         builder.Services.AddHostedService<DeviceHousekeeping>();
+        builder.Services.AddHostedService<DataRightsWorker>();
 
         var app = builder.Build();
         if (await app.RunIfAskedAsync(args))

@@ -34,6 +34,8 @@ public static class ApplicationSetup
         services.AddSingleton<SessionTimeUp>();
         services.AddSingleton<DashboardCache>();
         services.AddSingleton<Devices.StaleDevices>();
+        services.AddSingleton<DataRights.AccountErasure>();
+        services.AddSingleton<DataRights.TranscriptRetention>();
         return services;
     }
 }

@@ -24,6 +24,7 @@ public static class ProblemNames
     public const string Conflict = "conflict";
     public const string AlreadyRated = "already-rated";
     public const string SessionActive = "session-active";
+    public const string ReauthenticationRequired = "reauthentication-required";
 }
 
 /// <summary>

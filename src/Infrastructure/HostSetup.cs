@@ -93,6 +93,7 @@ public static class HostSetup
         services.AddHttpContextAccessor();
         services.AddStaffServices(builder.Configuration);
         services.AddScoped<IFirebaseCaller, FirebaseCaller>();
+        services.AddSingleton<Application.DataRights.IAccountHasher>(AccountHasher.From(builder.Configuration, builder.Environment));
         XenditPaymentProvider.AddXendit(services, builder.Configuration);
         services.AddHaloBestiePush(builder.Configuration);
         services.AddHaloBestieRateLimits(builder.Configuration);

@@ -1,5 +1,6 @@
 using HaloBestie.Application.Conversation;
 using HaloBestie.Application.Clients;
+using HaloBestie.Application.DataRights;
 using HaloBestie.Application.Realtime;
 using HaloBestie.Domain;
 using HaloBestie.Infrastructure.Realtime;
@@ -42,6 +43,21 @@ public static class ClientEndpoints
                 TypedResults.Ok(await mediator.Send(command, ct)))
             .WithName("SetDisplayName")
             .WithSummary("3–30 letters, digits, spaces or . _ - (any script); trimmed.");
+
+        client.MapGet("/me/export", async (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ExportMyData(), ct)))
+            .WithName("ExportMyData")
+            .WithSummary("Everything the system holds about the caller, as one JSON document (docs/privacy.md describes each field).");
+
+        client.MapDelete("/me", async (IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new EraseMyAccount(), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("EraseMyAccount")
+            .Problems(ProblemNames.ReauthenticationRequired, ProblemNames.Conflict)
+            .WithSummary("Delete the account: closes an open request or session, then erases the client's personal data everywhere (docs/privacy.md).")
+            .WithDescription("Needs a sign-in within the last 5 minutes (the token's auth_time): otherwise 403 reauthentication-required — sign in again and repeat. Signing in later with the same Firebase account starts a new client, without a second trial.");
 
         client.MapGet("/events", async (HttpContext context, IMediator mediator, EventStream stream, CancellationToken ct) =>
             {

@@ -18,6 +18,10 @@ public sealed partial class ClientProjection : SingleStreamProjection<Client, Gu
 
     public static Client Apply(TrialGranted e, Client client) => client.Apply(e);
 
+    public static Client Apply(ClientErased e, Client client) => client.Apply(e);
+
+    public static Client Apply(ClientEventsMasked e, Client client) => client.Apply(e);
+
     public static Client Apply(CreditsPurchased e, Client client) => client.Apply(e);
 
     public static Client Apply(CreditConsumed e, Client client) => client.Apply(e);

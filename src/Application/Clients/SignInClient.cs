@@ -1,4 +1,5 @@
 using HaloBestie.Application.Callers;
+using HaloBestie.Application.DataRights;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
 using JasperFx;
@@ -19,7 +20,7 @@ public sealed record SignInClient : ICommand<SignInClient.Result>
 {
     public sealed record Result(ClientProfile Client, bool NeedsDisplayName, bool MustRegister);
 
-    public sealed class Handler(IDocumentSession session, IDocumentStore store, Caller caller, TimeProvider clock)
+    public sealed class Handler(IDocumentSession session, IDocumentStore store, Caller caller, IAccountHasher hasher, TimeProvider clock)
         : ICommandHandler<SignInClient, Result>
     {
         public async ValueTask<Result> Handle(SignInClient command, CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ public sealed record SignInClient : ICommand<SignInClient.Result>
         private async Task<Client> SignUpAsync(DateTimeOffset now, CancellationToken ct)
         {
             var signedUp = ClientDecisions.SignUp(Guid.CreateVersion7(), caller.Token.Uid, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now);
-            var trial = ClientDecisions.GrantTrial(Client.Create(signedUp), (await session.LoadSettingsAsync(ct)).TrialSessions, now);
+            var trial = ClientDecisions.GrantTrial(Client.Create(signedUp), await TrialSessionsAsync(ct), now);
             session.Events.StartStream<Client>(signedUp.ClientId, [signedUp, .. trial]);
             try
             {
@@ -61,10 +62,17 @@ public sealed record SignInClient : ICommand<SignInClient.Result>
             var client = stream.Aggregate!;
             var events = ClientDecisions.SignIn(client, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now);
             var registered = events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
-            var trial = ClientDecisions.GrantTrial(registered, (await session.LoadSettingsAsync(ct)).TrialSessions, now);
+            var trial = ClientDecisions.GrantTrial(registered, await TrialSessionsAsync(ct), now);
             stream.AppendMany([.. events, .. trial]);
             await session.SaveChangesAsync(ct);
             return trial.OfType<TrialGranted>().Aggregate(registered, (c, e) => c.Apply(e));
+        }
+
+        /// <summary>The trial of the settings, none for a Firebase account whose earlier client was erased (PRODUCT.md §11: no second trial).</summary>
+        private async Task<int> TrialSessionsAsync(CancellationToken ct)
+        {
+            var trial = (await session.LoadSettingsAsync(ct)).TrialSessions;
+            return trial > 0 && await session.LoadAsync<ErasedAccount>(hasher.Hash(caller.Token.Uid), ct) is not null ? 0 : trial;
         }
     }
 }

@@ -15,4 +15,7 @@ public interface IFirebaseCaller
 
     /// <summary>E.164, as Firebase puts it in phone tokens.</summary>
     string? PhoneNumber { get; }
+
+    /// <summary><c>auth_time</c>: when the person last signed in (not when this token was refreshed).</summary>
+    DateTimeOffset? AuthTime { get; }
 }

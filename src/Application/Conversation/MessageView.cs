@@ -10,6 +10,7 @@ namespace HaloBestie.Application.Conversation;
 /// A message as both apps and staff read it (API.md): <c>sender</c> is a role (<c>client</c>,
 /// <c>mitra</c>, <c>system</c>), never an identity; <c>kind</c> names a system message
 /// (<c>start</c>, <c>handover</c>, <c>ending-soon</c>, <c>end</c>) and is null for the parties' own.
+/// <c>erased</c>: the text was erased (the client deleted its account, or retention); <c>text</c> is then empty.
 /// </summary>
 public sealed record MessageView(
     Guid Id,
@@ -17,9 +18,10 @@ public sealed record MessageView(
     [property: AllowedValues(MessageSenders.Client, MessageSenders.Mitra, MessageSenders.System)] string Sender,
     string Text,
     DateTimeOffset SentAt,
-    [property: AllowedValues(SystemMessageKinds.Start, SystemMessageKinds.Handover, SystemMessageKinds.EndingSoon, SystemMessageKinds.End)] string? Kind)
+    [property: AllowedValues(SystemMessageKinds.Start, SystemMessageKinds.Handover, SystemMessageKinds.EndingSoon, SystemMessageKinds.End)] string? Kind,
+    bool Erased = false)
 {
-    public static MessageView Of(SessionMessage m) => new(m.Id, m.Seq, m.Sender, m.Text, m.SentAt, m.Kind);
+    public static MessageView Of(SessionMessage m) => new(m.Id, m.Seq, m.Sender, m.Text, m.SentAt, m.Kind, m.Erased);
 
     public static MessageView Of(MessageSent e) => Of(SessionMessage.Of(e));
 }

@@ -80,6 +80,10 @@ public sealed class PushOutbox(PushSwitch push, PushWake wake)
             session.Listeners.Add(_wakeAfterCommit);
     }
 
+    /// <summary>Deletes every push still queued for an account (its erasure): a row being sent right now is waited for.</summary>
+    public static void Forget(IDocumentSession session, string ownerKind, Guid ownerId) =>
+        session.QueueSqlCommand($"delete from {session.DocumentStore.Options.DatabaseSchemaName}.{Table} where owner_kind = ? and owner_id = ?", ownerKind, ownerId);
+
     /// <summary>Queues each of <paramref name="works"/>.</summary>
     public void Enqueue(IDocumentSession session, IEnumerable<PushWork?> works)
     {

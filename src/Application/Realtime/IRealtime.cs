@@ -33,4 +33,11 @@ public interface IRealtime
 
     /// <summary>Ends every open stream of the recipient, after what was published before this call.</summary>
     Task CloseStreamsAsync(Recipient recipient, CancellationToken ct = default);
+
+    /// <summary>
+    /// An erasure: drops everything kept for replay to <paramref name="recipient"/>, and the events
+    /// kept for <paramref name="others"/> that mention any of <paramref name="about"/> (the erased
+    /// client's requests and sessions).
+    /// </summary>
+    Task ForgetAsync(Recipient recipient, IReadOnlyCollection<Recipient> others, IReadOnlyCollection<Guid> about, CancellationToken ct = default);
 }

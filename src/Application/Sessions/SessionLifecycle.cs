@@ -6,7 +6,9 @@ using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Push;
 using HaloBestie.Domain.Sessions;
+using JasperFx.Events;
 using Marten;
+using Marten.Events;
 
 namespace HaloBestie.Application.Sessions;
 
@@ -23,28 +25,43 @@ public sealed class SessionLifecycle(StreamWrites writes, SessionNotifications n
     public async Task<Session> EndAsync(Guid sessionId, string endedBy, Guid? actorId, string reason, Action<Session> guard, CancellationToken ct,
         Action<IDocumentSession>? alsoRecord = null, string? message = null)
     {
-        var (current, closing, ended) = await writes.RunAsync("EndSession", async session =>
+        var ending = await writes.RunAsync("EndSession", async session =>
         {
             // The row lock orders the end with the conversation's sends: a send waits and then
             // finds the session ended, or commits before the end's closing message.
             var stream = await session.Events.FetchForExclusiveWriting<Session>(sessionId, ct);
             var current = stream.Aggregate ?? throw new NotFoundException("Session", sessionId);
             guard(current);
-            var now = clock.GetUtcNow();
-            var ended = SessionDecisions.End(current, endedBy, actorId, reason, now, message);
-            var closing = ConversationDecisions.Closing(current, now);
-            stream.AppendMany(closing, ended);
-            await AppendReleaseAsync(session, current, ended, ct);
-            outbox.Enqueue(session, PushDecisions.Ended(current.Apply(closing).Apply(ended), now));
+            var ending = await AppendEndAsync(session, stream, endedBy, actorId, reason, message, ct);
             alsoRecord?.Invoke(session);
-            return (current, closing, ended);
+            return ending;
         }, ct);
+        return await AfterEndAsync(ending, ct);
+    }
 
-        var result = current.Apply(closing).Apply(ended);
-        await notify.EndedAsync(result, [closing], ended, ct);
-        await pairing.OfferOpenRequestsToAsync(current.MitraId, ct);
+    /// <summary>The in-transaction part of an end (the caller holds the session's stream with its row lock): the closing message, the end, what it releases, the push.</summary>
+    internal async Task<Ending> AppendEndAsync(IDocumentSession session, IEventStream<Session> stream, string endedBy, Guid? actorId, string reason, string? message, CancellationToken ct)
+    {
+        var current = stream.Aggregate!;
+        var now = clock.GetUtcNow();
+        var ended = SessionDecisions.End(current, endedBy, actorId, reason, now, message);
+        var closing = ConversationDecisions.Closing(current, now);
+        stream.AppendMany(closing, ended);
+        await AppendReleaseAsync(session, current, ended, ct);
+        outbox.Enqueue(session, PushDecisions.Ended(current.Apply(closing).Apply(ended), now));
+        return new Ending(current, closing, ended);
+    }
+
+    /// <summary>After the end committed: both parties told, the freed mitra offered what is still searching.</summary>
+    internal async Task<Session> AfterEndAsync(Ending ending, CancellationToken ct)
+    {
+        var result = ending.Before.Apply(ending.Closing).Apply(ending.Ended);
+        await notify.EndedAsync(result, [ending.Closing], ending.Ended, ct);
+        await pairing.OfferOpenRequestsToAsync(ending.Before.MitraId, ct);
         return result;
     }
+
+    internal sealed record Ending(Session Before, MessageSent Closing, SessionEnded Ended);
 
     /// <summary>Appends what the end gives back (<see cref="SessionDecisions.Release"/>): the mitra's place, perhaps the client's credit.</summary>
     internal static async Task AppendReleaseAsync(IDocumentSession session, Session current, SessionEnded ended, CancellationToken ct)

@@ -19,4 +19,6 @@ public sealed partial class SessionProjection : SingleStreamProjection<Session, 
     public static Session Apply(MessagesRead e, Session s) => s.Apply(e);
 
     public static Session Apply(SessionRated e, Session s) => s.Apply(e);
+
+    public static Session Apply(ConversationErased e, Session s) => s.Apply(e);
 }

@@ -13,7 +13,7 @@ namespace HaloBestie.Application.Settings;
 /// <c>PUT /api/internal/settings</c> (admin): replaces every setting at once. The audit entry
 /// lists each changed value as <c>name: old → new</c>. Raising <c>maxCustomersPerMitra</c> makes
 /// mitras who were full available: each is offered what is still searching, as when a session ends.
-/// <c>crisisResources</c>, <c>minSupportedVersion</c> and <c>backgroundReachableMinutes</c> may be left out (null) to keep their current values.
+/// <c>crisisResources</c>, <c>minSupportedVersion</c>, <c>backgroundReachableMinutes</c> and <c>transcriptRetentionDays</c> may be left out (null) to keep their current values.
 /// </summary>
 public sealed record UpdateSettings(
     int MaxCustomersPerMitra,
@@ -27,7 +27,8 @@ public sealed record UpdateSettings(
     AnonymitySettings Anonymity,
     IReadOnlyList<string>? CrisisResources = null,
     AppVersions? MinSupportedVersion = null,
-    int? BackgroundReachableMinutes = null) : ICommand<PlatformSettings>
+    int? BackgroundReachableMinutes = null,
+    int? TranscriptRetentionDays = null) : ICommand<PlatformSettings>
 {
     public const int MaxCrisisResources = 10;
     public const int MaxCrisisResourceLength = 200;
@@ -57,6 +58,7 @@ public sealed record UpdateSettings(
                 .WithErrorCode(ValidationCodes.TimeZone).WithMessage("'Time Zone' must be an IANA time zone such as Asia/Jakarta.");
             RuleFor(x => x.Anonymity).NotNull();
             RuleFor(x => x.BackgroundReachableMinutes).InclusiveBetween(0, PlatformSettings.MaxBackgroundReachableMinutes);
+            RuleFor(x => x.TranscriptRetentionDays).InclusiveBetween(0, PlatformSettings.MaxTranscriptRetentionDays);
             RuleFor(x => x.CrisisResources).Must(r => r is null || r.Count is >= 1 and <= MaxCrisisResources)
                 .WithErrorCode(ValidationCodes.TooMany).WithMessage($"Give 1 to {MaxCrisisResources} crisis resources (or leave them out to keep the current ones).");
             RuleForEach(x => x.CrisisResources).Must(r => !string.IsNullOrWhiteSpace(r) && r.Trim().Length <= MaxCrisisResourceLength)
@@ -80,6 +82,7 @@ public sealed record UpdateSettings(
                 CrisisResources = command.CrisisResources?.Select(r => r.Trim()).ToList() ?? before.CrisisResources,
                 MinSupportedVersion = command.MinSupportedVersion ?? before.MinSupportedVersion,
                 BackgroundReachableMinutes = command.BackgroundReachableMinutes ?? before.BackgroundReachableMinutes,
+                TranscriptRetentionDays = command.TranscriptRetentionDays ?? before.TranscriptRetentionDays,
             };
 
             var changes = Changes(before, after);
@@ -112,6 +115,7 @@ public sealed record UpdateSettings(
             Compare("heartbeatIntervalSeconds", a.HeartbeatIntervalSeconds, b.HeartbeatIntervalSeconds);
             Compare("heartbeatTimeoutSeconds", a.HeartbeatTimeoutSeconds, b.HeartbeatTimeoutSeconds);
             Compare("backgroundReachableMinutes", a.BackgroundReachableMinutes, b.BackgroundReachableMinutes);
+            Compare("transcriptRetentionDays", a.TranscriptRetentionDays, b.TranscriptRetentionDays);
             Compare("sessionDurationMinutes", a.SessionDurationMinutes, b.SessionDurationMinutes);
             Compare("trialSessions", a.TrialSessions, b.TrialSessions);
             Compare("topics", string.Join(", ", a.Topics), string.Join(", ", b.Topics));

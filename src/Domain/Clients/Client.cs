@@ -22,9 +22,14 @@ public sealed record Client(
     DateTimeOffset UpdatedAt,
     int TrialSessionsLeft = 0,
     int Credits = 0,
-    bool TrialGranted = false)
+    bool TrialGranted = false,
+    DateTimeOffset? ErasedAt = null,
+    DateTimeOffset? EventsMaskedAt = null)
 {
     public bool HasSessionToSpend => TrialSessionsLeft + Credits > 0;
+
+    /// <summary>The client deleted its account (PRODUCT.md §11): its personal fields are gone, its counts stay.</summary>
+    public bool IsErased => ErasedAt is not null;
 
     public const string AnonymousProvider = "anonymous";
 
@@ -53,6 +58,19 @@ public sealed record Client(
     public Client Apply(ClientSuspended e) => this with { Status = ClientStatus.Suspended, SuspensionReason = e.Reason, UpdatedAt = e.At };
 
     public Client Apply(ClientReinstated e) => this with { Status = ClientStatus.Active, SuspensionReason = null, UpdatedAt = e.At };
+
+    /// <summary>Personal fields erased; the Firebase link replaced so that the account signs in as a new client.</summary>
+    public Client Apply(ClientErased e) => this with
+    {
+        FirebaseUid = ClientErasure.ErasedUid(Id),
+        DisplayName = null,
+        Email = null,
+        PhoneNumber = null,
+        ErasedAt = e.At,
+        UpdatedAt = e.At,
+    };
+
+    public Client Apply(ClientEventsMasked e) => this with { EventsMaskedAt = e.At };
 
     public Client Apply(TrialGranted e) => this with { TrialSessionsLeft = TrialSessionsLeft + e.Sessions, TrialGranted = true };
 

@@ -12,6 +12,16 @@ public sealed record ClientSuspended(Guid ClientId, string Reason, Guid ByStaffI
 
 public sealed record ClientReinstated(Guid ClientId, string Reason, Guid ByStaffId, DateTimeOffset At);
 
+/// <summary>
+/// The client deleted its account (PRODUCT.md §11, <c>DELETE /api/client/me</c>): from here on the
+/// client record holds no personal field, and the erasure of its events follows
+/// (<see cref="ClientEventsMasked"/>).
+/// </summary>
+public sealed record ClientErased(Guid ClientId, DateTimeOffset At);
+
+/// <summary>The personal fields inside the stored events of the client, its requests, sessions and payments were masked.</summary>
+public sealed record ClientEventsMasked(Guid ClientId, DateTimeOffset At);
+
 /// <summary>The free sessions a client receives once, when it first becomes registered (setting trialSessions).</summary>
 public sealed record TrialGranted(Guid ClientId, int Sessions, DateTimeOffset At);
 

@@ -18,6 +18,8 @@ public static class PairingDecisions
     /// </summary>
     public static PairingRequested Request(Client client, OpenPairing open, Guid requestId, string? topic, string? note, TimeSpan timeout, DateTimeOffset now)
     {
+        if (client.IsErased)
+            throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.SessionRequired, "This account was deleted: sign in again to start anew.");
         if (!client.IsRegistered)
             throw new DomainException(ProblemNames.RegistrationRequired, "Link Google, Apple or a phone number before starting a conversation.");
         if (client.Status == ClientStatus.Suspended)

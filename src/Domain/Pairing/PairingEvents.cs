@@ -22,6 +22,7 @@ public static class PairingReasons
     public const string CancelledByClient = "cancelled-by-client";
     public const string ClientSuspended = "client-suspended";
     public const string PaymentRequired = "payment-required";
+    public const string ClientDeleted = "client-deleted";
 }
 
 /// <summary>Why a request is closed for the mitras it was offered to: the <c>reason</c> of the <c>pairing.closed</c> event and push.</summary>

@@ -7,7 +7,8 @@ namespace HaloBestie.Domain.Sessions;
 /// it (null for the system): kept for the audit trail, never shown to the other party.
 /// <paramref name="Kind"/> says which system message it is (<see cref="SystemMessageKinds"/>).
 /// </summary>
-public sealed record MessageSent(Guid SessionId, Guid MessageId, long Seq, string Sender, Guid? SenderId, string Text, DateTimeOffset At, string? Kind = null);
+/// <paramref name="Erased"/> is set when the text was erased in the event store (<see cref="ConversationErased"/>): the text is then empty.
+public sealed record MessageSent(Guid SessionId, Guid MessageId, long Seq, string Sender, Guid? SenderId, string Text, DateTimeOffset At, string? Kind = null, bool Erased = false);
 
 /// <summary>A party has read the conversation up to <paramref name="UpToSeq"/>; marks only move forward.</summary>
 public sealed record MessagesRead(Guid SessionId, string Reader, Guid ReaderId, long UpToSeq, DateTimeOffset At);
@@ -33,9 +34,26 @@ public static class SystemMessageKinds
 /// A message as every reader sees it, kept by the conversation's projection (one row per message,
 /// indexed by session and <see cref="Seq"/>) so that a page is one indexed read, not a replay.
 /// </summary>
-public sealed record SessionMessage(Guid Id, Guid SessionId, long Seq, string Sender, Guid? SenderId, string Text, DateTimeOffset SentAt, string? Kind)
+public sealed record SessionMessage(Guid Id, Guid SessionId, long Seq, string Sender, Guid? SenderId, string Text, DateTimeOffset SentAt, string? Kind, bool Erased = false)
 {
-    public static SessionMessage Of(MessageSent e) => new(e.MessageId, e.SessionId, e.Seq, e.Sender, e.SenderId, e.Text, e.At, e.Kind);
+    public static SessionMessage Of(MessageSent e) => new(e.MessageId, e.SessionId, e.Seq, e.Sender, e.SenderId, e.Text, e.At, e.Kind, e.Erased);
+}
+
+/// <summary>
+/// The texts of the session's conversation were erased, in the event store and in every read
+/// model (PRODUCT.md §11): its messages keep their place, sender and time with an empty text and
+/// <see cref="MessageSent.Erased"/> set; the rating's comment and the end's words go too. Appended
+/// once per session; <paramref name="Reason"/> is one of <see cref="ConversationErasureReasons"/>.
+/// </summary>
+public sealed record ConversationErased(Guid SessionId, string Reason, long UpToSeq, DateTimeOffset At);
+
+public static class ConversationErasureReasons
+{
+    /// <summary>The client deleted its account (<c>DELETE /api/client/me</c>).</summary>
+    public const string ClientDeleted = "client-deleted";
+
+    /// <summary>The session ended more than <c>transcriptRetentionDays</c> ago.</summary>
+    public const string Retention = "retention";
 }
 
 /// <summary>A mitra who served the session before a reroute reads it up to <see cref="UpToSeq"/>, the last message before its handover.</summary>

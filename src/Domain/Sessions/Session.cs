@@ -64,7 +64,9 @@ public sealed record Session(
     int? RatingStars = null,
     string? RatingComment = null,
     DateTimeOffset? RatedAt = null,
-    string? EndMessage = null)
+    string? EndMessage = null,
+    DateTimeOffset? ConversationErasedAt = null,
+    string? ConversationErasedReason = null)
 {
     /// <summary>A session ended by staff this soon after its start gives the client its credit back (PRODUCT.md §6).</summary>
     public static readonly TimeSpan CreditReturnWindow = TimeSpan.FromMinutes(5);
@@ -111,6 +113,15 @@ public sealed record Session(
 
     public Session Apply(SessionRated e) => this with { RatingStars = e.Stars, RatingComment = e.Comment, RatedAt = e.At };
 
+    /// <summary>The texts are gone (<see cref="ConversationErased"/>): the words kept on the session go with them; stars and times stay.</summary>
+    public Session Apply(ConversationErased e) => this with
+    {
+        RatingComment = null,
+        EndMessage = null,
+        ConversationErasedAt = e.At,
+        ConversationErasedReason = e.Reason,
+    };
+
     public Session Apply(MessagesRead e) => e.Reader == MessageSenders.Client
         ? this with { ClientReadUpTo = Math.Max(ClientReadUpTo, e.UpToSeq) }
         : this with { MitraReadUpTo = Math.Max(MitraReadUpTo, e.UpToSeq) };
@@ -124,6 +135,7 @@ public sealed record Session(
         MessageSent x => s.Apply(x),
         MessagesRead x => s.Apply(x),
         SessionRated x => s.Apply(x),
+        ConversationErased x => s.Apply(x),
         _ => s,
     });
 

@@ -34,6 +34,15 @@ public sealed record PlatformSettings(
     public const int DefaultBackgroundReachableMinutes = 15;
     public const int MaxBackgroundReachableMinutes = 240;
 
+    /// <summary>
+    /// Days after a session's end when its message texts are erased (PRODUCT.md §11); 0 keeps
+    /// them forever.
+    /// </summary>
+    public int TranscriptRetentionDays { get; init; } = DefaultTranscriptRetentionDays;
+
+    public const int DefaultTranscriptRetentionDays = 365;
+    public const int MaxTranscriptRetentionDays = 3650;
+
     /// <summary>Marten's document id: there is one settings document.</summary>
     public string Id { get; init; } = DocumentId;
 

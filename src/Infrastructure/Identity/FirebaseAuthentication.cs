@@ -205,4 +205,6 @@ internal sealed class FirebaseCaller(IHttpContextAccessor accessor) : IFirebaseC
     public string? Email => User.FindFirstValue(JwtRegisteredClaimNames.Email);
 
     public string? PhoneNumber => User.FindFirstValue("phone_number");
+
+    public DateTimeOffset? AuthTime => long.TryParse(User.FindFirstValue("auth_time"), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 }

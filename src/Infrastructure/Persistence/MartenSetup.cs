@@ -161,6 +161,18 @@ public static class MartenSetup
 
         // App installations reachable by push (PRODUCT.md §10): a token belongs to one installation.
         // Columns of their own: the push outbox resolves an account's installations in SQL (PushOutbox).
+        // Erasure (PRODUCT.md §11, ADR 0029): what each event keeps once masked, and the keyed
+        // hashes of erased Firebase accounts (no second trial).
+        options.Events.AddMaskingRuleForProtectedInformation<ClientSignedUp>(ClientErasure.Mask);
+        options.Events.AddMaskingRuleForProtectedInformation<ClientRegistered>(ClientErasure.Mask);
+        options.Events.AddMaskingRuleForProtectedInformation<ClientDisplayNameSet>(ClientErasure.Mask);
+        options.Events.AddMaskingRuleForProtectedInformation<PairingRequested>(ClientErasure.Mask);
+        options.Events.AddMaskingRuleForProtectedInformation<PaymentCreated>(ClientErasure.Mask);
+        options.Events.AddMaskingRuleForProtectedInformation<MessageSent>(ConversationErasure.Mask);
+        options.Events.AddMaskingRuleForProtectedInformation<SessionRated>(ConversationErasure.Mask);
+        options.Events.AddMaskingRuleForProtectedInformation<SessionEnded>(ConversationErasure.Mask);
+        options.Schema.For<Application.DataRights.ErasedAccount>();
+
         options.Schema.For<Domain.Devices.Device>()
             .UniqueIndex(UniqueIndexType.Computed, "uq_device_fcm_token", d => d.FcmToken)
             .Duplicate(d => d.OwnerId)

@@ -71,6 +71,26 @@ public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, Valkey
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventName} to {Recipients} recipient(s) not delivered, Valkey unavailable: {Reason}")]
     private static partial void LogNotDelivered(ILogger logger, string eventName, int recipients, string reason);
 
+    public async Task ForgetAsync(Recipient recipient, IReadOnlyCollection<Recipient> others, IReadOnlyCollection<Guid> about, CancellationToken ct = default)
+    {
+        var db = valkey.GetDatabase();
+        await db.KeyDeleteAsync(StreamKey(recipient).Prepend(keys.Prefix));
+        if (about.Count == 0)
+            return;
+        var needles = about.Select(id => id.ToString()).ToArray();
+        foreach (var other in others)
+        {
+            var key = StreamKey(other).Prepend(keys.Prefix);
+            var entries = await db.StreamRangeAsync(key);
+            var mentioning = entries
+                .Where(e => e.Values.Any(v => v.Name == "data" && needles.Any(n => ((string?)v.Value)?.Contains(n, StringComparison.Ordinal) == true)))
+                .Select(e => e.Id)
+                .ToArray();
+            if (mentioning.Length > 0)
+                await db.StreamDeleteAsync(key, mentioning);
+        }
+    }
+
     public Task CloseStreamsAsync(Recipient recipient, CancellationToken ct = default) =>
         valkey.GetSubscriber().PublishAsync(Channel(recipient), CloseMessage);
 }

@@ -39,6 +39,7 @@ public static class ProblemCatalog
         [ProblemNames.Conflict] = (StatusCodes.Status409Conflict, "The request conflicts with the current state."),
         [ProblemNames.AlreadyRated] = (StatusCodes.Status409Conflict, "The session has already been rated."),
         [ProblemNames.SessionActive] = (StatusCodes.Status409Conflict, "The session is still active."),
+        [ProblemNames.ReauthenticationRequired] = (StatusCodes.Status403Forbidden, "A recent sign-in is required."),
         [ProblemNames.LockedOut] = (StatusCodes.Status423Locked, "The account is locked."),
         [MethodNotAllowed] = (StatusCodes.Status405MethodNotAllowed, "The method is not allowed on this route."),
         [PayloadTooLarge] = (StatusCodes.Status413PayloadTooLarge, "The request body is too large."),
