@@ -73,17 +73,31 @@ public sealed partial class AccountErasure(
             if (erased.Count == 0)
                 return (null, null);
 
+            // Every read model the erasure changes is changed by an event of its own stream: the
+            // inline projections write it in this transaction, and a concurrent write to the same
+            // stream (an accept, a webhook) conflicts and decides again instead of writing back.
             Cancelled? cancelled = null;
-            var searching = await session.Query<PairingRequest>()
-                .FirstOrDefaultAsync(r => r.ClientId == clientId && r.Status == PairingStatus.Searching, ct);
-            if (searching is not null)
+            var requests = await session.Query<PairingRequest>().Where(r => r.ClientId == clientId).Select(r => r.Id).ToListAsync(ct);
+            foreach (var requestId in requests)
             {
-                var requestStream = await session.Events.FetchForWriting<PairingRequest>(searching.Id, ct);
-                var cancel = PairingDecisions.Cancel(requestStream.Aggregate!, PairingReasons.ClientDeleted, now);
-                requestStream.AppendOne(cancel);
-                outbox.Enqueue(session, PushDecisions.OnCancel(requestStream.Aggregate!, now));
-                cancelled = new Cancelled(requestStream.Aggregate!, cancel);
+                var requestStream = await session.Events.FetchForWriting<PairingRequest>(requestId, ct);
+                var request = requestStream.Aggregate!;
+                if (request.Status == PairingStatus.Searching)
+                {
+                    var cancel = PairingDecisions.Cancel(request, PairingReasons.ClientDeleted, now);
+                    requestStream.AppendOne(cancel);
+                    outbox.Enqueue(session, PushDecisions.OnCancel(request, now));
+                    cancelled = new Cancelled(request, cancel);
+                }
+                requestStream.AppendMany(ClientErasure.EraseRequest(request, now));
             }
+            var payments = await session.Query<Payment>().Where(p => p.ClientId == clientId).Select(p => p.Id).ToListAsync(ct);
+            foreach (var paymentId in payments)
+            {
+                var paymentStream = await session.Events.FetchForWriting<Payment>(paymentId, ct);
+                paymentStream.AppendMany(ClientErasure.ErasePayment(paymentStream.Aggregate!, now));
+            }
+            StripWebhooks(session, payments);
 
             SessionLifecycle.Ending? ending = null;
             var sessions = await session.Query<Session>().Where(s => s.ClientId == clientId).ToListAsync(ct);
@@ -103,8 +117,7 @@ public sealed partial class AccountErasure(
             }
 
             clientStream.AppendMany(erased);
-            StripReadModels(session, clientId, [.. sessions.Select(s => s.Id)]);
-            await StripPaymentsAsync(session, clientId, ct);
+            StripConversations(session, [.. sessions.Select(s => s.Id)]);
             session.Store(new ErasedAccount(hasher.Hash(firebaseUid), now));
             session.DeleteWhere<Device>(d => d.OwnerId == clientId && d.OwnerKind == DeviceOwners.Client);
             PushOutbox.Forget(session, DeviceOwners.Client, clientId);
@@ -182,18 +195,11 @@ public sealed partial class AccountErasure(
             .Set(m => m.Erased, true);
     }
 
-    private static void StripReadModels(IDocumentSession session, Guid clientId, IReadOnlyCollection<Guid> sessionIds)
+    /// <summary>Callbacks stored before their bodies were reduced to the payment's fields may hold the payer's email.</summary>
+    private static void StripWebhooks(IDocumentSession session, IReadOnlyCollection<Guid> payments)
     {
-        StripConversations(session, sessionIds);
-        session.Patch<PairingRequest>(r => r.ClientId == clientId).Set(r => r.Note, null);
-    }
-
-    private static async Task StripPaymentsAsync(IDocumentSession session, Guid clientId, CancellationToken ct)
-    {
-        var payments = await session.Query<Payment>().Where(p => p.ClientId == clientId).Select(p => p.Id).ToListAsync(ct);
         if (payments.Count == 0)
             return;
-        session.Patch<Payment>(p => p.ClientId == clientId).Set(p => p.InvoiceUrl, "");
         var externalIds = payments.Select(p => p.ToString()).ToArray();
         session.Patch<PaymentWebhook>(w => w.ExternalId.IsOneOf(externalIds)).Set(w => w.Body, "");
     }

@@ -17,4 +17,6 @@ public sealed partial class PairingRequestProjection : SingleStreamProjection<Pa
     public static PairingRequest Apply(PairingCancelled e, PairingRequest r) => r.Apply(e);
 
     public static PairingRequest Apply(PairingExpired e, PairingRequest r) => r.Apply(e);
+
+    public static PairingRequest Apply(PairingRequestErased e, PairingRequest r) => r.Apply(e);
 }

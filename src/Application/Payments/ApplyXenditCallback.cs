@@ -17,7 +17,7 @@ public sealed record PaymentWebhook(Guid Id, DateTimeOffset ReceivedAt, string? 
 /// time (401, nothing stored, otherwise). PAID/SETTLED credit the package's sessions once — the
 /// payment stream's version makes a replayed or concurrent duplicate credit nothing more — and
 /// only for the invoiced amount; EXPIRED marks the payment expired; an unknown external_id is
-/// acknowledged and logged. Every accepted callback is stored with its outcome.
+/// acknowledged and logged. Every accepted callback is stored with its outcome (its payment fields only, never the payer's).
 /// </summary>
 public sealed partial record ApplyXenditCallback(string? CallbackToken, string Body) : ICommand<ApplyXenditCallback.Result>
 {
@@ -45,6 +45,7 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                 throw;
             }
             var (externalId, invoiceId, status, amount) = parsed;
+            var stored = StoredBody(command.Body);
             var (outcome, paid) = await writes.RunAsync(nameof(ApplyXenditCallback), async session =>
             {
                 // A concurrent duplicate that moved the payment first makes this one decide again: already-applied.
@@ -52,7 +53,7 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                 if (!Guid.TryParse(externalId, out var paymentId) || await session.Events.FetchForWriting<Payment>(paymentId, cancellationToken) is not { Aggregate: { } payment } stream)
                 {
                     LogUnknown(logger, externalId ?? "(none)", status ?? "(none)");
-                    session.Store(new PaymentWebhook(Guid.CreateVersion7(), now, externalId, invoiceId, status, amount, "unknown-payment", command.Body));
+                    session.Store(new PaymentWebhook(Guid.CreateVersion7(), now, externalId, invoiceId, status, amount, "unknown-payment", stored));
                     return ("unknown-payment", (Payment?)null);
                 }
 
@@ -64,7 +65,7 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                         .AppendOne(new CreditsPurchased(payment.ClientId, payment.Id, payment.Sessions, now));
                 if (outcome == PaymentDecisions.AmountMismatch)
                     LogMismatch(logger, payment.Id, payment.AmountIdr, amount ?? -1);
-                session.Store(new PaymentWebhook(Guid.CreateVersion7(), now, externalId, invoiceId, status, amount, outcome, command.Body));
+                session.Store(new PaymentWebhook(Guid.CreateVersion7(), now, externalId, invoiceId, status, amount, outcome, stored));
                 return (outcome, paid ? payment : null);
             }, cancellationToken);
 
@@ -73,6 +74,27 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                 await realtime.PublishAsync(Recipient.Client(paid.ClientId), new AppEvents.PaymentPaid(paid.Id, paid.Sessions, paid.AmountIdr), cancellationToken);
             return new Result(outcome);
         }
+
+        /// <summary>
+        /// The fields of a callback kept with it (<see cref="StoredFields"/>): what the payment's record
+        /// needs, never the payer (Xendit echoes the payer's email and may add a customer object), so
+        /// that a callback arriving after the client erased its account stores nothing of the person.
+        /// </summary>
+        internal static string StoredBody(string body)
+        {
+            using var json = JsonDocument.Parse(body);
+            var kept = new Dictionary<string, JsonElement>();
+            foreach (var property in json.RootElement.EnumerateObject())
+                if (StoredFields.Contains(property.Name))
+                    kept[property.Name] = property.Value.Clone();
+            return JsonSerializer.Serialize(kept);
+        }
+
+        private static readonly HashSet<string> StoredFields =
+        [
+            "id", "external_id", "status", "amount", "paid_amount", "currency", "payment_method", "payment_channel",
+            "bank_code", "paid_at", "created", "updated", "merchant_name", "is_high", "fees_paid_amount", "adjusted_received_amount",
+        ];
 
         private static (string? ExternalId, string? InvoiceId, string? Status, long? Amount) Parse(string body)
         {

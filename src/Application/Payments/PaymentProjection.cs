@@ -10,4 +10,6 @@ public sealed partial class PaymentProjection : SingleStreamProjection<Payment, 
     public static Payment Apply(PaymentPaid e, Payment p) => p.Apply(e);
 
     public static Payment Apply(PaymentExpired e, Payment p) => p.Apply(e);
+
+    public static Payment Apply(PaymentPayerErased e, Payment p) => p.Apply(e);
 }

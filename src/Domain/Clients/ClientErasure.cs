@@ -12,6 +12,14 @@ namespace HaloBestie.Domain.Clients;
 /// </summary>
 public static class ClientErasure
 {
+    /// <summary>Each request of the erased client loses its note, once.</summary>
+    public static IReadOnlyList<object> EraseRequest(PairingRequest request, DateTimeOffset now) =>
+        request.Note is null ? [] : [new PairingRequestErased(request.Id, now)];
+
+    /// <summary>Each payment of the erased client loses its invoice address, once.</summary>
+    public static IReadOnlyList<object> ErasePayment(Payment payment, DateTimeOffset now) =>
+        payment.InvoiceUrl.Length == 0 ? [] : [new PaymentPayerErased(payment.Id, now)];
+
     /// <summary>A sign-in must be this recent to delete the account (<c>auth_time</c> of the token).</summary>
     public static readonly TimeSpan ReauthenticationWindow = TimeSpan.FromMinutes(5);
 

@@ -15,6 +15,9 @@ public sealed record PairingCancelled(Guid RequestId, string Reason, DateTimeOff
 /// <summary><paramref name="Reason"/>: <c>timeout</c> (pairingTimeoutSeconds passed) or <c>no-bestie</c> (every offered mitra declined).</summary>
 public sealed record PairingExpired(Guid RequestId, string Reason, DateTimeOffset At);
 
+/// <summary>The client erased its account (PRODUCT.md §11): the request's note, the client's own words, is gone.</summary>
+public sealed record PairingRequestErased(Guid RequestId, DateTimeOffset At);
+
 public static class PairingReasons
 {
     public const string Timeout = "timeout";

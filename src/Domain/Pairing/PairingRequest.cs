@@ -47,4 +47,6 @@ public sealed record PairingRequest(
     public PairingRequest Apply(PairingCancelled e) => this with { Status = PairingStatus.Cancelled, ClosedReason = e.Reason, ClosedAt = e.At };
 
     public PairingRequest Apply(PairingExpired e) => this with { Status = PairingStatus.Expired, ClosedReason = e.Reason, ClosedAt = e.At };
+
+    public PairingRequest Apply(PairingRequestErased e) => this with { Note = null };
 }

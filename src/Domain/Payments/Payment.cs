@@ -8,6 +8,9 @@ public sealed record PaymentPaid(Guid PaymentId, long PaidAmountIdr, string Prov
 
 public sealed record PaymentExpired(Guid PaymentId, DateTimeOffset At);
 
+/// <summary>The client erased its account (PRODUCT.md §11): amount, package and invoice id stay for the tax record; the invoice's page address goes.</summary>
+public sealed record PaymentPayerErased(Guid PaymentId, DateTimeOffset At);
+
 public enum PaymentStatus
 {
     Pending,
@@ -27,6 +30,8 @@ public sealed record Payment(
     public Payment Apply(PaymentPaid e) => this with { Status = PaymentStatus.Paid, PaidAt = e.At };
 
     public Payment Apply(PaymentExpired e) => this with { Status = PaymentStatus.Expired };
+
+    public Payment Apply(PaymentPayerErased e) => this with { InvoiceUrl = "" };
 }
 
 /// <summary>What a Xendit invoice callback means for a payment (PRODUCT.md §6).</summary>
