@@ -66,6 +66,9 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
         new("POST",   "/api/client/auth/register",                             "401  401  401  ok   ok   403  403  403  401  401", Shows: Resource.None),
         new("GET",    "/api/client/me",                                        "401  401  401  ok   ok   403  403  403  401  401", Shows: Resource.None),
         new("PUT",    "/api/client/me/display-name",                           "401  401  401  ok   ok   403  403  403  401  401", Body: """{"displayName":"Putri Ayu"}""", Shows: Resource.None),
+        new("GET",    "/api/client/me/export",                                 "401  401  401  ok   ok   403  403  403  401  401", Shows: Resource.None),
+        // The clients' tokens here are of a sign-in 10 minutes old: the erasure itself is DataRights/DataRightsTests.
+        new("DELETE", "/api/client/me",                                        "401  401  401  =reauthentication-required  =reauthentication-required  403  403  403  401  401"),
         new("GET",    "/api/client/events",                                    "401  401  401  ok   ok   403  403  403  401  401"),
         new("GET",    "/api/client/entitlements",                              "401  401  401  ok   ok   403  403  403  401  401"),
         new("GET",    "/api/client/packages",                                  "401  401  401  ok   ok   403  403  403  401  401"),
@@ -461,9 +464,9 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             world._ids[Resource.ClientSession] = accepted.SessionId;
             world._ids[Resource.MitraSession] = accepted.SessionId;
             world._ids[Resource.ClientPayment] = (await HostsFixture.PublicOn(payingHost, clientToken).StartPaymentAsync(null, new StartPayment { PackageId = package.Id })).PaymentId;
-            world._firebase[Caller.Client] = clientToken;
+            world._firebase[Caller.Client] = SignedInLongAgo(clientToken);
             var (_, otherClientToken, otherClientId) = await hosts.NewRegisteredClientAsync();
-            world._firebase[Caller.OtherClient] = otherClientToken;
+            world._firebase[Caller.OtherClient] = SignedInLongAgo(otherClientToken);
             world._own[Caller.Client] = clientId;
             world._own[Caller.OtherClient] = otherClientId;
 
@@ -496,6 +499,14 @@ public sealed partial class AccessMatrixTests(HostsFixture hosts) : IClassFixtur
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminLogin.AccessToken);
             world._placeholders["settings"] = await http.GetStringAsync("/api/internal/settings");
             return world;
+        }
+
+        /// <summary>The same token, of a sign-in 10 minutes ago (a refreshed ID token keeps its <c>auth_time</c>): valid everywhere but for deleting the account.</summary>
+        private static string SignedInLongAgo(string token)
+        {
+            var claims = JsonSerializer.Deserialize<Dictionary<string, object>>(Base64UrlEncoder.Decode(new JsonWebToken(token).EncodedPayload))!;
+            claims["auth_time"] = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
+            return FirebaseTokens.WithoutSignature(claims);
         }
 
         private static string StaffJwt(Guid staffId, string email, string audience, DateTimeOffset issuedAt, bool valid) =>

@@ -20,6 +20,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         CrisisResources = s.CrisisResources,
         MinSupportedVersion = s.MinSupportedVersion,
         BackgroundReachableMinutes = s.BackgroundReachableMinutes,
+        TranscriptRetentionDays = s.TranscriptRetentionDays,
     };
 
     [Fact]
@@ -42,6 +43,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             TimeZone = "Asia/Jakarta",
             Anonymity = new { ShowClientDisplayName = true, ShowMitraFullName = false },
             BackgroundReachableMinutes = 15,
+            TranscriptRetentionDays = 365,
         }, o => o.WithStrictOrdering());
         var appConfig = await hosts.AnonymousPublic().GetAppConfigAsync();
         appConfig.Should().BeEquivalentTo(new { HeartbeatIntervalSeconds = 30, PairingTimeoutSeconds = 60, Topics = defaults.Topics }, o => o.WithStrictOrdering());
@@ -54,6 +56,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         update.CrisisResources = ["SEJIWA 119 ext. 8", "Layanan darurat 112"];
         update.MinSupportedVersion = new AppVersions { Android = "1.4.0", Ios = "1.3.2" };
         update.BackgroundReachableMinutes = 240;
+        update.TranscriptRetentionDays = 3650;
         var saved = await admin.UpdateSettingsAsync(update);
         saved.BackgroundReachableMinutes.Should().Be(240);
 
@@ -70,7 +73,7 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         var audit = await admin.ListAuditEntriesAsync(me.Id, null, null, null, null);
         var entry = audit.Items.First(e => e.Action == "settings.updated");
         entry.Detail.Should().Contain("pairingTimeoutSeconds: 60 → 45").And.Contain("anonymity.showMitraFullName: False → True")
-            .And.Contain("backgroundReachableMinutes: 15 → 240");
+            .And.Contain("backgroundReachableMinutes: 15 → 240").And.Contain("transcriptRetentionDays: 365 → 3650");
     }
 
     // The ranges of API.md (GET, PUT /settings), each bound missed by one.
@@ -93,6 +96,8 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
         { "unknown-time-zone", "timeZone" },
         { "background-minutes-negative", "backgroundReachableMinutes" },
         { "background-minutes-too-long", "backgroundReachableMinutes" },
+        { "retention-negative", "transcriptRetentionDays" },
+        { "retention-too-long", "transcriptRetentionDays" },
         { "version-not-three-numbers", "minSupportedVersion.android" },
         { "version-with-letters", "minSupportedVersion.ios" },
         { "no-crisis-resources", "crisisResources" },
@@ -127,6 +132,8 @@ public class SettingsTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             case "unknown-time-zone": update.TimeZone = "Mars/Olympus"; break;
             case "background-minutes-negative": update.BackgroundReachableMinutes = -1; break;
             case "background-minutes-too-long": update.BackgroundReachableMinutes = 241; break;
+            case "retention-negative": update.TranscriptRetentionDays = -1; break;
+            case "retention-too-long": update.TranscriptRetentionDays = 3651; break;
         }
 
         var problem = await ProblemOf(() => admin.UpdateSettingsAsync(update));
