@@ -62,6 +62,33 @@ public sealed class TranscriptRetentionTests(FakeClockHostsFixture hosts) : ICla
         (await query.LoadAsync<Domain.Sessions.Session>(old))!.ConversationErasedReason.Should().Be("retention");
     }
 
+    [Fact]
+    public async Task RunOnce_finishes_an_erasure_whose_event_masking_did_not_complete()
+    {
+        var marker = "zq" + Guid.NewGuid().ToString("N")[..10];
+        var app = hosts.PublicAs(hosts.EmulatorToken("uid-" + marker, "google.com", email: marker + "@mail.test"));
+        var clientId = (await app.SignInClientAsync()).Client.Id;
+        await app.SetDisplayNameAsync(new SetDisplayName { DisplayName = "Nama " + marker });
+        // Step 1 of an erasure committed, step 2 never ran (the host stopped in between).
+        await using (var session = hosts.Service<IDocumentStore>().LightweightSession())
+        {
+            session.Events.Append(clientId, new Domain.Clients.ClientErased(clientId, hosts.Clock!.GetUtcNow()));
+            await session.SaveChangesAsync();
+        }
+        (await EventsContainingAsync(marker)).Should().BeGreaterThan(0, "the stored events still hold the person");
+
+        var tooSoon = await hosts.Public.Services.GetRequiredService<TranscriptRetention>().RunOnceAsync(CancellationToken.None);
+        hosts.Clock!.Advance(TranscriptRetention.ErasureGrace + TimeSpan.FromSeconds(1));
+        var pass = await hosts.Public.Services.GetRequiredService<TranscriptRetention>().RunOnceAsync(CancellationToken.None);
+
+        tooSoon.ErasuresFinished.Should().Be(0, "the erasure's own second step gets its grace first");
+        pass.ErasuresFinished.Should().Be(1);
+        (await EventsContainingAsync(marker)).Should().Be(0);
+        await using var query = hosts.Service<IDocumentStore>().QuerySession();
+        (await query.LoadAsync<Domain.Clients.Client>(clientId))!.EventsMaskedAt.Should().NotBeNull();
+        (await hosts.Public.Services.GetRequiredService<TranscriptRetention>().RunOnceAsync(CancellationToken.None)).ErasuresFinished.Should().Be(0);
+    }
+
     private async Task<long> EventsContainingAsync(string text)
     {
         await using var connection = new NpgsqlConnection(hosts.Servers.Postgres);
