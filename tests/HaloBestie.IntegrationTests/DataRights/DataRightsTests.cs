@@ -127,6 +127,19 @@ public sealed class DataRightsTests(HostsFixture hosts) : IClassFixture<HostsFix
         var (openId, _, _) = await SessionAsync(person, mitra);
         await person.App.SendMessageAsClientAsync(openId, Guid.CreateVersion7(), new SendMessageBody { Text = "masih " + person.Marker });
 
+        // A push still queued for the client (push is off in this fixture: nothing sends it).
+        await using (var connection = new NpgsqlConnection(hosts.Servers.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var queue = new NpgsqlCommand($$"""
+                insert into "{{hosts.Schema}}".hb_push_outbox (id, installation_id, owner_kind, owner_id, event, data, title, body, high_priority, collapse_key, expires_at, skip_while_streaming, created_at, due_at)
+                values (gen_random_uuid(), @installation, 'client', @owner, 'session.ended', '{}'::jsonb, null, null, true, @installation, now() + interval '1 hour', false, now(), now())
+                """, connection);
+            queue.Parameters.AddWithValue("installation", "install-" + person.Marker);
+            queue.Parameters.AddWithValue("owner", person.Id);
+            await queue.ExecuteNonQueryAsync();
+        }
+
         var admin = await hosts.AdminAsync();
         var before = await admin.GetDashboardAsync();
         var mitraBefore = await admin.GetMitraAsync(mitraId);
