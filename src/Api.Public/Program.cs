@@ -47,6 +47,8 @@ public sealed class Program
         var app = builder.Build();
         if (await app.RunIfAskedAsync(args))
             return 0;
+        // DataRights:AccountHashKey is checked now, not at the first sign-in (StartupRefusedException).
+        _ = app.Services.GetRequiredService<Application.DataRights.IAccountHasher>();
 
         app.UseHaloBestieDefaults();
         app.UseAuthentication();

@@ -93,7 +93,9 @@ public static class HostSetup
         services.AddHttpContextAccessor();
         services.AddStaffServices(builder.Configuration);
         services.AddScoped<IFirebaseCaller, FirebaseCaller>();
-        services.AddSingleton<Application.DataRights.IAccountHasher>(AccountHasher.From(builder.Configuration, builder.Environment));
+        // Made when first needed: only the public host signs clients in and erases them, and it
+        // asks for it at start (its Program), so a missing key refuses that host's start only.
+        services.AddSingleton<Application.DataRights.IAccountHasher>(_ => AccountHasher.From(builder.Configuration, builder.Environment));
         XenditPaymentProvider.AddXendit(services, builder.Configuration);
         services.AddHaloBestiePush(builder.Configuration);
         services.AddHaloBestieRateLimits(builder.Configuration);

@@ -10,7 +10,8 @@ namespace HaloBestie.Infrastructure.Identity;
 /// HMAC-SHA256 of a Firebase UID under <c>DataRights:AccountHashKey</c> (at least 32 bytes): what
 /// is kept of an erased account, so that the same Firebase account gets no second trial. Without
 /// the key the stored hashes cannot be matched to UIDs, even by whoever holds a copy of the
-/// database. Required outside Development and Test; those use a fixed key of their own.
+/// database. Required by the public host outside Development and Test (those use a fixed key of
+/// their own); the internal host never needs it.
 /// </summary>
 public sealed class AccountHasher(byte[] key) : IAccountHasher
 {

@@ -118,6 +118,7 @@ public sealed class BenchSystem : IAsyncDisposable
             ["Firebase__KeysUrl"] = Keys.KeysUrl,
             ["FIREBASE_AUTH_EMULATOR_HOST"] = null,
             ["ControlCenter__TokenSigningKey"] = "bench-signing-key-0123456789abcdef0123456789",
+            ["DataRights__AccountHashKey"] = "bench-account-hash-key-0123456789abcdef012345",
             ["ControlCenter__BootstrapAdmin__Email"] = AdminEmail,
             ["ControlCenter__BootstrapAdmin__Password"] = AdminPassword,
             ["Xendit__SecretKey"] = "xnd_development_bench",

@@ -87,6 +87,17 @@ public class ProductionStartupTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("too-short")]
+    public async Task Start_when_the_public_host_has_no_account_hash_key_is_refused(string? key)
+    {
+        var (code, errors) = await StartAsync(typeof(Api.Public.Program), new() { ["DataRights__AccountHashKey"] = key });
+
+        code.Should().Be(78);
+        errors.Should().StartWith("Refusing to start: DataRights:AccountHashKey").And.Contain("DataRights__AccountHashKey");
+    }
+
+    [Theory]
     [InlineData("1.5")]
     [InlineData("all")]
     public async Task Start_when_the_trace_sample_ratio_is_outside_0_to_1_is_refused(string ratio)
