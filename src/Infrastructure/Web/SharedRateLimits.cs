@@ -112,6 +112,13 @@ internal sealed class SharedRateLimiter(SharedRateLimits shared, string limit, s
         return Granted;
     }
 
+    // The partitioned limiter disposes idle partitions asynchronously.
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await _local.DisposeAsync();
+        await base.DisposeAsyncCore();
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

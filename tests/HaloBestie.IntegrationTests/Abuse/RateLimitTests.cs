@@ -79,6 +79,28 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
     }
 
     [Fact]
+    public async Task Shared_limit_refills_one_permit_every_window_over_permits_and_its_key_expires_when_full()
+    {
+        var limits = hosts.Public.Services.GetRequiredService<SharedRateLimits>();
+        var caller = "uid:refill-" + Guid.NewGuid().ToString("N");
+        var twoPerSecond = new RateLimit(2, 1);
+
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeTrue();
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeTrue();
+        var refused = (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value;
+        refused.Allowed.Should().BeFalse("a burst of 2");
+        refused.RetryAfter.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(500), "one permit every 0.5 s");
+
+        await using var valkey = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(hosts.Servers.Valkey);
+        var ttl = await valkey.GetDatabase().KeyTimeToLiveAsync($"{hosts.KeyPrefix}ratelimit:Test:{caller}");
+        ttl.Should().NotBeNull().And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1), "the key vanishes when the bucket is full again");
+
+        await Task.Delay(refused.RetryAfter + TimeSpan.FromMilliseconds(50));
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeTrue("one permit came back");
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeFalse("only one");
+    }
+
+    [Fact]
     public async Task Messages_limit_stays_per_instance_so_each_instance_counts_its_own()
     {
         // Kept per instance on purpose (ADR 0028): each instance refuses its own Permits + 1st.
