@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using HaloBestie.Application.Common;
 using Microsoft.Extensions.Logging;
@@ -41,8 +43,18 @@ public sealed partial class SharedRateLimits(IDatabase db, ILogger<SharedRateLim
     private long _askAgainAt;
     private int _fallingBack;
 
+    /// <summary>
+    /// The caller's key for <paramref name="limit"/>. The caller (a Firebase UID) is hashed: Valkey
+    /// keys name no account, so nothing of an erased account lingers there for a window.
+    /// </summary>
+    public static RedisKey KeyOf(string limit, string caller) =>
+        $"ratelimit:{limit}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(caller)).AsSpan(0, 16))}";
+
     /// <summary>The answer for one request, or null when Valkey cannot give one (use the fallback).</summary>
-    public async Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeAsync(string limit, string caller, RateLimit rate)
+    public async Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeAsync(string limit, string caller, RateLimit rate) =>
+        await TryTakeAsync(limit, KeyOf(limit, caller), rate);
+
+    internal async Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeAsync(string limit, RedisKey key, RateLimit rate)
     {
         if (Stopwatch.GetTimestamp() < Volatile.Read(ref _askAgainAt))
             return null;
@@ -50,7 +62,7 @@ public sealed partial class SharedRateLimits(IDatabase db, ILogger<SharedRateLim
         var interval = Math.Max(1, (long)Math.Round((double)window / rate.PermitLimit));
         try
         {
-            var answer = (RedisResult[])(await db.ScriptEvaluateAsync(Take, new { key = (RedisKey)$"ratelimit:{limit}:{caller}", interval, window }))!;
+            var answer = (RedisResult[])(await db.ScriptEvaluateAsync(Take, new { key, interval, window }))!;
             if (Interlocked.Exchange(ref _fallingBack, 0) == 1)
                 LogShared(logger);
             return ((long)answer[0] == 1, TimeSpan.FromMicroseconds((long)answer[1]));
@@ -83,6 +95,7 @@ internal sealed class SharedRateLimiter(SharedRateLimits shared, string limit, s
     private static readonly RateLimitLease Granted = new Lease(true, null);
 
     private readonly TokenBucketRateLimiter _local = new(rate.ToOptions());
+    private readonly RedisKey _key = SharedRateLimits.KeyOf(limit, caller);
 
     public override TimeSpan? IdleDuration => _local.IdleDuration;
 
@@ -101,7 +114,7 @@ internal sealed class SharedRateLimiter(SharedRateLimits shared, string limit, s
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        if (await shared.TryTakeAsync(limit, caller, rate) is not { } answer)
+        if (await shared.TryTakeAsync(limit, _key, rate) is not { } answer)
         {
             ProductMetrics.RateLimitFallback(limit);
             return _local.AttemptAcquire(permitCount);

@@ -92,7 +92,9 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
         refused.RetryAfter.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(500), "one permit every 0.5 s");
 
         await using var valkey = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(hosts.Servers.Valkey);
-        var ttl = await valkey.GetDatabase().KeyTimeToLiveAsync($"{hosts.KeyPrefix}ratelimit:Test:{caller}");
+        var key = hosts.KeyPrefix + SharedRateLimits.KeyOf("Test", caller).ToString();
+        key.Should().NotContain("refill-", "the key names no account");
+        var ttl = await valkey.GetDatabase().KeyTimeToLiveAsync(key);
         ttl.Should().NotBeNull().And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1), "the key vanishes when the bucket is full again");
 
         await Task.Delay(refused.RetryAfter + TimeSpan.FromMilliseconds(50));
