@@ -51,15 +51,17 @@ public sealed partial class SharedRateLimits(IDatabase db, ILogger<SharedRateLim
         $"ratelimit:{limit}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(caller)).AsSpan(0, 16))}";
 
     /// <summary>The answer for one request, or null when Valkey cannot give one (use the fallback).</summary>
-    public async Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeAsync(string limit, string caller, RateLimit rate) =>
-        await TryTakeAsync(limit, KeyOf(limit, caller), rate);
+    public Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeAsync(string limit, string caller, RateLimit rate) =>
+        TryTakeAsync(KeyOf(limit, caller), rate);
 
-    internal async Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeAsync(string limit, RedisKey key, RateLimit rate)
+    internal async Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeAsync(RedisKey key, RateLimit rate)
     {
         if (Stopwatch.GetTimestamp() < Volatile.Read(ref _askAgainAt))
             return null;
-        var window = rate.WindowSeconds * 1_000_000L;
-        var interval = Math.Max(1, (long)Math.Round((double)window / rate.PermitLimit));
+        // One permit every interval; a burst of exactly PermitLimit (the window is PermitLimit
+        // intervals, so a rounded interval never costs the burst a permit).
+        var interval = Math.Max(1, (long)Math.Round(rate.WindowSeconds * 1_000_000.0 / rate.PermitLimit));
+        var window = interval * rate.PermitLimit;
         try
         {
             var answer = (RedisResult[])(await db.ScriptEvaluateAsync(Take, new { key, interval, window }))!;
@@ -67,7 +69,7 @@ public sealed partial class SharedRateLimits(IDatabase db, ILogger<SharedRateLim
                 LogShared(logger);
             return ((long)answer[0] == 1, TimeSpan.FromMicroseconds((long)answer[1]));
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException) // a timeout is not a RedisException
         {
             Volatile.Write(ref _askAgainAt, Stopwatch.GetTimestamp() + (long)(AskAgainAfter.TotalSeconds * Stopwatch.Frequency));
             if (Interlocked.Exchange(ref _fallingBack, 1) == 0)
@@ -114,7 +116,7 @@ internal sealed class SharedRateLimiter(SharedRateLimits shared, string limit, s
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        if (await shared.TryTakeAsync(limit, _key, rate) is not { } answer)
+        if (await shared.TryTakeAsync(_key, rate) is not { } answer)
         {
             ProductMetrics.RateLimitFallback(limit);
             return _local.AttemptAcquire(permitCount);

@@ -102,6 +102,23 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
         (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeFalse("only one");
     }
 
+    [Theory]
+    [InlineData(7, 60)] // one permit every 8.571428… s: rounded to whole microseconds
+    [InlineData(3, 3600)]
+    [InlineData(10, 3)]
+    public async Task Shared_limit_allows_a_burst_of_exactly_the_permit_limit(int permits, int windowSeconds)
+    {
+        var limits = hosts.Public.Services.GetRequiredService<SharedRateLimits>();
+        var caller = "uid:burst-" + Guid.NewGuid().ToString("N");
+        var limit = new RateLimit(permits, windowSeconds);
+
+        for (var i = 0; i < permits; i++)
+            (await limits.TryTakeAsync("Test", caller, limit))!.Value.Allowed.Should().BeTrue($"request {i + 1} of a burst of {permits}");
+        var refused = (await limits.TryTakeAsync("Test", caller, limit))!.Value;
+        refused.Allowed.Should().BeFalse();
+        refused.RetryAfter.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds((double)windowSeconds / permits));
+    }
+
     [Fact]
     public async Task Messages_limit_stays_per_instance_so_each_instance_counts_its_own()
     {
