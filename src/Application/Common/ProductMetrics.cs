@@ -53,7 +53,11 @@ public static class ProductMetrics
 
     private static readonly Counter<long> RateLimitRefusals = Meter.CreateCounter<long>(
         "halobestie.rate_limits.refused", "{request}",
-        "Requests refused with 429 by a rate limit, by limit (SignIn, StaffLogin, StaffLoginEmail, PairingRequests, XenditWebhook).");
+        "Requests refused with 429 by a rate limit, by limit (SignIn, StaffLogin, StaffLoginEmail, PairingRequests, Payments, Messages, XenditWebhook).");
+
+    private static readonly Counter<long> RateLimitFallbacks = Meter.CreateCounter<long>(
+        "halobestie.rate_limits.fallbacks", "{request}",
+        "Requests to a shared rate limit (SignIn, PairingRequests, Payments) decided by this instance's own bucket because Valkey could not answer, by limit.");
 
     /// <summary>A pairing request ended with <paramref name="ended"/> (<see cref="PairingAccepted"/>, <see cref="PairingCancelled"/> or <see cref="PairingExpired"/>).</summary>
     public static void PairingEnded(PairingRequest request, object ended)
@@ -84,6 +88,8 @@ public static class ProductMetrics
     public static void XenditCallback(string outcome) => XenditCallbacks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void RateLimited(string limit) => RateLimitRefusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
+    public static void RateLimitFallback(string limit) => RateLimitFallbacks.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public static void AcceptConflict() => AcceptConflicts.Add(1);
 

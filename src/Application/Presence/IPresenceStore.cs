@@ -40,6 +40,13 @@ public interface IPresenceStore
     /// </summary>
     Task<IReadOnlyList<Guid>> RestoreMissingAsync(IReadOnlyCollection<Guid> onlineInStore, DateTimeOffset now);
 
+    /// <summary>
+    /// Which of <paramref name="onlineInStore"/> are in neither the online set nor going offline:
+    /// what <see cref="RestoreMissingAsync"/> would put back. Reads only, in short commands of a
+    /// bounded size, so comparing thousands of mitras never holds Valkey for long.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> FindMissingAsync(IReadOnlyCollection<Guid> onlineInStore);
+
     Task<bool> IsOnlineAsync(Guid mitraId);
 
     /// <summary>

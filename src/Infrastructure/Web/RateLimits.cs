@@ -40,9 +40,11 @@ public sealed record RateLimit(int PermitLimit, int WindowSeconds)
 
 /// <summary>
 /// Rate limits on the routes a stranger can hammer (ADR 0020): sign-in, staff login, pairing
-/// requests, new payments (each one creates a Xendit invoice), messages and typing signals, and the Xendit webhook. Each limit is a token bucket per caller, held in the memory
-/// of one instance, configured by <c>RateLimits:&lt;Name&gt;:PermitLimit</c> and
-/// <c>RateLimits:&lt;Name&gt;:WindowSeconds</c>. A refusal is 429 <c>rate-limited</c> with
+/// requests, new payments (each one creates a Xendit invoice), messages and typing signals, and the Xendit webhook.
+/// Each limit is a token bucket per caller, configured by <c>RateLimits:&lt;Name&gt;:PermitLimit</c> and
+/// <c>RateLimits:&lt;Name&gt;:WindowSeconds</c>. Sign-in, pairing requests and payments are counted
+/// in Valkey and hold across every instance (<see cref="SharedRateLimits"/>, ADR 0028); the others
+/// are held in the memory of each instance. A refusal is 429 <c>rate-limited</c> with
 /// <c>Retry-After</c> in whole seconds.
 /// </summary>
 public static class RateLimits
@@ -71,7 +73,15 @@ public static class RateLimits
     // Longer keys (a body can carry 64 KiB) are cut: they are not valid emails anyway.
     private const int MaxKeyLength = 256;
 
-    /// <summary>The defaults of docs/operations.md#rate-limits; per instance.</summary>
+    /// <summary>
+    /// The limits counted across every instance in Valkey (ADR 0028): each refusal there saves
+    /// what a stranger multiplies by the instance count (sign-ins, pairing blasts to every
+    /// available mitra, Xendit invoices). Messages (the hottest route), staff login and the
+    /// webhook stay per instance.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Shared = new HashSet<string> { SignIn, PairingRequests, Payments };
+
+    /// <summary>The defaults of docs/operations.md#rate-limits; across instances for <see cref="Shared"/>, per instance for the others.</summary>
     public static readonly IReadOnlyDictionary<string, RateLimit> Defaults = new Dictionary<string, RateLimit>
     {
         [SignIn] = new(10, 60),
@@ -87,14 +97,15 @@ public static class RateLimits
     {
         var limits = Defaults.ToDictionary(d => d.Key, d => Configured(configuration, d.Key, d.Value));
         services.AddSingleton(_ => new KeyedRateLimiters(new Dictionary<string, RateLimit> { [StaffLoginEmail] = limits[StaffLoginEmail] }));
+        services.AddSingleton<SharedRateLimits>();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, _) => RejectAsync(context.HttpContext, RetryAfterSeconds(context.Lease),
                 context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "?");
-            o.AddPolicy(SignIn, context => PerCaller(context, limits[SignIn]));
-            o.AddPolicy(PairingRequests, context => PerCaller(context, limits[PairingRequests]));
-            o.AddPolicy(Payments, context => PerCaller(context, limits[Payments]));
+            o.AddPolicy(SignIn, context => PerCallerShared(context, SignIn, limits[SignIn]));
+            o.AddPolicy(PairingRequests, context => PerCallerShared(context, PairingRequests, limits[PairingRequests]));
+            o.AddPolicy(Payments, context => PerCallerShared(context, Payments, limits[Payments]));
             o.AddPolicy(Messages, context => PerCaller(context, limits[Messages]));
             o.AddPolicy(StaffLogin, context => PerAddress(context, limits[StaffLogin]));
             o.AddPolicy(XenditWebhook, context => PerAddress(context, limits[XenditWebhook]));
@@ -135,9 +146,16 @@ public static class RateLimits
     // Policies run after authentication: a verified token names its Firebase UID. Without one
     // (never on these routes, which require a token), the address stands in.
     private static RateLimitPartition<string> PerCaller(HttpContext context, RateLimit limit) =>
-        RateLimitPartition.GetTokenBucketLimiter(
-            context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } uid ? "uid:" + uid : AddressOf(context),
-            _ => limit.ToOptions());
+        RateLimitPartition.GetTokenBucketLimiter(CallerOf(context), _ => limit.ToOptions());
+
+    private static RateLimitPartition<string> PerCallerShared(HttpContext context, string name, RateLimit limit)
+    {
+        var shared = context.RequestServices.GetRequiredService<SharedRateLimits>();
+        return RateLimitPartition.Get(CallerOf(context), caller => new SharedRateLimiter(shared, name, caller, limit));
+    }
+
+    private static string CallerOf(HttpContext context) =>
+        context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } uid ? "uid:" + uid : AddressOf(context);
 
     private static RateLimitPartition<string> PerAddress(HttpContext context, RateLimit limit) =>
         RateLimitPartition.GetTokenBucketLimiter(AddressOf(context), _ => limit.ToOptions());

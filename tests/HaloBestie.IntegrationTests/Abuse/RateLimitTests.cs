@@ -19,6 +19,11 @@ public sealed class RateLimitedHostsFixture : HostsFixture
     public const int WindowSeconds = 3600;
 
     protected override IReadOnlyDictionary<string, string> RateLimitSettings => RateLimitsOf(Permits, WindowSeconds);
+
+    private WebApplicationFactory<Api.Public.Program>? _second;
+
+    /// <summary>A second public instance over the same PostgreSQL schema and Valkey prefix, as in a scaled deployment.</summary>
+    public WebApplicationFactory<Api.Public.Program> SecondPublic => _second ??= AnotherPublicHost();
 }
 
 /// <summary>
@@ -45,6 +50,89 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
         await ShouldBeRateLimitedAsync(await PostAsync(http, route, caller));
 
         (await PostAsync(http, route, Token(provider))).StatusCode.Should().NotBe(HttpStatusCode.TooManyRequests, "another Firebase UID has its own limit");
+    }
+
+    [Theory]
+    [InlineData("/api/client/auth/session", "google.com", null, HttpStatusCode.OK)]
+    [InlineData("/api/mitra/auth/session", "phone", null, HttpStatusCode.Forbidden)] // no mitra registered with that phone
+    [InlineData("/api/client/pairing-requests", "anonymous", "{}", HttpStatusCode.Forbidden)] // a guest: registration-required, counted all the same
+    [InlineData("/api/client/payments", "google.com", "{\"packageId\":\"0198f7d2-0000-7000-8000-000000000001\"}", HttpStatusCode.NotFound)]
+    public async Task Shared_limit_when_requests_alternate_between_two_instances_refuses_past_the_limit_in_total(
+        string route, string provider, string? body, HttpStatusCode within)
+    {
+        using var first = hosts.Public.CreateClient();
+        using var second = hosts.SecondPublic.CreateClient();
+        var caller = Token(provider);
+        if (route.StartsWith("/api/client/", StringComparison.Ordinal) && !route.Contains("/auth/", StringComparison.Ordinal))
+            (await PostAsync(first, "/api/client/auth/session", caller)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Per instance, each would allow Permits (2 × Permits in all); shared, the total is Permits.
+        for (var i = 0; i < RateLimitedHostsFixture.Permits; i++)
+            (await PostAsync(i % 2 == 0 ? first : second, route, caller, body)).StatusCode.Should().Be(within, $"request {i + 1} is within the limit");
+        await ShouldBeRateLimitedAsync(await PostAsync(RateLimitedHostsFixture.Permits % 2 == 0 ? first : second, route, caller, body));
+        await ShouldBeRateLimitedAsync(await PostAsync(RateLimitedHostsFixture.Permits % 2 == 0 ? second : first, route, caller, body));
+
+        var other = Token(provider);
+        if (route.StartsWith("/api/client/", StringComparison.Ordinal) && !route.Contains("/auth/", StringComparison.Ordinal))
+            (await PostAsync(second, "/api/client/auth/session", other)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await PostAsync(second, route, other, body)).StatusCode.Should().Be(within, "another caller has its own count");
+    }
+
+    [Fact]
+    public async Task Shared_limit_refills_one_permit_every_window_over_permits_and_its_key_expires_when_full()
+    {
+        var limits = hosts.Public.Services.GetRequiredService<SharedRateLimits>();
+        var caller = "uid:refill-" + Guid.NewGuid().ToString("N");
+        var twoPerSecond = new RateLimit(2, 1);
+
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeTrue();
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeTrue();
+        var refused = (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value;
+        refused.Allowed.Should().BeFalse("a burst of 2");
+        refused.RetryAfter.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(500), "one permit every 0.5 s");
+
+        await using var valkey = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(hosts.Servers.Valkey);
+        var key = hosts.KeyPrefix + SharedRateLimits.KeyOf("Test", caller).ToString();
+        key.Should().NotContain("refill-", "the key names no account");
+        var ttl = await valkey.GetDatabase().KeyTimeToLiveAsync(key);
+        ttl.Should().NotBeNull().And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1), "the key vanishes when the bucket is full again");
+
+        await Task.Delay(refused.RetryAfter + TimeSpan.FromMilliseconds(50));
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeTrue("one permit came back");
+        (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeFalse("only one");
+    }
+
+    [Theory]
+    [InlineData(7, 60)] // one permit every 8.571428… s: rounded to whole microseconds
+    [InlineData(3, 3600)]
+    [InlineData(10, 3)]
+    public async Task Shared_limit_allows_a_burst_of_exactly_the_permit_limit(int permits, int windowSeconds)
+    {
+        var limits = hosts.Public.Services.GetRequiredService<SharedRateLimits>();
+        var caller = "uid:burst-" + Guid.NewGuid().ToString("N");
+        var limit = new RateLimit(permits, windowSeconds);
+
+        for (var i = 0; i < permits; i++)
+            (await limits.TryTakeAsync("Test", caller, limit))!.Value.Allowed.Should().BeTrue($"request {i + 1} of a burst of {permits}");
+        var refused = (await limits.TryTakeAsync("Test", caller, limit))!.Value;
+        refused.Allowed.Should().BeFalse();
+        refused.RetryAfter.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds((double)windowSeconds / permits));
+    }
+
+    [Fact]
+    public async Task Messages_limit_stays_per_instance_so_each_instance_counts_its_own()
+    {
+        // Kept per instance on purpose (ADR 0028): each instance refuses its own Permits + 1st.
+        // The typing route is limited by the same policy and needs no session to be counted.
+        using var first = hosts.Public.CreateClient();
+        using var second = hosts.SecondPublic.CreateClient();
+        var caller = Token("google.com");
+        (await PostAsync(first, "/api/client/auth/session", caller)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var route = $"/api/client/sessions/{Guid.NewGuid()}/typing"; // no such session: 404, counted all the same
+
+        for (var i = 0; i < 2 * RateLimitedHostsFixture.Permits; i++)
+            (await PostAsync(i % 2 == 0 ? first : second, route, caller)).StatusCode.Should().Be(HttpStatusCode.NotFound, $"request {i + 1} is within each instance's limit");
+        await ShouldBeRateLimitedAsync(await PostAsync(first, route, caller));
     }
 
     [Fact]
@@ -206,7 +294,7 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
         register.Should().Throw<StartupRefusedException>().WithMessage($"*{key.Replace(":", "__", StringComparison.Ordinal)}*");
     }
 
-    private static async Task ShouldBeRateLimitedAsync(HttpResponseMessage response)
+    internal static async Task ShouldBeRateLimitedAsync(HttpResponseMessage response)
     {
         using (response)
         {
