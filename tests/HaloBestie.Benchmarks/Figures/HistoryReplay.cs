@@ -48,18 +48,20 @@ public static class HistoryReplay
             .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.JoinSummary);
         var summary = BenchmarkRunner.Run<HistoryBenchmarks>(config);
 
-        double Mean(string method) =>
-            summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics?.Mean / 1e6
+        BenchmarkDotNet.Mathematics.Statistics Of(string method) =>
+            summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics
                 ?? throw new InvalidOperationException($"BenchmarkDotNet has no result for {method}: see its log in {system.WorkDir}.");
-        var endpoint = Mean(nameof(HistoryBenchmarks.HistoryEndpoint));
-        var raw = Mean(nameof(HistoryBenchmarks.RawAggregateStream));
+        var endpointStats = Of(nameof(HistoryBenchmarks.HistoryEndpoint));
+        var rawStats = Of(nameof(HistoryBenchmarks.RawAggregateStream));
+        var endpoint = endpointStats.Mean / 1e6;
+        var raw = rawStats.Mean / 1e6;
         report.Add(new Row(
             $"GET /api/internal/sessions/{{id}}/history, {sizes.HistoryEvents}-event stream (BenchmarkDotNet mean)",
             $"{Report.F(endpoint, "0.00")} ms",
             $"{Report.F(raw, "0.00")} ms (raw AggregateStreamAsync, in process)",
             "≤ 2× baseline",
             endpoint <= 2 * raw,
-            $"ratio {Report.F(endpoint / raw, "0.00")}; the endpoint figure includes HTTP and JSON of every event"));
+            $"ratio {Report.F(endpoint / raw, "0.00")}; the endpoint figure includes HTTP and JSON of every event; {endpointStats.N} and {rawStats.N} measured iterations"));
     }
 
     /// <summary>A live session (client request, mitra accept), then staff reroutes it back and forth until its stream holds <paramref name="events"/> events.</summary>

@@ -209,6 +209,14 @@ public sealed class BenchSystem : IAsyncDisposable
         return mitras;
     }
 
+    /// <summary>
+    /// Puts <paramref name="mitras"/> online again (a figure run after a quiet spell longer than the
+    /// heartbeat timeout finds them offline, and their heartbeats refused).
+    /// </summary>
+    public static Task OnlineAgainAsync(IReadOnlyList<BenchMitra> mitras) =>
+        Parallel.ForEachAsync(mitras, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (mitra, ct) =>
+            await mitra.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = true }, ct));
+
     /// <summary>Registers a mitra (through the admin) and signs it in; it is offline.</summary>
     public async Task<BenchMitra> SignedInMitraAsync(CancellationToken ct = default)
     {

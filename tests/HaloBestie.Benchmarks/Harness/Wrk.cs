@@ -10,7 +10,22 @@ namespace HaloBestie.Benchmarks.Harness;
 /// </summary>
 public static partial class Wrk
 {
-    public sealed record Result(double RequestsPerSecond, long Requests, long Non2xx, long SocketErrors, string Output);
+    public sealed record Result(double RequestsPerSecond, long Requests, long Non2xx, long SocketErrors, string Output)
+    {
+        /// <summary>
+        /// A figure measures the load it names only when that load was served: any non-2xx answer
+        /// or socket error fails the figure loudly, with what one such request answers now
+        /// (<paramref name="probe"/>), instead of printing a number about refusals.
+        /// </summary>
+        public async Task EnsureServedAsync(string figure, Func<Task<string>> probe)
+        {
+            if (Non2xx == 0 && SocketErrors == 0)
+                return;
+            throw new InvalidOperationException(
+                $"{figure}: {Non2xx} of {Requests} answers were not 2xx and {SocketErrors} socket errors, so the figure would not measure its load. " +
+                $"One such request now answers: {await probe()}\n{Output}");
+        }
+    }
 
     public static async Task<Result> RunAsync(string url, string method, IReadOnlyList<string> tokens, TimeSpan duration, int connections, int threads, string workDir)
     {
