@@ -4,6 +4,7 @@ using HaloBestie.Infrastructure.Persistence;
 using HaloBestie.IntegrationTests.Infrastructure;
 using JasperFx;
 using Marten;
+using Marten.Patching;
 using Npgsql;
 
 namespace HaloBestie.IntegrationTests.Persistence;
@@ -44,6 +45,77 @@ public class SchemaCommandTests
             await using var connection = new NpgsqlConnection(servers.Postgres);
             await connection.OpenAsync();
             await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>
+    /// docs/deployment.md: the schema belongs to the apply-schema job's role; the hosts' role has
+    /// only data privileges. The writes the hosts make — appends with their inline projections, a
+    /// row lock on a stream, patches, deletes, the push outbox's own SQL — and the event masking of
+    /// an erasure all work with that role on an applied schema, and it cannot change the schema.
+    /// </summary>
+    [Fact]
+    public async Task A_role_with_only_data_privileges_can_do_every_kind_of_write_the_hosts_make_but_no_ddl()
+    {
+        var servers = await TestServers.Instance;
+        var schema = "s_" + Guid.NewGuid().ToString("N")[..16];
+        var role = "hb_app_" + Guid.NewGuid().ToString("N")[..8];
+        await using var owner = new NpgsqlConnection(servers.Postgres);
+        await owner.OpenAsync();
+        try
+        {
+            (await RunApplySchema(servers, schema)).Should().Be(0);
+            await using (var grant = new NpgsqlCommand(
+                $"create role {role} login; " +
+                $"grant usage on schema {schema} to {role}; " +
+                $"grant select, insert, update, delete on all tables in schema {schema} to {role}; " +
+                $"grant usage, select, update on all sequences in schema {schema} to {role}; " +
+                $"grant execute on all functions in schema {schema} to {role};", owner))
+                await grant.ExecuteNonQueryAsync();
+            var restricted = new NpgsqlConnectionStringBuilder(servers.Postgres) { Username = role, Pooling = false }.ConnectionString;
+
+            await using var store = DocumentStore.For(o =>
+            {
+                o.Connection(restricted);
+                MartenSetup.Configure(o, schema, AutoCreate.None);
+            });
+            var clientId = Guid.CreateVersion7();
+            await using (var session = store.LightweightSession())
+            {
+                session.Events.StartStream<Domain.Clients.Client>(clientId, new Domain.Clients.ClientSignedUp(clientId, "uid-role", "google.com", "a@b.c", null, DateTimeOffset.UtcNow));
+                session.Store(new Domain.Devices.Device("install-role", Domain.Devices.DeviceOwners.Client, clientId, "fcm-role", "android", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+                await session.SaveChangesAsync();
+            }
+            await using (var session = store.LightweightSession())
+            {
+                await session.BeginTransactionAsync(CancellationToken.None);
+                var stream = await session.Events.FetchForExclusiveWriting<Domain.Clients.Client>(clientId);
+                stream.AppendOne(new Domain.Clients.ClientErased(clientId, DateTimeOffset.UtcNow));
+                session.Store(new Application.DataRights.ErasedAccount("hash-role", DateTimeOffset.UtcNow));
+                session.Patch<Domain.Sessions.SessionMessage>(m => m.SessionId == clientId).Set(m => m.Text, "");
+                session.DeleteWhere<Domain.Devices.Device>(d => d.OwnerId == clientId);
+                Application.Push.PushOutbox.Forget(session, Domain.Devices.DeviceOwners.Client, clientId);
+                await session.SaveChangesAsync();
+            }
+            await store.Advanced.ApplyEventDataMasking(m => m.IncludeStream(clientId));
+
+            await using (var query = store.QuerySession())
+            {
+                (await query.LoadAsync<Domain.Clients.Client>(clientId))!.IsErased.Should().BeTrue();
+                var events = await query.Events.FetchStreamAsync(clientId);
+                ((Domain.Clients.ClientSignedUp)events[0].Data).Email.Should().BeNull("the masking rewrote the stored event");
+                (await query.Query<Domain.Devices.Device>().CountAsync()).Should().Be(0);
+            }
+            await using var connection = new NpgsqlConnection(restricted);
+            await connection.OpenAsync();
+            await using var ddl = new NpgsqlCommand($"create table {schema}.not_allowed (id int)", connection);
+            var refused = async () => await ddl.ExecuteNonQueryAsync();
+            (await refused.Should().ThrowAsync<PostgresException>()).Which.SqlState.Should().Be(PostgresErrorCodes.InsufficientPrivilege);
+        }
+        finally
+        {
+            await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade; drop owned by {role}; drop role if exists {role}", owner);
             await drop.ExecuteNonQueryAsync();
         }
     }
