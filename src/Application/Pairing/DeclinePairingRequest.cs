@@ -28,6 +28,8 @@ public sealed record DeclinePairingRequest(Guid RequestId) : ICommand
                 var othersAvailable = available.Any(id => id != mitraId && !request.DeclinedBy.Contains(id));
                 var events = PairingDecisions.Decline(request, mitraId, othersAvailable, clock.GetUtcNow());
                 stream.AppendMany(events);
+                if (events.OfType<PairingDeclined>().Any())
+                    outbox.Enqueue(session, PushDecisions.OnDecline(request, mitraId, clock.GetUtcNow()));
                 if (events.OfType<PairingExpired>().FirstOrDefault() is { } expired)
                     outbox.Enqueue(session, PushDecisions.OnExpiry(events.OfType<PairingDeclined>().Aggregate(request, (r, e) => r.Apply(e)), expired.Reason, clock.GetUtcNow()));
                 return (request, events);

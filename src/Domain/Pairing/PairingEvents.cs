@@ -34,4 +34,7 @@ public static class PairingClosedReasons
     public const string Taken = "taken";
     public const string Cancelled = "cancelled";
     public const string Expired = "expired";
+
+    /// <summary>Push only: the mitra declined it on one of its phones; its other phones withdraw the offer.</summary>
+    public const string Declined = "declined";
 }

@@ -120,6 +120,13 @@ public static class PushDecisions
     public static PushWork OnCancel(PairingRequest request, DateTimeOffset now) =>
         Closed(request, StillOffered(request, except: null), PairingClosedReasons.Cancelled, now);
 
+    /// <summary>
+    /// A mitra declined the request on one of its phones: its other phones withdraw the offer too
+    /// (and any offer push still queued for it is not sent).
+    /// </summary>
+    public static PushWork OnDecline(PairingRequest request, Guid mitraId, DateTimeOffset now) =>
+        Closed(request, [mitraId], PairingClosedReasons.Declined, now);
+
     /// <summary>The mitras who were offered the request and did not decline it.</summary>
     private static List<Guid> StillOffered(PairingRequest request, Guid? except) =>
         request.OfferedTo.Where(id => id != except && !request.DeclinedBy.Contains(id)).ToList();

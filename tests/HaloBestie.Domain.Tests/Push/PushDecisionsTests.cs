@@ -269,6 +269,19 @@ public class PushDecisionsTests
     }
 
     [Fact]
+    public void OnDecline_withdraws_the_offer_from_the_declining_mitras_other_phones_only()
+    {
+        var request = Request([MitraA, MitraB, MitraC]);
+
+        var push = PushDecisions.OnDecline(request, MitraB, Now);
+
+        ShouldBe(push, new PushWork(
+            "pairing.closed", "mitra", [MitraB],
+            Data(("event", "pairing.closed"), ("requestId", RequestIdText), ("reason", "declined")),
+            Notice: null, HighPriority: true, RequestIdText, RequestExpiresAt.AddMinutes(1), SkipWhileStreaming: false));
+    }
+
+    [Fact]
     public void OnCancel_when_nobody_declined_withdraws_the_offer_from_every_mitra_it_was_offered_to()
     {
         var request = Request([MitraA, MitraB]);

@@ -186,6 +186,24 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
     }
 
     [Fact]
+    public async Task A_decline_on_one_phone_withdraws_the_offer_from_the_mitras_other_phones()
+    {
+        var (app, _, _) = await hosts.NewOnlineMitraAsync();
+        var phone = await RegisterMitraDeviceAsync(app);
+        var tablet = await RegisterMitraDeviceAsync(app);
+        var (client, _, _) = await hosts.NewRegisteredClientAsync();
+        var request = await client.RequestPairingAsync(new RequestPairing());
+        (await Wait.Eventually(() => DeliveredTo(phone, "pairing.offered").Count == 1 && DeliveredTo(tablet, "pairing.offered").Count == 1, Delivery)).Should().BeTrue();
+
+        await app.DeclinePairingRequestAsync(request.Id);
+
+        (await Wait.Eventually(() => DeliveredTo(tablet, "pairing.closed").Count == 1, Delivery)).Should().BeTrue("the other phone withdraws the offer");
+        var withdrawal = DeliveredTo(tablet, "pairing.closed").Single();
+        (withdrawal.Data("requestId"), withdrawal.Data("reason")).Should().Be((request.Id.ToString(), "declined"));
+        await client.CancelPairingRequestAsync(request.Id);
+    }
+
+    [Fact]
     public async Task UNREGISTERED_removes_the_installation_and_the_next_event_does_not_try_it()
     {
         var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
