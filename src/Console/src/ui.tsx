@@ -80,7 +80,13 @@ export function Field({
   const described = errors.length > 0 ? id + "-err" : hint ? id + "-hint" : undefined;
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      {children ? (
+        <span className="label" id={id + "-label"}>
+          {label}
+        </span>
+      ) : (
+        <label htmlFor={id}>{label}</label>
+      )}
       {children ?? <input id={id} name={name} aria-invalid={errors.length > 0 || undefined} aria-describedby={described} {...input} />}
       {hint && errors.length === 0 && (
         <small id={id + "-hint"} className="hint">

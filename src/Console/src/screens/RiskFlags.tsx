@@ -40,7 +40,7 @@ export function RiskFlags() {
         </thead>
         <tbody>
           {list.data?.items.map((f) => (
-            <tr key={f.id} data-testid="risk-flag" data-flag={f.id}>
+            <tr key={f.id} data-testid="risk-flag" data-flag={f.id} data-session={f.sessionId}>
               <td>{fmtDateTime(f.raisedAt)}</td>
               <td>“{f.phrase}”</td>
               <td>
