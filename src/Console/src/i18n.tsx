@@ -150,7 +150,7 @@ const words = {
   "session.historyAudited": ["Setiap pembukaan riwayat dicatat di log audit.", "Every opening of the history is recorded in the audit log."],
   "session.openHistory": ["Buka riwayat", "Open history"],
   "session.reloadHistory": ["Muat ulang riwayat", "Reload history"],
-  "session.stateHere": ["Keadaan saat ini", "State at this point"],
+  "session.stateHere": ["Keadaan di titik ini", "State at this point"],
   "session.stateAt": ["Keadaan pada suatu saat", "State at a moment"],
   "session.moment": ["Saat", "Moment"],
   "session.rerouted": ["Dialihkan", "Rerouted"],

@@ -53,8 +53,10 @@ export function Link({ to, children, ...rest }: { to: string; children: ReactNod
 
 /** Matches "/mitras/:id" against a path; returns the parameters or null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split("/");
-  const s = path.replace(/\/+$/, "").split("/");
+  const norm = (x: string) => x.replace(/\/+$/, "") || "/";
+  if (norm(pattern) === "/" || norm(path) === "/") return norm(pattern) === norm(path) ? {} : null;
+  const p = norm(pattern).split("/");
+  const s = norm(path).split("/");
   if (p.length !== s.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
