@@ -165,10 +165,11 @@ function ForceOffline({ mitra, onDone }: { mitra: MitraDetails; onDone: () => vo
 }
 
 function OnlineLogs({ id }: { id: string }) {
-  const [to, setTo] = useState(() => instantToZoned(new Date()).slice(0, 16));
+  // Empty "to" means now (the API's default), so a period that started a moment ago shows.
+  const [to, setTo] = useState("");
   const [from, setFrom] = useState(() => instantToZoned(new Date(Date.now() - 7 * 86400_000)).slice(0, 16));
   const [range, setRange] = useState({ from, to });
-  const logs = useLoad(() => api.getMitraOnlineLogs(id, zonedToInstant(range.from), zonedToInstant(range.to)), [id, range.from, range.to]);
+  const logs = useLoad(() => api.getMitraOnlineLogs(id, zonedToInstant(range.from), range.to ? zonedToInstant(range.to) : undefined), [id, range.from, range.to]);
   return (
     <section className="panel" aria-labelledby="online-logs">
       <h2 id="online-logs">{t("mitra.onlineLogs")}</h2>
