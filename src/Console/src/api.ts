@@ -1,7 +1,7 @@
 // The one way the console reaches /api/internal: the NSwag-generated client (clients/typescript),
 // given a fetch that adds the staff token and the language, and that turns a 401 into a return
 // to the login screen.
-import { InternalApiClient } from "../../../clients/typescript/internal-api";
+import { ApiException, InternalApiClient } from "../../../clients/typescript/internal-api";
 import type { LogInResult, StaffView } from "../../../clients/typescript/internal-api";
 
 export * from "../../../clients/typescript/internal-api";
@@ -111,23 +111,22 @@ const http = {
 /** The generated client, on this origin (an empty base address: NSwag's default "/" would make "//api/…"). */
 export const api = new InternalApiClient("", http);
 
-/** What the generated client threw, as the problem the API answered (RFC 9457), or a network failure. */
+/**
+ * What the generated client threw (an ApiException: status, headers, and the problem body as
+ * `result`, RFC 9457), or a network failure, as the problem the console shows.
+ */
 export function problemOf(e: unknown): Problem {
-  if (e && typeof e === "object") {
-    const o = e as Record<string, unknown>;
-    if (typeof o.status === "number") {
-      const type = typeof o.type === "string" ? o.type : "";
-      const errors = (o.errors && typeof o.errors === "object" ? o.errors : {}) as Record<string, string[]>;
-      const headers = (o.headers ?? {}) as Record<string, string>;
-      const name = type ? type.substring(type.lastIndexOf("/") + 1) : typeof o.message === "string" ? o.message : "error";
-      return {
-        name,
-        status: o.status,
-        detail: typeof o.detail === "string" ? o.detail : undefined,
-        errors,
-        retryAfter: headers["retry-after"] ? Number(headers["retry-after"]) : undefined,
-      };
-    }
+  if (e !== null && typeof e === "object" && ApiException.isApiException(e)) {
+    const body = (e.result ?? {}) as Record<string, unknown>;
+    const type = typeof body.type === "string" ? body.type : "";
+    const retryAfter = Number(e.headers["retry-after"]);
+    return {
+      name: type ? type.substring(type.lastIndexOf("/") + 1) : e.status === 401 ? "unauthorized" : "error",
+      status: e.status,
+      detail: typeof body.detail === "string" ? body.detail : undefined,
+      errors: (body.errors && typeof body.errors === "object" ? body.errors : {}) as Record<string, string[]>,
+      retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    };
   }
   return { name: "network", status: 0, errors: {} };
 }
