@@ -46,7 +46,7 @@ export function Clients() {
           {list.data?.items.map((c) => (
             <tr key={c.id}>
               <td>
-                <Link to={`/clients/${c.id}`}>{c.displayName ?? c.alias}</Link>
+                <Link to={`/clients/${c.id}`}>{c.deleted ? t("client.deleted") : (c.displayName ?? c.alias)}</Link>
               </td>
               <td>{c.email ?? c.phoneNumber ?? "—"}</td>
               <td>
@@ -78,7 +78,7 @@ export function ClientDetail({ id }: { id: string }) {
       {c && (
         <>
           <h1>
-            {c.displayName ?? c.alias} <small>({c.alias})</small>
+            {c.deleted ? t("client.deleted") : (c.displayName ?? c.alias)} <small>({c.alias})</small>
           </h1>
           <dl className="facts">
             <dt>{t("common.status")}</dt>

@@ -121,7 +121,7 @@ function Entry({ e }: { e: GetSessionHistoryEntry }) {
         <div className={`message from-${String(d.sender)}`}>
           <strong>{t(`sender.${String(d.sender)}` as "sender.client")}</strong>
           {d.kind ? <em> ({String(d.kind)})</em> : null} <span className="hint">seq {String(d.seq)}</span>
-          <p className="text">{String(d.text ?? "")}</p>
+          <p className="text">{d.erased ? <em>{t("session.erasedText")}</em> : String(d.text ?? "")}</p>
         </div>
       );
     case "session_rerouted":
@@ -129,6 +129,12 @@ function Entry({ e }: { e: GetSessionHistoryEntry }) {
         <div>
           <strong>{t("session.rerouted")}</strong> {String(d.fromMitraId).slice(-8)} → {String(d.toMitraId).slice(-8)} {d.forced ? `(${t("session.force")})` : ""} ·{" "}
           {t("common.reason")}: {String(d.reason ?? "")} · {actor}
+        </div>
+      );
+    case "conversation_erased":
+      return (
+        <div>
+          <strong>{t("session.erased")}</strong> · {String(d.reason ?? "")} · seq ≤ {String(d.upToSeq ?? "")}
         </div>
       );
     case "session_ended":

@@ -15,6 +15,7 @@ const numbers: [keyof PlatformSettings, Key][] = [
   ["sessionDurationMinutes", "settings.sessionDurationMinutes"],
   ["trialSessions", "settings.trialSessions"],
   ["backgroundReachableMinutes", "settings.backgroundReachableMinutes"],
+  ["transcriptRetentionDays", "settings.transcriptRetentionDays"],
 ];
 
 export function Settings() {
@@ -57,6 +58,7 @@ function SettingsForm({ settings, onSaved }: { settings: PlatformSettings; onSav
           sessionDurationMinutes: num("sessionDurationMinutes"),
           trialSessions: num("trialSessions"),
           backgroundReachableMinutes: num("backgroundReachableMinutes"),
+          transcriptRetentionDays: num("transcriptRetentionDays"),
           topics: lines(f.topics),
           timeZone: f.timeZone.trim(),
           crisisResources: lines(f.crisisResources),
