@@ -228,6 +228,30 @@ public sealed class ConsoleBrowserTests(ConsoleFixture console, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Console_when_the_token_reaches_its_expiry_returns_to_login_and_then_to_the_same_page()
+    {
+        var page = await console.AdminPageAsync();
+        await page.GotoAsync("/sessions?status=active");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sesi");
+
+        // The token's expiresAt brought to 1.5 s from now, as if 30 minutes had passed, then a reload:
+        // the console's own timer (not a 401) must send the user to the login screen.
+        await page.EvaluateAsync(@"() => {
+            const key = 'halobestie.console.session';
+            const s = JSON.parse(sessionStorage.getItem(key));
+            s.expiresAt = Date.now() + 1500;
+            sessionStorage.setItem(key, JSON.stringify(s));
+        }");
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sesi");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/login\?next=%2Fsessions%3Fstatus%3Dactive$"), new() { Timeout = 5000 });
+        (await page.EvaluateAsync<string?>("() => sessionStorage.getItem('halobestie.console.session')")).Should().BeNull();
+
+        await ConsoleFixture.LogInAsync(page, HostsFixture.AdminEmail, HostsFixture.AdminPassword);
+        await Expect(page).ToHaveURLAsync(ConsoleFixture.Ends("/sessions?status=active"));
+    }
+
+    [Fact]
     public async Task Every_screen_has_no_serious_accessibility_violation_and_fits_1280_px_in_both_languages()
     {
         var admin = await Hosts.AdminAsync();
