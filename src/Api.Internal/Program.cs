@@ -1,3 +1,4 @@
+using HaloBestie.Api.Internal.ControlCenter;
 using HaloBestie.Api.Internal.Endpoints;
 using HaloBestie.Application.Common;
 using HaloBestie.Infrastructure;
@@ -42,6 +43,7 @@ public sealed class Program
             return 0;
 
         app.UseHaloBestieDefaults();
+        app.UseConsole(); // the control-center console at / (src/Console), before authentication: its files are public
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: limits per Firebase UID need the verified token

@@ -103,6 +103,9 @@ public class ContractDriftTests
             "/parameterDateTimeFormat:o");
         await Nswag("openapi2tsclient", $"/input:{document}", $"/output:{typescript}", $"/className:{className}",
             "/template:Fetch", "/operationGenerationMode:SingleClientFromOperationId", "/typeScriptVersion:5.0",
+            // Every failure is an ApiException (an Error with status, headers and the problem as
+            // result), not the bare problem body: the console needs Retry-After and a stack (ADR 0027).
+            "/wrapDtoExceptions:true",
             // NSwag's doc-comment template with the operation's description (the route's problems) added.
             $"/templateDirectory:{Path.Combine(Clients, "templates", "typescript")}");
     }

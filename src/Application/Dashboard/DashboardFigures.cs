@@ -49,7 +49,7 @@ public sealed record DashboardFigures(
         var localNow = TimeZoneInfo.ConvertTime(now, zone);
         var startOfDay = new DateTimeOffset(localNow.Date, zone.GetUtcOffset(localNow.Date));
 
-        // Runs at most once a second per instance (DashboardCache): read only the figures needed.
+        // Runs at most twice a second per instance (DashboardCache): read only the figures needed.
         var online = await session.Query<Mitra>().Where(m => m.IsOnline && m.IsActive)
             .Select(m => new { m.ActiveSessions, m.MaxCustomersOverride }).ToListAsync(ct);
         var available = online.Count(m => Mitra.HasRoom(m.ActiveSessions, m.MaxCustomersOverride, settings.MaxCustomersPerMitra));

@@ -115,6 +115,22 @@ public class HostsFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// One more internal instance over the same schema and prefix, listening on a real TCP port of
+    /// 127.0.0.1 that the kernel picks (Kestrel, not the in-memory test server), so that a browser
+    /// can reach it; started at once. Returns the host and its base address.
+    /// </summary>
+    public (WebApplicationFactory<Api.Internal.Program> Host, Uri Address) ListeningInternalHost()
+    {
+        var host = Configure(new WebApplicationFactory<Api.Internal.Program>());
+        host.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        host.StartServer();
+        _extraHosts.Add(host);
+        var address = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        return (host, new Uri(address));
+    }
+
+    /// <summary>
     /// The environment of a public host run as its own process (<see cref="ProgramProcess"/>) over
     /// this fixture's schema and Valkey prefix, plus <paramref name="extra"/> (e.g. push settings).
     /// </summary>

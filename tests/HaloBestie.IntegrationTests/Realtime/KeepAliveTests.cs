@@ -59,7 +59,7 @@ public class KeepAliveTests(ShortKeepAliveHostsFixture hosts) : IClassFixture<Sh
         await using var stream = await EventStreamReader.OpenAsync(hosts.Internal.CreateClient(), "/api/internal/dashboard/events", login.AccessToken);
         (await stream.NextAsync())!.Type.Should().Be("dashboard");
 
-        // The dashboard checks its figures once a second, so a comment comes 1–2 s after the last write.
+        // The dashboard checks its figures every 250 ms, so a comment comes up to 1 s after the keep-alive interval.
         var quiet = Stopwatch.StartNew();
         for (var i = 0; i < 2; i++)
             (await stream.NextCommentAsync(ReadTimeout)).Should().Be("keep-alive");
