@@ -28,6 +28,67 @@ public sealed class HostKilledTests(HostsFixture hosts) : IClassFixture<HostsFix
         // Requests must still be searching, and mitras online, when the survivor takes over after
         // the kill: neither the program's start nor the checks may run the clock out on them.
         await hosts.ChangeSettingsAsync(s => s.PairingTimeoutSeconds = 600);
+
+        // The kill must catch accepts in flight (sent and never answered). When the moment misses
+        // them (every call at the kill answered or refused, as on a loaded machine), that attempt
+        // proves nothing: it is checked whole like the others, and the race runs again on new
+        // mitras, clients and requests.
+        Race race = null!;
+        var attempts = new List<string>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            race = await RaceAndKillAsync();
+            var cutOffNow = race.InFlightAtKill.Where(c => c.Outcome is Outcome.NoAnswer).ToList();
+            attempts.Add($"attempt {attempt}: in flight at the kill {race.InFlightAtKill.Count}, outcomes {string.Join(", ", race.InFlightAtKill.Select(c => c.Outcome))}");
+            if (cutOffNow.Count > 0)
+                break;
+            await CheckWholeAsync(race.Requests, race.Mitras.Select(m => m.Id).ToList(), race.Clients);
+        }
+        var (mitras, clients, requests, calls, inFlightAtKill) = race;
+
+        // Work was in flight at the kill: accepts sent and not answered at that moment, which
+        // then never got an answer. (A call refused a connection came after the host was gone
+        // and proves nothing; one answered in the moment between the note and the kill neither.)
+        var cutOff = inFlightAtKill.Where(c => c.Outcome is Outcome.NoAnswer).ToList();
+        cutOff.Should().NotBeEmpty($"accepts were in flight when the host died ({string.Join("; ", attempts)})");
+
+        var afterKill = await CheckWholeAsync(requests, mitras.Select(m => m.Id).ToList(), clients);
+        // Every 201 the test received stands, as the session it named.
+        foreach (var answered in calls.All.Where(c => c.Outcome is Outcome.Created))
+            afterKill.Sessions.Should().ContainSingle(s => s.Id == answered.SessionId)
+                .Which.Should().BeEquivalentTo(new { answered.RequestId, answered.MitraId }, o => o.ExcludingMissingMembers());
+        // A commit whose answer never left the dying host is whole too (CheckWholeAsync); how
+        // many there were depends on the moment of the kill, so it is reported, not required.
+        var answeredSessions = calls.All.Where(c => c.Outcome is Outcome.Created).Select(c => c.SessionId).ToHashSet();
+        var committedUnanswered = afterKill.Sessions.Count(s => !answeredSessions.Contains(s.Id));
+
+        // The surviving instance serves what was left: mitras coming online through it take every
+        // request still searching, and nothing of the dead host's stands in the way.
+        var left = afterKill.Requests.Where(r => r.Status == PairingStatus.Searching).Select(r => r.Id).ToList();
+        left.Should().NotBeEmpty($"the host died at the first commit of 20 requests ({committedUnanswered} commits never answered)");
+        var takers = new List<(Pub.PublicApiClient App, string Token, Guid Id)>();
+        foreach (var chunk in left.Chunk(Capacity))
+        {
+            var taker = await hosts.NewOnlineMitraAsync();
+            takers.Add(taker);
+            foreach (var requestId in chunk)
+                (await taker.App.AcceptPairingRequestAsync(requestId)).SessionId.Should().NotBeEmpty();
+        }
+
+        var final = await CheckWholeAsync(requests, mitras.Concat(takers).Select(m => m.Id).ToList(), clients);
+        final.Requests.Should().OnlyContain(r => r.Status == PairingStatus.Matched, "every request ends with a session, through either host");
+    }
+
+    private sealed record Race(
+        List<(Pub.PublicApiClient App, string Token, Guid Id)> Mitras,
+        List<(Pub.PublicApiClient App, string Token, Guid Id)> Clients,
+        List<Guid> Requests,
+        Calls Calls,
+        IReadOnlyList<Call> InFlightAtKill);
+
+    /// <summary>A victim host, ten mitras trying twenty requests through it, killed at the first committed accept.</summary>
+    private async Task<Race> RaceAndKillAsync()
+    {
         using var victim = ProgramProcess.Start(typeof(Api.Public.Program), hosts.ProgramEnvironment());
         var mitras = new List<(Pub.PublicApiClient App, string Token, Guid Id)>();
         for (var i = 0; i < 10; i++)
@@ -63,39 +124,7 @@ public sealed class HostKilledTests(HostsFixture hosts) : IClassFixture<HostsFix
         await calls.FirstWin.WaitAsync(TimeSpan.FromSeconds(30));
         var inFlightAtKill = calls.KillWith(victim.Kill);
         await Task.WhenAll(loops);
-
-        // Work was in flight at the kill: accepts sent and not answered at that moment, which
-        // then never got an answer. (A call refused a connection came after the host was gone
-        // and proves nothing; one answered in the moment between the note and the kill neither.)
-        var cutOff = inFlightAtKill.Where(c => c.Outcome is Outcome.NoAnswer).ToList();
-        cutOff.Should().NotBeEmpty(
-            $"accepts were in flight when the host died (in flight at the kill: {inFlightAtKill.Count}, outcomes {string.Join(", ", inFlightAtKill.Select(c => c.Outcome))})");
-
-        var afterKill = await CheckWholeAsync(requests, mitras.Select(m => m.Id).ToList(), clients);
-        // Every 201 the test received stands, as the session it named.
-        foreach (var answered in calls.All.Where(c => c.Outcome is Outcome.Created))
-            afterKill.Sessions.Should().ContainSingle(s => s.Id == answered.SessionId)
-                .Which.Should().BeEquivalentTo(new { answered.RequestId, answered.MitraId }, o => o.ExcludingMissingMembers());
-        // A commit whose answer never left the dying host is whole too (CheckWholeAsync); how
-        // many there were depends on the moment of the kill, so it is reported, not required.
-        var answeredSessions = calls.All.Where(c => c.Outcome is Outcome.Created).Select(c => c.SessionId).ToHashSet();
-        var committedUnanswered = afterKill.Sessions.Count(s => !answeredSessions.Contains(s.Id));
-
-        // The surviving instance serves what was left: mitras coming online through it take every
-        // request still searching, and nothing of the dead host's stands in the way.
-        var left = afterKill.Requests.Where(r => r.Status == PairingStatus.Searching).Select(r => r.Id).ToList();
-        left.Should().NotBeEmpty($"the host died at the first commit of 20 requests ({committedUnanswered} commits never answered)");
-        var takers = new List<(Pub.PublicApiClient App, string Token, Guid Id)>();
-        foreach (var chunk in left.Chunk(Capacity))
-        {
-            var taker = await hosts.NewOnlineMitraAsync();
-            takers.Add(taker);
-            foreach (var requestId in chunk)
-                (await taker.App.AcceptPairingRequestAsync(requestId)).SessionId.Should().NotBeEmpty();
-        }
-
-        var final = await CheckWholeAsync(requests, mitras.Concat(takers).Select(m => m.Id).ToList(), clients);
-        final.Requests.Should().OnlyContain(r => r.Status == PairingStatus.Matched, "every request ends with a session, through either host");
+        return new Race(mitras, clients, requests, calls, inFlightAtKill);
     }
 
     private sealed record Whole(IReadOnlyList<PairingRequest> Requests, IReadOnlyList<Session> Sessions);
