@@ -7,7 +7,7 @@ namespace HaloBestie.Benchmarks;
 /// Measures every figure of docs/performance.md against the real system and prints the table.
 ///
 ///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory,push,chat] [--no-publish] [--out FILE]
-///   HaloBestie.Benchmarks soak [--minutes 10] [--no-publish]      (scripts/soak; issue 9's soak and consistency check)
+///   HaloBestie.Benchmarks soak [--minutes 10] [--mitras 20] [--clients 30] [--no-publish]   (scripts/soak; issues 9 and 21)
 ///
 /// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
 /// all three. --tiny runs every figure at a toy size (the smoke test): its figures mean nothing.
@@ -24,7 +24,10 @@ public static class Program
         {
             var minutes = double.Parse(Option(args, "--minutes") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
             var soakDir = Path.Combine(Path.GetTempPath(), "halobestie-soak-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-            return await Soak.SoakRun.RunAsync(TimeSpan.FromMinutes(minutes), soakDir, publish: !args.Contains("--no-publish"));
+            var size = new Soak.SoakSize(
+                int.Parse(Option(args, "--mitras") ?? "20", System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(Option(args, "--clients") ?? "30", System.Globalization.CultureInfo.InvariantCulture));
+            return await Soak.SoakRun.RunAsync(TimeSpan.FromMinutes(minutes), soakDir, publish: !args.Contains("--no-publish"), size);
         }
 
         var sizes = args.Contains("--tiny") ? Sizes.Tiny : Sizes.Full;

@@ -151,7 +151,7 @@ public static class RateLimits
     private static RateLimitPartition<string> PerCallerShared(HttpContext context, string name, RateLimit limit)
     {
         var shared = context.RequestServices.GetRequiredService<SharedRateLimits>();
-        return RateLimitPartition.Get(CallerOf(context), caller => new SharedRateLimiter(shared, name, caller, limit));
+        return RateLimitPartition.Get(CallerOf(context), caller => shared.LimiterFor(name, caller, limit));
     }
 
     private static string CallerOf(HttpContext context) =>

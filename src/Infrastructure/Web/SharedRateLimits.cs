@@ -78,6 +78,9 @@ public sealed partial class SharedRateLimits(IDatabase db, ILogger<SharedRateLim
         }
     }
 
+    /// <summary>A limiter for one caller of <paramref name="limit"/>, as each partition of the rate-limiting middleware holds.</summary>
+    public RateLimiter LimiterFor(string limit, string caller, RateLimit rate) => new SharedRateLimiter(this, limit, caller, rate);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shared rate limits fall back to per-instance buckets: Valkey did not answer ({Reason})")]
     private static partial void LogFallingBack(ILogger logger, string reason);
 
@@ -98,8 +101,13 @@ internal sealed class SharedRateLimiter(SharedRateLimits shared, string limit, s
 
     private readonly TokenBucketRateLimiter _local = new(rate.ToOptions());
     private readonly RedisKey _key = SharedRateLimits.KeyOf(limit, caller);
+    private int _inFlight;
 
-    public override TimeSpan? IdleDuration => _local.IdleDuration;
+    // Never idle while an acquisition awaits Valkey: the partitioned limiter disposes partitions
+    // idle for 10 s, and the local bucket alone looks idle (full) while Valkey is being asked, so a
+    // caller's first request after a quiet spell found its bucket disposed under it (a 500, seen in
+    // the soak of issue 21).
+    public override TimeSpan? IdleDuration => Volatile.Read(ref _inFlight) > 0 ? null : _local.IdleDuration;
 
     // The partitioned limiter refills its partitions on its own timer; it refills this one's bucket through these.
     public override bool IsAutoReplenishing => false;
@@ -116,14 +124,41 @@ internal sealed class SharedRateLimiter(SharedRateLimits shared, string limit, s
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        if (await shared.TryTakeAsync(_key, rate) is not { } answer)
+        Interlocked.Increment(ref _inFlight); // before the first await: the partitioned limiter may look at IdleDuration at any moment
+        try
         {
-            ProductMetrics.RateLimitFallback(limit);
-            return _local.AttemptAcquire(permitCount);
+            if (await shared.TryTakeAsync(_key, rate) is not { } answer)
+            {
+                ProductMetrics.RateLimitFallback(limit);
+                return LocalOrGranted(permitCount, keep: true);
+            }
+            if (!answer.Allowed)
+                return new Lease(false, answer.RetryAfter);
+            LocalOrGranted(permitCount, keep: false);
+            return Granted;
         }
-        if (!answer.Allowed)
-            return new Lease(false, answer.RetryAfter);
-        _local.AttemptAcquire(permitCount).Dispose();
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    // Disposed all the same (the partitioned limiter took the partition for idle just before this
+    // request marked it in flight): the partition that replaces it starts with a full bucket, so
+    // granting is what it would answer.
+    private RateLimitLease LocalOrGranted(int permitCount, bool keep)
+    {
+        try
+        {
+            var lease = _local.AttemptAcquire(permitCount);
+            if (keep)
+                return lease;
+            lease.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+            // see above
+        }
         return Granted;
     }
 

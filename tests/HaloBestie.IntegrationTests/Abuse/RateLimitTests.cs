@@ -102,6 +102,23 @@ public class RateLimitTests(RateLimitedHostsFixture hosts) : IClassFixture<RateL
         (await limits.TryTakeAsync("Test", caller, twoPerSecond))!.Value.Allowed.Should().BeFalse("only one");
     }
 
+    [Fact]
+    public async Task Shared_limiter_is_not_idle_while_asking_Valkey_and_survives_being_disposed_meanwhile()
+    {
+        // The middleware's partitioned limiter disposes a partition idle for 10 s; a full bucket
+        // looks idle, so a caller's request after a quiet spell could find its limiter disposed
+        // while Valkey answered: ObjectDisposedException, a 500 (the soak of issue 21).
+        var limits = hosts.Public.Services.GetRequiredService<SharedRateLimits>();
+        var limiter = limits.LimiterFor("Test", "uid:disposed-" + Guid.NewGuid().ToString("N"), new RateLimit(5, 60));
+        limiter.IdleDuration.Should().NotBeNull("a full bucket with nothing in flight is idle");
+
+        var pending = limiter.AcquireAsync(1);
+        limiter.IdleDuration.Should().BeNull("a request is asking Valkey");
+        limiter.Dispose(); // what the partitioned limiter does when it took it for idle all the same
+        using var lease = await pending;
+        lease.IsAcquired.Should().BeTrue("Valkey granted it");
+    }
+
     [Theory]
     [InlineData(7, 60)] // one permit every 8.571428… s: rounded to whole microseconds
     [InlineData(3, 3600)]
