@@ -54,7 +54,7 @@ public sealed partial class ConsoleHostingTests(HostsFixture hosts) : IClassFixt
         using var response = await http.GetAsync(path);
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        response.Content.Headers.ContentType?.MediaType.Should().NotBe("text/html");
+        (response.Content.Headers.ContentType?.MediaType).Should().NotBe("text/html", "an API path never gets the console's page");
         response.Headers.Contains("Content-Security-Policy").Should().BeFalse();
     }
 
@@ -73,7 +73,7 @@ public sealed partial class ConsoleHostingTests(HostsFixture hosts) : IClassFixt
             (await http.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
             using var root = await http.GetAsync("/");
             root.StatusCode.Should().Be(HttpStatusCode.NotFound);
-            root.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+            (root.Content.Headers.ContentType?.MediaType).Should().Be("application/problem+json", "without a console, / is the API's 404");
             logs.Entries.Count(e => e.Contains("Console not built", StringComparison.Ordinal)).Should().Be(1);
         }
         finally
