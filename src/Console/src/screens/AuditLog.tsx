@@ -51,7 +51,7 @@ export function AuditLog() {
         <tbody>
           {list.data?.items.map((a) => (
             <tr key={a.id}>
-              <td>{fmtDateTime(a.at)}</td>
+              <td className="when">{fmtDateTime(a.at)}</td>
               <td>{a.staffEmail}</td>
               <td>
                 <code>{a.action}</code>
