@@ -26,10 +26,18 @@ public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIden
     public StaffActor Staff => staff.Actor;
 
     /// <summary>The caller's client record; 403 <c>forbidden</c> for a mitra or before the first sign-in.</summary>
+    /// <remarks>Both lookups (is it a mitra's account, which client) are one round trip.</remarks>
     public async Task<Client> ClientAsync(CancellationToken ct)
     {
-        await EnsureNotMitraAsync(ct);
-        return await FindClientAsync(ct)
+        if (knownMitras.TryGet(token.Uid, out _))
+            throw MitraAccount();
+        var batch = Session.CreateBatchQuery();
+        var isMitra = batch.Query<Mitra>().Where(m => m.FirebaseUid == token.Uid).Any();
+        var client = batch.Query<Client>().Where(c => c.FirebaseUid == token.Uid).FirstOrDefault();
+        await batch.Execute(ct);
+        if (await isMitra)
+            throw MitraAccount();
+        return await client
             ?? throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.SessionRequired, "Unknown client: call POST /api/client/auth/session first.");
     }
 
@@ -41,8 +49,11 @@ public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIden
     public async Task EnsureNotMitraAsync(CancellationToken ct)
     {
         if (knownMitras.TryGet(token.Uid, out _) || await Session.Query<Mitra>().AnyAsync(m => m.FirebaseUid == token.Uid, ct))
-            throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.MitraAccount, "Mitra accounts cannot use the client API.");
+            throw MitraAccount();
     }
+
+    private static DomainException MitraAccount() =>
+        DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.MitraAccount, "Mitra accounts cannot use the client API.");
 
     /// <summary>A bound, active mitra; else 403 <c>not-a-mitra</c> or <c>mitra-inactive</c>.</summary>
     public async Task<Mitra> MitraAsync(CancellationToken ct)

@@ -14,7 +14,8 @@ namespace HaloBestie.Application.Conversation;
 /// <summary>
 /// <c>PUT /api/{client|mitra}/sessions/{id}/messages/{messageId}</c>: the rules and their order are
 /// <see cref="ConversationDecisions.Send"/>. The session's stream is held (a row lock) while the
-/// send decides and appends: sends of both parties, the end and time-up take turns, so each
+/// send decides and appends (the lock, the session, the message id and the risk phrases are one
+/// round trip): sends of both parties, the end and time-up take turns, so each
 /// message takes the next <c>seq</c> and none can follow the end. After the commit both parties'
 /// streams get <c>message.created</c>. A client's message that matches a risk phrase raises a flag
 /// in the same commit (<see cref="ConversationDecisions.FlagRisk"/>: the message is never refused,
@@ -64,10 +65,17 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
             {
                 return await writes.RunAsync(nameof(SendMessage), async session =>
                 {
-                    var phrases = role == MessageSenders.Client ? await RiskPhraseList.LoadAsync(session, ct) : []; // read before the lock
-                    var stream = await session.Events.FetchForExclusiveWriting<Session>(command.SessionId, ct);
+                    // One round trip: the session's row lock with its document, then (after the lock, so a
+                    // send of the same id that committed meanwhile is seen) the message id, and the risk phrases.
+                    var batch = session.CreateBatchQuery();
+                    var fetching = batch.Events.FetchForExclusiveWriting<Session>(command.SessionId);
+                    var loadingStored = batch.Load<SessionMessage>(command.MessageId);
+                    var loadingPhrases = role == MessageSenders.Client ? batch.Load<RiskPhraseList>(RiskPhraseList.DocumentId) : null;
+                    await batch.Execute(ct);
+                    var stream = await fetching;
                     var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
-                    var stored = await session.LoadAsync<SessionMessage>(command.MessageId, ct);
+                    var stored = await loadingStored;
+                    var phrases = loadingPhrases is null ? [] : (await loadingPhrases)?.Phrases ?? RiskPhrases.Defaults;
                     var outcome = ConversationDecisions.Send(current, role, id, command.MessageId, command.Text!, stored, clock.GetUtcNow());
                     RiskFlagRaised? flag = null;
                     if (outcome is Sent { Message: var sent })

@@ -16,7 +16,9 @@ namespace HaloBestie.Benchmarks.Figures;
 /// beside raw single-row commits/s of the same PostgreSQL from several connections;</item>
 /// <item>a page of 50 (the newest, and one <c>before=</c> the middle) out of a long conversation,
 /// the HTTP round trip as the client sees it;</item>
-/// <item>the public host's resident memory while (1) runs.</item>
+/// <item>the public host's resident memory while (1) runs;</item>
+/// <item>the staff history of that long conversation's session beside Marten's raw
+/// <c>AggregateStreamAsync</c> of the same stream in this process.</item>
 /// </list>
 /// Every send must answer 2xx and every message must reach the other party: otherwise the figure
 /// fails instead of printing a number.
@@ -111,15 +113,18 @@ public static class ChatLatency
         await RunLoadAsync(senders, streams, sizes.ChatCeilingRates[0], sizes.ChatCeilingStep);
         await CeilingAsync(system, streams, senders, sizes, report);
         await Task.Delay(TimeSpan.FromSeconds(sizes.IsTiny ? 0.5 : 3));
-        await DeliveryAsync(system, streams, senders, sessions.Length, sizes, report);
+        await DeliveryAsync(system, streams, senders, sessions[0].Client.Token, sizes, report);
         await Task.Delay(TimeSpan.FromSeconds(sizes.IsTiny ? 0.5 : 3));
         await PagesAsync(system, conversation, sizes, report);
+        await HistoryAsync(system, conversation, sizes, report);
     }
 
     /// <summary>Figures 1 and 4: every party sends every 2 s; the public host's RSS sampled meanwhile.</summary>
-    private static async Task DeliveryAsync(BenchSystem system, EventStreams streams, Sender[] senders, int sessionCount, Sizes sizes, Report report)
+    private static async Task DeliveryAsync(BenchSystem system, EventStreams streams, Sender[] senders, string clientToken, Sizes sizes, Report report)
     {
+        var sessionCount = senders.Length / 2;
         var baseline = await PairingLatency.RawCommitAndPublishAsync(system, sizes.IsTiny ? 20 : 100);
+        var trivial = await TrivialRoundTripsAsync(system, clientToken, sizes.IsTiny ? 20 : 200);
         var rate = senders.Length / SendEvery.TotalSeconds;
         Console.WriteLine($"[bench] chat: {sessionCount} sessions, {streams.Connected} streams, {Report.F(rate, "0")} messages/s for {sizes.ChatDuration.TotalSeconds:0} s");
 
@@ -154,7 +159,7 @@ public static class ChatLatency
             $"p50 {Report.F(rawP50, "0.00")} ms, p99 {Report.F(Stats.Percentile(baseline, 99), "0.00")} ms (raw commit + publish→receive, {baseline.Count} rounds)",
             "p50 ≤ 3× baseline p50; p99 ≤ 50 ms",
             p50 <= 3 * rawP50 && p99 <= 50,
-            $"p50 ratio {Report.F(p50 / rawP50)}; PUT answered p50 {Report.F(Stats.Percentile(load.Answers, 50))} ms, p99 {Report.F(Stats.Percentile(load.Answers, 99))} ms; rate kept {Report.F(load.AchievedRate, "0")}/s of {Report.F(rate, "0")}/s (driver late by at most {Report.F(load.MaxLagMs)} ms); {load.Cpu}"));
+            $"p50 ratio {Report.F(p50 / rawP50)}; floor: the trivial authenticated round trip (POST /bench/trivial, {trivial.Count} one at a time, streams open) p50 {Report.F(Stats.Percentile(trivial, 50), "0.00")} ms, with the raw commit + publish {Report.F(Stats.Percentile(trivial, 50) + rawP50, "0.00")} ms = {Report.F((Stats.Percentile(trivial, 50) + rawP50) / rawP50)}× the baseline; PUT answered p50 {Report.F(Stats.Percentile(load.Answers, 50))} ms, p99 {Report.F(Stats.Percentile(load.Answers, 99))} ms; rate kept {Report.F(load.AchievedRate, "0")}/s of {Report.F(rate, "0")}/s (driver late by at most {Report.F(load.MaxLagMs)} ms); {load.Cpu}"));
 
         var maxMb = samples.Max() / 1024.0 / 1024.0;
         report.Add(new Row(
@@ -164,6 +169,26 @@ public static class ChatLatency
             "≤ 300 MB",
             maxMb <= 300,
             $"{Report.F(after / 1024.0 / 1024.0, "0")} MB just after; peak since the host started (VmHWM) {Report.F(peak / 1024.0 / 1024.0, "0")} MB"));
+    }
+
+    /// <summary>
+    /// The least a send costs before it does anything: one authenticated request through the host's
+    /// whole pipeline that answers 204 (<c>POST /bench/trivial</c>, see HeartbeatThroughput), timed one
+    /// at a time after 20 unmeasured.
+    /// </summary>
+    private static async Task<List<double>> TrivialRoundTripsAsync(BenchSystem system, string token, int rounds)
+    {
+        using var http = BenchSystem.Http(system.Public!.BaseUrl, token);
+        var times = new List<double>();
+        for (var i = -20; i < rounds; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            using var answer = await http.PostAsync("/bench/trivial", null);
+            answer.EnsureSuccessStatusCode();
+            if (i >= 0)
+                times.Add(Stats.Ms(start, Stopwatch.GetTimestamp()));
+        }
+        return times;
     }
 
     /// <summary>Figure 2: the rate stepped up until the p99 of delivery passes 100 ms; beside raw concurrent single-row commits.</summary>
@@ -253,6 +278,50 @@ public static class ChatLatency
             "p50 ≤ 5 ms",
             newestP50 <= 5 && olderP50 <= 5,
             $"{sizes.ChatSessions} other sessions' streams still open, idle; the conversation was written 4 sends at a time at {Report.F(sizes.ChatConversationMessages / filled.TotalSeconds, "0")} messages/s"));
+    }
+
+    /// <summary>
+    /// Figure 5: <c>GET /api/internal/sessions/{id}/history</c> of the long conversation's session
+    /// (its start, every message, the system messages) against <c>AggregateStreamAsync</c> of the
+    /// same stream from this process, one at a time, alternating, after 20 unmeasured rounds.
+    /// </summary>
+    private static async Task HistoryAsync(BenchSystem system, ChatSession conversation, Sizes sizes, Report report)
+    {
+        await using var store = Marten.DocumentStore.For(o =>
+        {
+            o.Connection(system.Postgres);
+            Infrastructure.Persistence.MartenSetup.Configure(o, system.Schema, JasperFx.AutoCreate.None);
+        });
+        using var http = BenchSystem.Http(system.Internal!.BaseUrl, system.AdminToken);
+        var url = $"/api/internal/sessions/{conversation.Id}/history";
+        var events = (await system.Admin.GetSessionHistoryAsync(conversation.Id)).Count;
+
+        var endpointTimes = new List<double>();
+        var rawTimes = new List<double>();
+        var reads = Math.Max(5, sizes.ChatPageReads / 5);
+        for (var i = -20; i < reads; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await using (var session = store.QuerySession())
+                _ = await session.Events.AggregateStreamAsync<Domain.Sessions.Session>(conversation.Id)
+                    ?? throw new InvalidOperationException("The conversation's session has no stream.");
+            var between = Stopwatch.GetTimestamp();
+            await http.GetByteArrayAsync(url); // throws unless 2xx
+            var end = Stopwatch.GetTimestamp();
+            if (i < 0)
+                continue;
+            rawTimes.Add(Stats.Ms(start, between));
+            endpointTimes.Add(Stats.Ms(between, end));
+        }
+        var endpoint = Stats.Median(endpointTimes);
+        var raw = Stats.Median(rawTimes);
+        report.Add(new Row(
+            $"GET /api/internal/sessions/{{id}}/history of the {events}-event conversation ({reads} reads of each, alternating, one at a time)",
+            $"p50 {Report.F(endpoint, "0.00")} ms (p99 {Report.F(Stats.Percentile(endpointTimes, 99), "0.00")})",
+            $"p50 {Report.F(raw, "0.00")} ms (raw AggregateStreamAsync in process; p99 {Report.F(Stats.Percentile(rawTimes, 99), "0.00")})",
+            "≤ 2× baseline",
+            endpoint <= 2 * raw,
+            $"ratio {Report.F(endpoint / raw, "0.00")}; the endpoint figure includes HTTP, the audit entry and the JSON of every event"));
     }
 
     /// <summary>Messages at a fixed rate, message i from sender i mod N at i / rate seconds (no waiting for answers); then until every one has reached the other party.</summary>
