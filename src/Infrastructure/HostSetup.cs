@@ -105,6 +105,7 @@ public static class HostSetup
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.MaxDepth = 32;
+            o.SerializerOptions.Converters.Add(new NulRefusingStringConverter());
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -161,6 +162,7 @@ public static class HostSetup
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(NulCharacters.RefuseInQueryString);
         // No resource has the empty GUID as its id (ids are version-7 GUIDs); Marten refuses it as a
         // stream id, so answer 404 here rather than let it reach a handler.
         app.Use((context, next) =>

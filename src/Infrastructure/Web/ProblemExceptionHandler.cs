@@ -21,7 +21,7 @@ namespace HaloBestie.Infrastructure.Web;
 /// without details — except in Development and Test, where a 500 also carries the exception
 /// (type and message) so a mobile developer or a failing CI run shows the cause at once.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IHostEnvironment environment, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IHostEnvironment environment, NpgsqlDataSource postgres, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -32,13 +32,23 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
 
         var problem = ToProblem(exception, ProblemLanguage.Of(httpContext));
+        var preparedStatementLost = IsPreparedStatementLost(exception);
+        if (preparedStatementLost)
+        {
+            // The connection's record of its prepared statements no longer matches the server's
+            // (ADR 0031, automatic preparation): every connection of the pool is
+            // replaced (idle ones now, busy ones when returned), and this caller retries (503).
+            postgres.Clear();
+            LogPreparedStatementsLost(logger, Chain(exception).OfType<PostgresException>().First().SqlState);
+        }
         if (Chain(exception).OfType<PostgresException>().FirstOrDefault(p => p.SqlState == PostgresErrorCodes.UniqueViolation) is { } unique)
             LogUniqueViolation(logger, unique.ConstraintName ?? "?", httpContext.Request.Path);
         if (problem.Status >= 500)
         {
             if (problem.Status == StatusCodes.Status503ServiceUnavailable)
             {
-                LogUnavailable(logger, exception.GetType().Name, exception.Message);
+                if (!preparedStatementLost)
+                    LogUnavailable(logger, exception.GetType().Name, exception.Message);
                 httpContext.Response.Headers.RetryAfter = "5";
             }
             else
@@ -61,6 +71,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     public static ProblemDetails ToProblem(Exception exception, string language = ProblemLanguage.English) => exception switch
     {
         ValidationException v => Validation(v.Errors, language),
+        // PostgreSQL cannot hold U+0000 in text or JSON: refused where it enters (NulCharacters), or
+        // by PostgreSQL as the backstop below; either way nothing was written.
+        _ when Chain(exception).Any(x => x is NulCharacterException) => NulCharacterRefused(),
         InvalidFieldException f => Validation([new ValidationFailure(f.Field, f.Refusal.Message) { ErrorCode = f.Refusal.Code }], language),
         DomainException { Problem: ProblemNames.Validation } d => WholeRequestInvalid(ValidationCodes.Invalid, d.Message),
         DomainException d => WithExtensions(Named(d.Problem, d.Message), d.Extensions),
@@ -70,12 +83,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         _ when exception is ExistingStreamIdCollisionException || Application.Common.WriteConflicts.IsConflict(exception)
             => Coded(ProblemNames.Conflict, ProblemCodes.Retry, "Someone else changed this at the same moment; reload and try again."),
         _ when IsUniqueViolation(exception) => Coded(ProblemNames.Conflict, ProblemCodes.Duplicate, "The value is already used by another record."),
-        // PostgreSQL cannot hold U+0000 in text or JSON: bad input, refused whole (nothing was written).
         _ when Chain(exception).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
-            => WholeRequestInvalid(ValidationCodes.NulCharacter, "The request contains a character that cannot be stored (U+0000)."),
+            => NulCharacterRefused(),
         _ when IsUnavailable(exception) => Named(ProblemCatalog.ServiceUnavailable, "A backing service is unavailable; retry shortly."),
         _ => Named(ProblemCatalog.Internal, "An unexpected error occurred; it has been logged."),
     };
+
+    private static ValidationProblemDetails NulCharacterRefused() =>
+        WholeRequestInvalid(ValidationCodes.NulCharacter, "The request contains a character that cannot be stored (U+0000).");
 
     private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object> extensions)
     {
@@ -139,8 +154,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static bool IsUniqueViolation(Exception e) =>
         Chain(e).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or DocumentAlreadyExistsException);
 
+    private static bool IsPreparedStatementLost(Exception e) =>
+        Chain(e).Any(x => x is PostgresException { SqlState: PostgresErrorCodes.InvalidSqlStatementName or PostgresErrorCodes.DuplicatePreparedStatement });
+
     private static bool IsUnavailable(Exception e) =>
-        Chain(e).Any(x => Valkey.ValkeyFaults.IsUnavailable(x)
+        IsPreparedStatementLost(e) || Chain(e).Any(x => Valkey.ValkeyFaults.IsUnavailable(x)
             || (x is NpgsqlException n && n is not PostgresException && n.IsTransient)
             || x is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections });
 
@@ -155,6 +173,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Backing service unavailable: {ExceptionType}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL no longer has a statement this connection prepared ({SqlState}); the connection pool is cleared, answered 503")]
+    private static partial void LogPreparedStatementsLost(ILogger logger, string sqlState);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);

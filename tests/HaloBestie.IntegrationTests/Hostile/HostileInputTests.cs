@@ -2,8 +2,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
+using HaloBestie.Infrastructure.Web;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -161,8 +163,52 @@ public class HostileInputTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         ((int)search.StatusCode).Should().Be(400, await search.Content.ReadAsStringAsync());
         ((int)create.StatusCode).Should().Be(400);
-        Problems.Parse(400, await create.Content.ReadAsStringAsync()).Name.Should().Be("validation");
+        foreach (var answer in new[] { search, create })
+        {
+            var problem = Problems.Parse(400, await answer.Content.ReadAsStringAsync());
+            problem.Name.Should().Be("validation");
+            problem.Extensions!["code"].Should().Be("nul-character");
+        }
         (await admin.ListMitrasAsync("+6281299990000", null, null, null, null)).Total.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Nul_character_is_refused_where_it_enters_before_any_statement_can_fail_on_it()
+    {
+        // The query string is checked before the route runs, for every route that validates its input.
+        var search = hosts.Internal.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Single(e => "/" + (e.RoutePattern.RawText ?? "").Trim('/') == "/api/internal/clients" && e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") == true);
+        var reached = false;
+        Task Next(HttpContext _) { reached = true; return Task.CompletedTask; }
+        HttpContext Calling(string query)
+        {
+            var context = new DefaultHttpContext();
+            context.Request.QueryString = new QueryString(query);
+            context.SetEndpoint(search);
+            return context;
+        }
+        var refused = () => NulCharacters.RefuseInQueryString(Calling("?search=a%00b"), Next);
+        await refused.Should().ThrowAsync<NulCharacterException>();
+        reached.Should().BeFalse();
+        await NulCharacters.RefuseInQueryString(Calling("?search=a%2500b"), Next); // the text "%00", not a NUL
+        reached.Should().BeTrue();
+        // A route that reads no input it validates ignores its query string (its contract has no 400).
+        var live = hosts.Internal.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Single(e => "/" + (e.RoutePattern.RawText ?? "").Trim('/') == "/health/live");
+        var probe = Calling("?probe=%00");
+        probe.SetEndpoint(live);
+        reached = false;
+        await NulCharacters.RefuseInQueryString(probe, Next);
+        reached.Should().BeTrue();
+
+        // Bodies are read with the hosts' JSON options, which refuse an escaped U+0000 in any string.
+        foreach (var services in new[] { hosts.Public.Services, hosts.Internal.Services })
+        {
+            var json = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+            var read = () => JsonSerializer.Deserialize<Dictionary<string, string>>("{\"text\":\"a\\u0000b\"}", json);
+            read.Should().Throw<NulCharacterException>();
+            JsonSerializer.Deserialize<Dictionary<string, string>>("{\"text\":\"a\\u0041\\n\"}", json)!["text"].Should().Be("aA\n");
+        }
     }
 
     private sealed record Sent(int Index, string RouteValue, (int, string)[] QueryValues, string Body);
