@@ -135,6 +135,9 @@ public static class SoakRun
         var steady = lag.Where(l => faultList.All(f => l.Deadline < f.Start.AddSeconds(-5) || l.Deadline > f.End.AddSeconds(60))).ToList();
         Console.WriteLine($"[soak] timer lag away from faults: {LagLine(steady)}");
         Console.WriteLine($"[soak] timer lag over the whole run: {LagLine(lag)}");
+        var runStart = DateTimeOffset.UtcNow - clock.Elapsed;
+        foreach (var minute in lag.GroupBy(l => (int)Math.Floor((l.Deadline - runStart).TotalMinutes)).OrderBy(g => g.Key))
+            Console.WriteLine($"[soak]   deadlines in minute {minute.Key + 1} of the run: {LagLine(minute.ToList())}");
         Console.WriteLine($"[soak] timer passes that changed something (public host's log): {TimerPasses(Path.Combine(workDir, "public.log"))}");
 
         var errors = all.Count(a => a.Status >= 500 && a.Status != 503);
@@ -299,6 +302,8 @@ public static class SoakRun
             // a pause between conversations
             await Task.Delay(Random.Shared.Next(2000, 8000), stop).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+        if (client is not null)
+            await SettleAtStopAsync(rec, client);
         if (streamStop is not null)
         {
             await streamStop.CancelAsync();
@@ -476,6 +481,47 @@ public static class SoakRun
                 return;
             }
             catch (Pub.ApiException e) when (e.StatusCode == 409)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Pub.ApiException { StatusCode: 503 } or HttpRequestException)
+            {
+                await Task.Delay(1000);
+            }
+        }
+    }
+
+    /// <summary>
+    /// As the run stops, a client leaves nothing open: it waits until its request (if one was being
+    /// made or accepted as the run stopped) is no longer searching, then ends the session it has, if any.
+    /// </summary>
+    private static async Task SettleAtStopAsync(Recorder rec, BenchClient client)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            try
+            {
+                await rec.Call("GET /api/client/pairing-requests/searching (at the end)", () => client.Api.GetMySearchingRequestAsync(CancellationToken.None));
+            }
+            catch (Pub.ApiException e) when (e.StatusCode == 404)
+            {
+                break;
+            }
+            catch (Exception e) when (e is Pub.ApiException { StatusCode: 503 } or HttpRequestException)
+            {
+            }
+            await Task.Delay(1000);
+        }
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            try
+            {
+                var active = await rec.Call("GET /api/client/sessions/active (at the end)", () => client.Api.GetMyActiveSessionAsync(CancellationToken.None));
+                await EndAtStopAsync(rec, client, active.Id);
+                return;
+            }
+            catch (Pub.ApiException e) when (e.StatusCode == 404)
             {
                 return;
             }
