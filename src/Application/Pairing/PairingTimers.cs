@@ -15,43 +15,44 @@ namespace HaloBestie.Application.Pairing;
 /// </summary>
 public sealed class PairingTimers(IDocumentStore store, StreamWrites writes, PairingNotifications notify, PushOutbox outbox, TimeProvider clock)
 {
-    /// <summary>Expires every searching request past its deadline; returns how many this call expired.</summary>
-    public async Task<int> ExpireDueAsync(CancellationToken ct)
+    /// <summary>
+    /// Expires every searching request past its deadline (<see cref="DueTransitions"/>: several at
+    /// once, up to a thousand a pass); returns how many this call expired.
+    /// </summary>
+    public Task<int> ExpireDueAsync(CancellationToken ct) =>
+        DueTransitions.RunAsync(DueAsync, id => ExpireAsync(id, ct), ct);
+
+    private async Task<IReadOnlyList<Guid>> DueAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         // PostgreSQL keeps microseconds, .NET ticks of 100 ns: look a hair ahead so a deadline
         // rounded up on storage is still found at its exact moment; the decision checks exactly.
-        var horizon = now + TimeStorage.Precision;
-        IReadOnlyList<Guid> due;
-        await using (var query = store.QuerySession())
-        {
-            due = await query.Query<PairingRequest>()
-                .Where(r => r.Status == PairingStatus.Searching && r.ExpiresAt <= horizon)
-                .OrderBy(r => r.ExpiresAt).Select(r => r.Id).Take(100).ToListAsync(ct);
-        }
+        var horizon = clock.GetUtcNow() + TimeStorage.Precision;
+        await using var query = store.QuerySession();
+        return await query.Query<PairingRequest>()
+            .Where(r => r.Status == PairingStatus.Searching && r.ExpiresAt <= horizon)
+            .OrderBy(r => r.ExpiresAt).Select(r => r.Id).Take(DueTransitions.BatchSize).ToListAsync(ct);
+    }
 
-        var expired = 0;
-        foreach (var id in due)
+    private async Task<bool> ExpireAsync(Guid id, CancellationToken ct)
+    {
+        // Another instance (or an accept, a cancel) may get there first: the decision then finds
+        // the request closed and records nothing. The moment recorded is the decision's own.
+        var (request, events) = await writes.RunAsync("ExpirePairingRequest", async session =>
         {
-            // Another instance (or an accept, a cancel) may get there first: the decision then finds
-            // the request closed and records nothing.
-            var (request, events) = await writes.RunAsync("ExpirePairingRequest", async session =>
-            {
-                var stream = await session.Events.FetchForWriting<PairingRequest>(id, ct);
-                var events = PairingDecisions.Expire(stream.Aggregate!, now);
-                stream.AppendMany(events);
-                if (events.Count > 0)
-                    outbox.Enqueue(session, PushDecisions.OnExpiry(stream.Aggregate!, ((PairingExpired)events[0]).Reason, now));
-                return (stream.Aggregate!, events);
-            }, ct);
-            if (events.Count == 0)
-                continue;
-            expired++;
-            ProductMetrics.PairingEnded(request, events[0]);
-            ProductMetrics.TimerFired("pairing-expiry", request.ExpiresAt, clock.GetUtcNow());
-            await notify.ExpiredAsync(request.Apply((PairingExpired)events[0]), ct);
-        }
-        return expired;
+            var now = clock.GetUtcNow();
+            var stream = await session.Events.FetchForWriting<PairingRequest>(id, ct);
+            var events = PairingDecisions.Expire(stream.Aggregate!, now);
+            stream.AppendMany(events);
+            if (events.Count > 0)
+                outbox.Enqueue(session, PushDecisions.OnExpiry(stream.Aggregate!, ((PairingExpired)events[0]).Reason, now));
+            return (stream.Aggregate!, events);
+        }, ct);
+        if (events.Count == 0)
+            return false;
+        ProductMetrics.PairingEnded(request, events[0]);
+        ProductMetrics.TimerFired("pairing-expiry", request.ExpiresAt, clock.GetUtcNow());
+        await notify.ExpiredAsync(request.Apply((PairingExpired)events[0]), ct);
+        return true;
     }
 
     /// <summary>Offers every open request not yet offered to the mitra, if the mitra is available now.</summary>

@@ -14,56 +14,57 @@ namespace HaloBestie.Application.Sessions;
 /// </summary>
 public sealed class SessionTimeUp(IDocumentStore store, StreamWrites writes, SessionNotifications notify, PairingTimers pairing, PushOutbox outbox, TimeProvider clock)
 {
-    /// <summary>Sends due warnings and ends sessions whose time is up; returns how many sessions this call changed.</summary>
-    public async Task<int> RunDueAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends due warnings and ends sessions whose time is up (<see cref="DueTransitions"/>: several
+    /// at once, up to a thousand a pass); returns how many sessions this call changed.
+    /// </summary>
+    public Task<int> RunDueAsync(CancellationToken ct) =>
+        DueTransitions.RunAsync(DueAsync, id => TickAsync(id, ct), ct);
+
+    private async Task<IReadOnlyList<Guid>> DueAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var endHorizon = now + TimeStorage.Precision; // see PairingTimers.ExpireDueAsync
+        var endHorizon = clock.GetUtcNow() + TimeStorage.Precision; // see PairingTimers
         var warnHorizon = endHorizon + Session.WarningBeforeEnd;
-        IReadOnlyList<Guid> due;
-        await using (var query = store.QuerySession())
-        {
-            due = await query.Query<Session>()
-                .Where(s => s.Status == SessionStatus.Active && s.EndsAt <= warnHorizon && (s.WarnedAt == null || s.EndsAt <= endHorizon))
-                .OrderBy(s => s.EndsAt).Select(s => s.Id).Take(100).ToListAsync(ct);
-        }
+        await using var query = store.QuerySession();
+        return await query.Query<Session>()
+            .Where(s => s.Status == SessionStatus.Active && s.EndsAt <= warnHorizon && (s.WarnedAt == null || s.EndsAt <= endHorizon))
+            .OrderBy(s => s.EndsAt).Select(s => s.Id).Take(DueTransitions.BatchSize).ToListAsync(ct);
+    }
 
-        var changed = 0;
-        foreach (var id in due)
+    private async Task<bool> TickAsync(Guid id, CancellationToken ct)
+    {
+        // Another instance, or the parties themselves, may get there first: the decision then
+        // finds nothing left to do. The moment recorded is the decision's own.
+        var (current, events) = await writes.RunAsync("SessionTimeUp", async session =>
         {
-            // Another instance, or the parties themselves, may get there first: the decision then
-            // finds nothing left to do.
-            var (current, events) = await writes.RunAsync("SessionTimeUp", async session =>
-            {
-                var stream = await session.Events.FetchForExclusiveWriting<Session>(id, ct); // ordered with the conversation's sends
-                var events = SessionDecisions.Tick(stream.Aggregate!, now);
-                stream.AppendMany(events);
-                if (events.OfType<SessionEndingSoon>().Any())
-                    outbox.Enqueue(session, PushDecisions.EndingSoon(stream.Aggregate!));
-                if (events.OfType<SessionEnded>().FirstOrDefault() is { } ended)
-                {
-                    await SessionLifecycle.AppendReleaseAsync(session, stream.Aggregate!, ended, ct);
-                    outbox.Enqueue(session, PushDecisions.Ended(stream.Aggregate!.Then(events), now));
-                }
-                return (stream.Aggregate!, events);
-            }, ct);
-            if (events.Count == 0)
-                continue;
-
-            changed++;
-            var firedAt = clock.GetUtcNow();
+            var now = clock.GetUtcNow();
+            var stream = await session.Events.FetchForExclusiveWriting<Session>(id, ct); // ordered with the conversation's sends
+            var events = SessionDecisions.Tick(stream.Aggregate!, now);
+            stream.AppendMany(events);
             if (events.OfType<SessionEndingSoon>().Any())
+                outbox.Enqueue(session, PushDecisions.EndingSoon(stream.Aggregate!));
+            if (events.OfType<SessionEnded>().FirstOrDefault() is { } ended)
             {
-                ProductMetrics.TimerFired("session-warning", current.WarnAt, firedAt);
-                await notify.EndingSoonAsync(current, events.OfType<MessageSent>().Where(m => m.Kind == SystemMessageKinds.EndingSoon), ct);
+                await SessionLifecycle.AppendReleaseAsync(session, stream.Aggregate!, ended, ct);
+                outbox.Enqueue(session, PushDecisions.Ended(stream.Aggregate!.Then(events), now));
             }
-            if (events.OfType<SessionEnded>().FirstOrDefault() is { } timeUp)
-            {
-                ProductMetrics.TimerFired("session-end", current.EndsAt, firedAt);
-                await notify.EndedAsync(current.Then(events), events.OfType<MessageSent>().Where(m => m.Kind == SystemMessageKinds.End), timeUp, ct);
-                await pairing.OfferOpenRequestsToAsync(current.MitraId, ct);
-            }
+            return (stream.Aggregate!, events);
+        }, ct);
+        if (events.Count == 0)
+            return false;
+
+        var firedAt = clock.GetUtcNow();
+        if (events.OfType<SessionEndingSoon>().Any())
+        {
+            ProductMetrics.TimerFired("session-warning", current.WarnAt, firedAt);
+            await notify.EndingSoonAsync(current, events.OfType<MessageSent>().Where(m => m.Kind == SystemMessageKinds.EndingSoon), ct);
         }
-        return changed;
+        if (events.OfType<SessionEnded>().FirstOrDefault() is { } timeUp)
+        {
+            ProductMetrics.TimerFired("session-end", current.EndsAt, firedAt);
+            await notify.EndedAsync(current.Then(events), events.OfType<MessageSent>().Where(m => m.Kind == SystemMessageKinds.End), timeUp, ct);
+            await pairing.OfferOpenRequestsToAsync(current.MitraId, ct);
+        }
+        return true;
     }
 }

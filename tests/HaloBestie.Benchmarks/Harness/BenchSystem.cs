@@ -124,6 +124,8 @@ public sealed class BenchSystem : IAsyncDisposable
             ["Xendit__SecretKey"] = "xnd_development_bench",
             ["Xendit__CallbackToken"] = "bench-callback-token",
             ["Logging__LogLevel__Default"] = "Warning",
+            // One line per durable-timer pass that changed something, with its duration (the soak reports them).
+            ["Logging__LogLevel__HaloBestie.Infrastructure.Workers.DurableTimersWorker"] = "Information",
             // HALOBESTIE_BENCH_PUSH=off runs the hosts without push (to compare: the pairing figure's second row then queues nothing).
             ["Push__Fcm__ServiceAccountFile"] = System.Environment.GetEnvironmentVariable("HALOBESTIE_BENCH_PUSH") == "off" ? null : ServiceAccountFile,
             ["Push__Fcm__BaseUrl"] = Fcm.Url,

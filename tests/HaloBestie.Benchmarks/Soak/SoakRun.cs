@@ -13,6 +13,7 @@ using JasperFx;
 using Marten;
 using StackExchange.Redis;
 using DomainSession = HaloBestie.Domain.Sessions.Session;
+using SessionStatus = HaloBestie.Domain.Sessions.SessionStatus;
 using Pub = HaloBestie.Clients.Public;
 
 namespace HaloBestie.Benchmarks.Soak;
@@ -97,10 +98,16 @@ public static class SoakRun
         var wall = Stopwatch.GetElapsedTime(wallBefore).TotalSeconds;
         var cpuAfter = CpuTimes(system);
 
-        // Let timers and sweeps finish what was in flight (every request still searching expires),
-        // then check everything.
+        // The check reads a quiescent system: every request still searching expires (the clients
+        // ended their sessions as they stopped), then the mitras, who stopped heartbeating, go
+        // offline themselves (before the heartbeat timeout would do it while the check reads),
+        // and nothing more is recorded for a while. A run of issue 21 checked while the presence
+        // sweeper was still taking mitras offline, and reported 299 mitras as differing from
+        // their streams.
         await NothingSearchingAsync(system);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        Console.WriteLine($"[soak] taking the {mitras.Count} mitras offline");
+        await OfflineAsync(mitras, rec);
+        await QuiescentAsync(system);
         var violations = await ConsistencyCheck.RunAsync(system);
         var lag = await TimerLagAsync(system);
 
@@ -127,11 +134,16 @@ public static class SoakRun
         }
         var steady = lag.Where(l => faultList.All(f => l.Deadline < f.Start.AddSeconds(-5) || l.Deadline > f.End.AddSeconds(60))).ToList();
         Console.WriteLine($"[soak] timer lag away from faults: {LagLine(steady)}");
+        Console.WriteLine($"[soak] timer lag over the whole run: {LagLine(lag)}");
+        var runStart = DateTimeOffset.UtcNow - clock.Elapsed;
+        foreach (var minute in lag.GroupBy(l => (int)Math.Floor((l.Deadline - runStart).TotalMinutes)).OrderBy(g => g.Key))
+            Console.WriteLine($"[soak]   deadlines in minute {minute.Key + 1} of the run: {LagLine(minute.ToList())}");
+        Console.WriteLine($"[soak] timer passes that changed something (public host's log): {TimerPasses(Path.Combine(workDir, "public.log"))}");
 
         var errors = all.Count(a => a.Status >= 500 && a.Status != 503);
         foreach (var e in all.Where(a => a.Status >= 500 && a.Status != 503).Take(20))
             Console.WriteLine($"[soak] ERROR {e.Route} {e.Status} at {e.At:0.0} s");
-        Console.WriteLine($"[soak] consistency: {violations.Checks} checks, {violations.Found.Count} violations; {errors} server errors other than 503");
+        Console.WriteLine($"[soak] consistency: {violations.Checks} checks, {violations.Found.Count} violations ({violations.SettledOnReread} mismatches gone when read again 2 s later); {errors} server errors other than 503");
         foreach (var v in violations.Found.Take(50))
             Console.WriteLine("[soak] VIOLATION " + v);
         var restored = faultList.Count == 3 && faultList.All(f => f.ValkeyRestoredAfter is not null && f.PostgresRestoredAfter is not null);
@@ -267,21 +279,20 @@ public static class SoakRun
                     var state = await rec.Call("GET /api/client/pairing-requests/{id}", () => client.Api.GetMyPairingRequestAsync(request.Id, stop));
                     if (state.Status == Pub.PairingStatus.Matched)
                     {
-                        if (holder)
+                        try
                         {
-                            try
-                            {
-                                await Task.Delay(TimeSpan.FromMinutes(5.2), stop); // until time-up
-                            }
-                            catch (OperationCanceledException)
-                            {
-                                // the soak is over: end it, so that no time-up lands during the check
-                                await rec.Call("POST /api/client/sessions/{id}/end", () => client.Api.EndMySessionAsync(state.SessionId!.Value, new Pub.EndMySessionBody(), CancellationToken.None));
-                            }
-                            return;
+                            // a holder keeps it until time-up; the others talk a little
+                            await Task.Delay(holder ? TimeSpan.FromMinutes(5.2) : TimeSpan.FromMilliseconds(Random.Shared.Next(1000, 5000)), stop);
+                            if (!holder)
+                                await rec.Call("POST /api/client/sessions/{id}/end", () => client.Api.EndMySessionAsync(state.SessionId!.Value, new Pub.EndMySessionBody(), stop));
                         }
-                        await Task.Delay(Random.Shared.Next(1000, 5000), stop);
-                        await rec.Call("POST /api/client/sessions/{id}/end", () => client.Api.EndMySessionAsync(state.SessionId!.Value, new Pub.EndMySessionBody(), stop));
+                        catch (OperationCanceledException)
+                        {
+                            // the soak is over: end it, so that no time-up lands during the check
+                            await EndAtStopAsync(rec, client, state.SessionId!.Value);
+                        }
+                        if (holder)
+                            return;
                         break;
                     }
                     if (state.Status != Pub.PairingStatus.Searching)
@@ -291,6 +302,8 @@ public static class SoakRun
             // a pause between conversations
             await Task.Delay(Random.Shared.Next(2000, 8000), stop).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+        if (client is not null)
+            await SettleAtStopAsync(rec, client);
         if (streamStop is not null)
         {
             await streamStop.CancelAsync();
@@ -457,6 +470,137 @@ public static class SoakRun
         return (valkeyAt, postgresAt);
     }
 
+    /// <summary>Ends a session as the run stops (a time-up already there is fine: 409), retrying a 503 or a dropped connection.</summary>
+    private static async Task EndAtStopAsync(Recorder rec, BenchClient client, Guid sessionId)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            try
+            {
+                await rec.Call("POST /api/client/sessions/{id}/end", () => client.Api.EndMySessionAsync(sessionId, new Pub.EndMySessionBody(), CancellationToken.None));
+                return;
+            }
+            catch (Pub.ApiException e) when (e.StatusCode == 409)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Pub.ApiException { StatusCode: 503 } or HttpRequestException)
+            {
+                await Task.Delay(1000);
+            }
+        }
+    }
+
+    /// <summary>
+    /// As the run stops, a client leaves nothing open: it waits until its request (if one was being
+    /// made or accepted as the run stopped) is no longer searching, then ends the session it has, if any.
+    /// </summary>
+    private static async Task SettleAtStopAsync(Recorder rec, BenchClient client)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            try
+            {
+                await rec.Call("GET /api/client/pairing-requests/searching (at the end)", () => client.Api.GetMySearchingRequestAsync(CancellationToken.None));
+            }
+            catch (Pub.ApiException e) when (e.StatusCode == 404)
+            {
+                break;
+            }
+            catch (Exception e) when (e is Pub.ApiException { StatusCode: 503 } or HttpRequestException)
+            {
+            }
+            await Task.Delay(1000);
+        }
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            try
+            {
+                var active = await rec.Call("GET /api/client/sessions/active (at the end)", () => client.Api.GetMyActiveSessionAsync(CancellationToken.None));
+                await EndAtStopAsync(rec, client, active.Id);
+                return;
+            }
+            catch (Pub.ApiException e) when (e.StatusCode == 404)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Pub.ApiException { StatusCode: 503 } or HttpRequestException)
+            {
+                await Task.Delay(1000);
+            }
+        }
+    }
+
+    /// <summary>Every mitra goes offline (as the app does when the mitra stops), retrying a 503 or a dropped connection.</summary>
+    private static Task OfflineAsync(IReadOnlyList<BenchMitra> mitras, Recorder rec) =>
+        Parallel.ForEachAsync(mitras, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (mitra, _) =>
+        {
+            for (var attempt = 0; attempt < 10; attempt++)
+            {
+                try
+                {
+                    await rec.Call("PUT /api/mitra/status (offline at the end)", () => mitra.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = false }, CancellationToken.None));
+                    return;
+                }
+                catch (Exception e) when (e is Pub.ApiException { StatusCode: 503 } or HttpRequestException)
+                {
+                    await Task.Delay(1000);
+                }
+                catch (Pub.ApiException)
+                {
+                    return; // recorded; a 500 fails the run
+                }
+            }
+        });
+
+    /// <summary>
+    /// Waits until nothing is searching, no session is active, no mitra is online (in PostgreSQL
+    /// and in Valkey), and no event has been recorded for 5 s; at most 120 s.
+    /// </summary>
+    private static async Task QuiescentAsync(BenchSystem system)
+    {
+        await using var store = DocumentStore.For(o =>
+        {
+            o.Connection(system.Postgres);
+            MartenSetup.Configure(o, system.Schema, AutoCreate.None);
+        });
+        await using var valkey = await ConnectionMultiplexer.ConnectAsync(system.Valkey + ",abortConnect=false");
+        var online = (RedisKey)$"bench:{system.Schema["bench_".Length..]}:presence:online";
+        var watch = Stopwatch.StartNew();
+        long lastSequence = -1;
+        var quietSince = TimeSpan.Zero;
+        var state = "";
+        while (watch.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await using var session = store.QuerySession();
+            var searching = await session.Query<PairingRequest>().CountAsync(r => r.Status == PairingStatus.Searching);
+            var active = await session.Query<DomainSession>().CountAsync(x => x.Status == SessionStatus.Active);
+            var mitrasOnline = await session.Query<Mitra>().CountAsync(m => m.IsOnline);
+            var inValkey = await valkey.GetDatabase().SortedSetLengthAsync(online);
+            long sequence;
+            await using (var connection = new Npgsql.NpgsqlConnection(system.Postgres))
+            {
+                await connection.OpenAsync();
+                await using var last = new Npgsql.NpgsqlCommand($"select coalesce(max(seq_id), 0) from {system.Schema}.mt_events", connection);
+                sequence = (long)(await last.ExecuteScalarAsync())!;
+            }
+            if (sequence != lastSequence)
+            {
+                lastSequence = sequence;
+                quietSince = watch.Elapsed;
+            }
+            state = $"{searching} searching, {active} sessions active, {mitrasOnline} mitras online ({inValkey} in Valkey), last event {(watch.Elapsed - quietSince).TotalSeconds:0} s ago";
+            if (searching == 0 && active == 0 && mitrasOnline == 0 && inValkey == 0 && watch.Elapsed - quietSince >= TimeSpan.FromSeconds(5))
+            {
+                Console.WriteLine($"[soak] quiescent after {watch.Elapsed.TotalSeconds:0} s: {state}");
+                return;
+            }
+            await Task.Delay(500);
+        }
+        Console.WriteLine($"[soak] not quiescent within 120 s ({state}); checking all the same");
+    }
+
     private static async Task NothingSearchingAsync(BenchSystem system)
     {
         await using var store = DocumentStore.For(o =>
@@ -486,9 +630,32 @@ public static class SoakRun
         await using var session = store.QuerySession();
         var expired = await session.Query<PairingRequest>().Where(r => r.Status == PairingStatus.Expired).ToListAsync();
         var timeUps = await session.Query<DomainSession>().Where(s => s.EndReason == SessionEndReasons.TimeUp).ToListAsync();
-        return expired.Where(r => r.ClosedAt is not null).Select(r => ("pairing expiries", r.ExpiresAt, (r.ClosedAt!.Value - r.ExpiresAt).TotalSeconds))
+        // Warnings are due EndsAt - 5 min: with the soak's 5-minute sessions, at the start of each.
+        var warned = await session.Query<DomainSession>().Where(s => s.WarnedAt != null).ToListAsync();
+        return expired.Where(r => r.ClosedAt is not null && r.ClosedReason == PairingReasons.Timeout).Select(r => ("pairing expiries", r.ExpiresAt, (r.ClosedAt!.Value - r.ExpiresAt).TotalSeconds))
+            .Concat(warned.Select(s => ("session warnings", s.WarnAt, (s.WarnedAt!.Value - s.WarnAt).TotalSeconds)))
             .Concat(timeUps.Where(s => s.EndedAt is not null).Select(s => ("session time-ups", s.EndsAt, (s.EndedAt!.Value - s.EndsAt).TotalSeconds)))
             .ToList();
+    }
+
+    /// <summary>The durable-timer passes that changed something, from the host's "Timers fired" log lines: how many, and how long they took.</summary>
+    private static string TimerPasses(string log)
+    {
+        var millis = new List<double>();
+        var changes = 0L;
+        foreach (var line in File.ReadLines(log))
+        {
+            if (!line.Contains("\"Timers fired", StringComparison.Ordinal))
+                continue;
+            using var json = JsonDocument.Parse(line);
+            var state = json.RootElement.GetProperty("State");
+            millis.Add(state.GetProperty("Milliseconds").GetDouble());
+            changes += state.GetProperty("Expired").GetInt64() + state.GetProperty("Sessions").GetInt64();
+        }
+        if (millis.Count == 0)
+            return "none logged";
+        millis.Sort();
+        return $"{millis.Count} passes, {changes} transitions; pass took median {millis[millis.Count / 2]:0} ms, p95 {millis[(int)(millis.Count * 0.95)]:0} ms, max {millis[^1]:0} ms";
     }
 
     /// <summary>CPU seconds so far of the hosts, this driver, PostgreSQL and redis-server (from /proc).</summary>

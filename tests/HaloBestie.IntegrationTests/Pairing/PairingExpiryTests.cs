@@ -2,12 +2,15 @@ using System.Text.Json;
 using HaloBestie.Clients.Public;
 using HaloBestie.Domain.Pairing;
 using PairingTimers = HaloBestie.Application.Pairing.PairingTimers;
+using HaloBestie.Application.Common;
+using HaloBestie.Infrastructure.Valkey;
 using HaloBestie.Infrastructure.Workers;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using SetMitraStatus = HaloBestie.Clients.Public.SetMitraStatus;
+using StackExchange.Redis;
 
 namespace HaloBestie.IntegrationTests.Pairing;
 
@@ -127,6 +130,47 @@ public class PairingExpiryTests(FakeClockHostsFixture hosts) : IClassFixture<Fak
                 await FluentActions.Awaiting(() => stream.NextAsync(TimeSpan.FromSeconds(1))).Should().ThrowAsync<TimeoutException>("the client is told once");
             }
         }));
+    }
+
+    [Fact]
+    public async Task Expire_when_more_than_a_batch_is_due_one_pass_expires_them_all()
+    {
+        // 130 requests due at one instant: more than one read of the due (DueTransitions.BatchSize).
+        // Every instance's own loop is held off (its tick slots for the next minute are taken, as
+        // if by another instance), so the one pass run here is alone: it expires all 130 itself,
+        // several at once, instead of the first 100 and the rest a tick later.
+        const int count = DueTransitions.BatchSize + 30;
+        var valkey = hosts.Public.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var prefix = hosts.Public.Services.GetRequiredService<ValkeyKeys>().Prefix;
+        var firstSlot = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / (long)DurableTimersWorker.Interval.TotalMilliseconds;
+        var slots = Enumerable.Range(0, 120).Select(i => (RedisKey)$"{prefix}tick:{DurableTimersWorker.Name}:{firstSlot + i}").ToArray();
+        foreach (var slot in slots)
+            await valkey.StringSetAsync(slot, "held-by-the-test", TimeSpan.FromMinutes(3));
+        try
+        {
+            var requests = new List<(PublicApiClient Client, Guid Id)>();
+            foreach (var chunk in Enumerable.Range(0, count).Chunk(10))
+            {
+                requests.AddRange(await Task.WhenAll(chunk.Select(async _ =>
+                {
+                    var (client, _, _) = await hosts.NewRegisteredClientAsync();
+                    return (client, (await client.RequestPairingAsync(new RequestPairing())).Id);
+                })));
+            }
+
+            hosts.Clock!.Advance(TimeSpan.FromSeconds(61));
+            (await ExpiryPassesAsync(hosts.Public)).Should().Equal([count], "one pass expires every request due, not only the first batch");
+            foreach (var (client, id) in requests)
+            {
+                (await client.GetMyPairingRequestAsync(id)).Status.Should().Be(HaloBestie.Clients.Public.PairingStatus.Expired);
+                (await ExpiredEventsAsync(id)).Should().Be(1);
+            }
+            (await ExpiryPassesAsync(hosts.Public)).Should().Equal([0], "nothing is left due");
+        }
+        finally
+        {
+            await valkey.KeyDeleteAsync(slots);
+        }
     }
 
     [Fact]
