@@ -37,6 +37,44 @@ public class HostRouteTests
         routes.Should().OnlyContain(r => InternalPrefixes.Any(p => r.StartsWith(p, StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// Start-up (ADR 0030): every route's handler is bound by code the Request Delegate Generator
+    /// wrote at compile time (EnableRequestDelegateGenerator in the host projects), not by
+    /// RequestDelegateFactory compiling expression trees at start. A handler shape the generator
+    /// cannot bind falls back silently to the slow path at run time; this says which route did.
+    /// </summary>
+    [Fact]
+    public void Map_when_a_route_has_a_handler_binds_it_with_code_generated_at_compile_time()
+    {
+        using var @public = Configure(new WebApplicationFactory<Api.Public.Program>());
+        using var @internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
+
+        foreach (var services in new[] { @public.Services, @internal.Services })
+        {
+            var handlers = services.GetRequiredService<EndpointDataSource>().Endpoints
+                .OfType<RouteEndpoint>()
+                .Where(e => e.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not null)
+                .ToList();
+
+            handlers.Should().NotBeEmpty();
+            handlers.Where(e => !BoundByGeneratedCode(e)).Select(e => e.DisplayName).Should().BeEmpty(
+                "every route handler is bound by the Request Delegate Generator's code (ADR 0030); these fell back to RequestDelegateFactory");
+        }
+    }
+
+    // The generator's code lives in a file-local class of the host assembly named …GeneratedRouteBuilderExtensionsCore;
+    // RequestDelegateFactory's delegates are compiled expression trees (no declaring type) or its own closures.
+    private static bool BoundByGeneratedCode(RouteEndpoint endpoint)
+    {
+        var type = endpoint.RequestDelegate?.Method.DeclaringType;
+        for (; type is not null; type = type.DeclaringType)
+        {
+            if (type.Name.EndsWith("GeneratedRouteBuilderExtensionsCore", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
     private static WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
         factory.WithWebHostBuilder(b => b
             .UseEnvironment("Test")

@@ -5,15 +5,26 @@ using Microsoft.Extensions.Logging;
 namespace HaloBestie.Infrastructure.Workers;
 
 /// <summary>
-/// Once an hour (and once at start), drops app installations not registered again for 60 days
-/// (<see cref="StaleDevices"/>). Runs on every public instance; the delete is idempotent.
+/// Once an hour (the first time a minute after start), drops app installations not registered
+/// again for 60 days (<see cref="StaleDevices"/>). Runs on every public instance; the delete is
+/// idempotent. The first run waits so that its query is not part of start-up (docs/performance.md).
 /// </summary>
 public sealed partial class DeviceHousekeeping(StaleDevices stale, ILogger<DeviceHousekeeping> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
+    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await Task.Delay(FirstRunDelay, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         using var timer = new PeriodicTimer(Interval);
         do
         {
