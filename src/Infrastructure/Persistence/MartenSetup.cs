@@ -36,31 +36,14 @@ public static class MartenSetup
     /// elsewhere they come from the <c>apply-schema</c> command (see docs/operations.md).
     /// </summary>
     /// <summary>
-    /// The connection string, with Npgsql's automatic preparation on unless it says otherwise
-    /// (<c>Max Auto Prepare=50;Auto Prepare Min Usages=2</c>): a statement used twice on a
-    /// connection is prepared there, so PostgreSQL stops parsing and planning the dozen statements
-    /// of every send, accept and heartbeat (half its CPU per chat message, docs/performance.md).
-    /// ADR 0030 records why it is safe now: a NUL is refused before any statement
-    /// (<see cref="Web.NulCharacters"/>), and a connection whose prepared statements the server no
-    /// longer has answers 503 and the pool is replaced (<see cref="Web.ProblemExceptionHandler"/>).
-    /// <c>Max Auto Prepare=0</c> in the connection string turns it off (a transaction pooler that
-    /// cannot keep prepared statements).
+    /// The connection string as given: Npgsql's automatic preparation (<c>Max Auto Prepare</c>)
+    /// stays off. It halves PostgreSQL's CPU per chat message, but with it an erasure racing an
+    /// accept left a connection naming a prepared statement PostgreSQL did not have (Npgsql issue
+    /// 6391) — ADR 0031. Should an operator turn it on, such a connection answers 503 and the pool
+    /// is replaced (<see cref="Web.ProblemExceptionHandler"/>), never 500.
     /// </summary>
-    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "halobestie" };
-        // What the string itself names (Npgsql's own builder claims every keyword it knows).
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        bool Names(params string[] keywords) => keywords.Any(given.ContainsKey);
-        if (!Names("Max Auto Prepare", "MaxAutoPrepare"))
-            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepared;
-        if (!Names("Auto Prepare Min Usages", "AutoPrepareMinUsages"))
-            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-        return builder;
-    }
-
-    /// <summary>How many statements each connection keeps prepared when the connection string does not say.</summary>
-    public const int AutoPrepared = 50;
+    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString) =>
+        new(connectionString) { Name = "halobestie" };
 
     public static IServiceCollection AddHaloBestieMarten(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {

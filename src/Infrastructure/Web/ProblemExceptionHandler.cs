@@ -73,7 +73,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ValidationException v => Validation(v.Errors, language),
         // PostgreSQL cannot hold U+0000 in text or JSON: refused where it enters (NulCharacters), or
         // by PostgreSQL as the backstop below; either way nothing was written.
-        _ when Chain(exception).Any(x => x is NulCharacterException) => NulCharacterRefused(),
+        _ when Chain(exception).OfType<NulCharacterException>().FirstOrDefault() is { } nul => NulCharacterRefused(nul, language),
         InvalidFieldException f => Validation([new ValidationFailure(f.Field, f.Refusal.Message) { ErrorCode = f.Refusal.Code }], language),
         DomainException { Problem: ProblemNames.Validation } d => WholeRequestInvalid(ValidationCodes.Invalid, d.Message),
         DomainException d => WithExtensions(Named(d.Problem, d.Message), d.Extensions),
@@ -91,6 +91,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     private static ValidationProblemDetails NulCharacterRefused() =>
         WholeRequestInvalid(ValidationCodes.NulCharacter, "The request contains a character that cannot be stored (U+0000).");
+
+    /// <summary>In a body's field (System.Text.Json names it, <c>$.displayName</c>): that field's error, as any rule's; else the request as a whole.</summary>
+    private static ValidationProblemDetails NulCharacterRefused(NulCharacterException nul, string language) =>
+        nul.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
+            ? Validation([new ValidationFailure(path[2..], "Contains a character that cannot be stored (U+0000).") { ErrorCode = ValidationCodes.NulCharacter }], language)
+            : NulCharacterRefused();
 
     private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object> extensions)
     {

@@ -163,12 +163,13 @@ public class HostileInputTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         ((int)search.StatusCode).Should().Be(400, await search.Content.ReadAsStringAsync());
         ((int)create.StatusCode).Should().Be(400);
-        foreach (var answer in new[] { search, create })
-        {
-            var problem = Problems.Parse(400, await answer.Content.ReadAsStringAsync());
-            problem.Name.Should().Be("validation");
-            problem.Extensions!["code"].Should().Be("nul-character");
-        }
+        var refusedSearch = Problems.Parse(400, await search.Content.ReadAsStringAsync());
+        refusedSearch.Name.Should().Be("validation");
+        refusedSearch.Extensions!["code"].Should().Be("nul-character", "a query string's NUL is about the request as a whole");
+        var refusedCreate = Problems.Parse(400, await create.Content.ReadAsStringAsync());
+        refusedCreate.Name.Should().Be("validation");
+        refusedCreate.Errors.Should().ContainKey("fullName", "a body's NUL is the field's error");
+        refusedCreate.Extensions!["errorCodes"].Should().Contain("nul-character");
         (await admin.ListMitrasAsync("+6281299990000", null, null, null, null)).Total.Should().Be(0);
     }
 
