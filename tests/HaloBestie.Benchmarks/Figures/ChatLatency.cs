@@ -444,7 +444,7 @@ public static class ChatLatency
     /// <summary>Several connections, each committing one INSERT per transaction as fast as it can.</summary>
     private static async Task<double> RawConcurrentCommitsAsync(BenchSystem system, int connections, TimeSpan duration)
     {
-        await using var dataSource = HaloBestie.Infrastructure.Persistence.MartenSetup.DataSourceBuilder(system.Postgres).Build(); // as the hosts connect (statements prepared)
+        await using var dataSource = HaloBestie.Infrastructure.Persistence.MartenSetup.DataSourceBuilder(system.Postgres).Build(); // as the hosts connect
         var table = $"{system.Schema}.bench_commit"; // the commit + publish baseline's table
         await using (var create = dataSource.CreateCommand($"create table if not exists {table} (id bigserial primary key, at timestamptz not null, body jsonb not null)"))
             await create.ExecuteNonQueryAsync();

@@ -69,6 +69,14 @@ public static class DashboardCompute
     {
         var mitras = Enumerable.Range(0, OfferedPerRequest).Select(_ => Guid.CreateVersion7()).ToList();
         var now = DateTimeOffset.UtcNow;
+        // Within the last 10 minutes, but never before the start of "today" in the platform's
+        // time zone (just after midnight in Jakarta, 17:00 UTC, earlier times are yesterday's).
+        string zoneId;
+        await using (var query = store.QuerySession())
+            zoneId = (await HaloBestie.Application.Settings.SettingsStore.LoadSettingsAsync(query, CancellationToken.None)).TimeZone;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var localNow = TimeZoneInfo.ConvertTime(now, zone);
+        var window = (int)Math.Min(600, (localNow - new DateTimeOffset(localNow.Date, localNow.Offset)).TotalSeconds);
         for (var done = 0; done < requests; done += 500)
         {
             await using var session = store.LightweightSession();
@@ -76,7 +84,7 @@ public static class DashboardCompute
             {
                 var requestId = Guid.CreateVersion7();
                 var clientId = Guid.CreateVersion7();
-                var at = now.AddSeconds(-Random.Shared.Next(0, 600));
+                var at = now.AddSeconds(-Random.Shared.Next(0, window + 1));
                 object[] events = i % 10 < 7
                     ? [new PairingRequested(requestId, clientId, null, null, at.AddMinutes(2), at), new PairingOffered(requestId, mitras, at),
                         new PairingAccepted(requestId, mitras[i % mitras.Count], Guid.CreateVersion7(), at.AddSeconds(5 + (i % 40)))]

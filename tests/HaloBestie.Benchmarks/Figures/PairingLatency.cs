@@ -108,7 +108,7 @@ public static class PairingLatency
     /// <summary>One INSERT in its own transaction, then one PUBLISH, until a subscriber has the message (also the chat figure's baseline).</summary>
     internal static async Task<List<double>> RawCommitAndPublishAsync(BenchSystem system, int rounds)
     {
-        await using var dataSource = HaloBestie.Infrastructure.Persistence.MartenSetup.DataSourceBuilder(system.Postgres).Build(); // as the hosts connect (statements prepared)
+        await using var dataSource = HaloBestie.Infrastructure.Persistence.MartenSetup.DataSourceBuilder(system.Postgres).Build(); // as the hosts connect
         await using (var create = dataSource.CreateCommand($"create table if not exists {system.Schema}.bench_commit (id bigserial primary key, at timestamptz not null, body jsonb not null)"))
             await create.ExecuteNonQueryAsync();
         await using var connection = await dataSource.OpenConnectionAsync();
