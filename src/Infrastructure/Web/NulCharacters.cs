@@ -6,12 +6,11 @@ using Microsoft.AspNetCore.Routing;
 namespace HaloBestie.Infrastructure.Web;
 
 /// <summary>
-/// PostgreSQL cannot hold U+0000 in <c>text</c> or <c>jsonb</c>. A NUL is refused where it enters
-/// — a query string, a JSON string value of a body — with 400 <c>validation</c>, code
-/// <c>nul-character</c>, before any statement runs: no transaction fails on it, so no connection
-/// is left with a failed statement behind it (see docs/performance.md on automatic preparation).
-/// PostgreSQL's own refusal stays mapped to the same answer as the backstop (a webhook's raw
-/// body, a dictionary key).
+/// PostgreSQL cannot hold U+0000 in <c>text</c> or <c>jsonb</c>. A NUL is refused where it enters,
+/// before any statement runs, with 400 <c>validation</c> and code <c>nul-character</c>: in a JSON
+/// string of a body as that field's error, in a query string for the request as a whole. No
+/// transaction fails on bad input (ADR 0031). PostgreSQL's own refusal stays mapped to the
+/// whole-request answer as the backstop (a webhook's raw body, a dictionary key).
 /// </summary>
 public sealed class NulCharacterException() : JsonException("The request contains a character that cannot be stored (U+0000).");
 

@@ -36,10 +36,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         if (preparedStatementLost)
         {
             // The connection's record of its prepared statements no longer matches the server's
-            // (ADR 0031, automatic preparation): every connection of the pool is
-            // replaced (idle ones now, busy ones when returned), and this caller retries (503).
+            // (ADR 0031): every connection of the pool is replaced (idle ones now, busy ones when
+            // returned), and this caller retries (503).
             postgres.Clear();
-            LogPreparedStatementsLost(logger, Chain(exception).OfType<PostgresException>().First().SqlState);
+            LogPreparedStatementsLost(logger, Chain(exception).OfType<PostgresException>().First(p => p.SqlState is PostgresErrorCodes.InvalidSqlStatementName or PostgresErrorCodes.DuplicatePreparedStatement).SqlState);
         }
         if (Chain(exception).OfType<PostgresException>().FirstOrDefault(p => p.SqlState == PostgresErrorCodes.UniqueViolation) is { } unique)
             LogUniqueViolation(logger, unique.ConstraintName ?? "?", httpContext.Request.Path);
