@@ -26,8 +26,16 @@ public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIden
     public StaffActor Staff => staff.Actor;
 
     /// <summary>The caller's client record; 403 <c>forbidden</c> for a mitra or before the first sign-in.</summary>
-    /// <remarks>Both lookups (is it a mitra's account, which client) are one round trip.</remarks>
-    public async Task<Client> ClientAsync(CancellationToken ct)
+    public async Task<Client> ClientAsync(CancellationToken ct) =>
+        await FindClientNotMitraAsync(ct)
+            ?? throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.SessionRequired, "Unknown client: call POST /api/client/auth/session first.");
+
+    /// <summary>
+    /// The caller's client record if it signed in before (sign-in itself starts here); 403
+    /// <c>forbidden</c> for a mitra's Firebase account, which cannot use the client API. Both
+    /// lookups (is it a mitra's account, which client) are one round trip.
+    /// </summary>
+    public async Task<Client?> FindClientNotMitraAsync(CancellationToken ct)
     {
         if (knownMitras.TryGet(token.Uid, out _))
             throw MitraAccount();
@@ -35,22 +43,12 @@ public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIden
         var isMitra = batch.Query<Mitra>().Where(m => m.FirebaseUid == token.Uid).Any();
         var client = batch.Query<Client>().Where(c => c.FirebaseUid == token.Uid).FirstOrDefault();
         await batch.Execute(ct);
-        if (await isMitra)
-            throw MitraAccount();
-        return await client
-            ?? throw DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.SessionRequired, "Unknown client: call POST /api/client/auth/session first.");
+        return await isMitra ? throw MitraAccount() : await client;
     }
 
-    /// <summary>The caller's client record if it signed in before (sign-in itself starts here).</summary>
+    /// <summary>The caller's client record if it signed in before, read again (a sign-up that lost a race reads the winner).</summary>
     public Task<Client?> FindClientAsync(CancellationToken ct) =>
         Session.Query<Client>().FirstOrDefaultAsync(c => c.FirebaseUid == token.Uid, ct);
-
-    /// <summary>403 <c>forbidden</c> for a mitra's Firebase account: mitras cannot use the client API.</summary>
-    public async Task EnsureNotMitraAsync(CancellationToken ct)
-    {
-        if (knownMitras.TryGet(token.Uid, out _) || await Session.Query<Mitra>().AnyAsync(m => m.FirebaseUid == token.Uid, ct))
-            throw MitraAccount();
-    }
 
     private static DomainException MitraAccount() =>
         DomainException.Coded(ProblemNames.Forbidden, ProblemCodes.MitraAccount, "Mitra accounts cannot use the client API.");

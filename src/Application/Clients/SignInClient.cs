@@ -25,9 +25,8 @@ public sealed record SignInClient : ICommand<SignInClient.Result>
     {
         public async ValueTask<Result> Handle(SignInClient command, CancellationToken cancellationToken)
         {
-            await caller.EnsureNotMitraAsync(cancellationToken);
+            var existing = await caller.FindClientNotMitraAsync(cancellationToken);
             var now = clock.GetUtcNow();
-            var existing = await caller.FindClientAsync(cancellationToken);
             var client = existing is null
                 ? await SignUpAsync(now, cancellationToken)
                 : await SignInAsync(existing, now, cancellationToken);
