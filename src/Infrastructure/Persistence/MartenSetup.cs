@@ -30,21 +30,39 @@ namespace HaloBestie.Infrastructure.Persistence;
 public static class MartenSetup
 {
     /// <summary>
+    /// The connection string, with Npgsql's automatic preparation on unless it says otherwise
+    /// (<c>Max Auto Prepare=50;Auto Prepare Min Usages=2</c>): a statement used twice on a
+    /// connection is prepared there, so PostgreSQL stops parsing and planning the dozen statements
+    /// of every send, accept and heartbeat (half its CPU per chat message, docs/performance.md).
+    /// ADR 0032 records why it is safe now: what broke it (a commit replayed on another connection
+    /// ran under another statement's prepared name, Npgsql issue 6432) is fixed in Npgsql 10.0.2,
+    /// and Marten no longer replays commits. Should a connection's prepared statements still
+    /// disagree with the server's, it answers 503 and the pool is replaced
+    /// (<see cref="Web.ProblemExceptionHandler"/>, ADR 0031). <c>Max Auto Prepare=0</c> in the
+    /// connection string turns it off (a transaction pooler that cannot keep prepared statements).
+    /// </summary>
+    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "halobestie" };
+        // What the string itself names (Npgsql's own builder claims every keyword it knows).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Names(params string[] keywords) => keywords.Any(given.ContainsKey);
+        if (!Names("Max Auto Prepare", "MaxAutoPrepare"))
+            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepared;
+        if (!Names("Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        return builder;
+    }
+
+    /// <summary>How many statements each connection keeps prepared when the connection string does not say.</summary>
+    public const int AutoPrepared = 50;
+
+    /// <summary>
     /// One PostgreSQL pool for the process (Marten and the readiness check share it), every
     /// table in the schema named by <c>Marten:Schema</c> (tests give each class its own).
     /// Tables are created automatically (all of them, at start-up) only in Development and Test;
     /// elsewhere they come from the <c>apply-schema</c> command (see docs/operations.md).
     /// </summary>
-    /// <summary>
-    /// The connection string as given: Npgsql's automatic preparation (<c>Max Auto Prepare</c>)
-    /// stays off. It halves PostgreSQL's CPU per chat message, but with it an erasure racing an
-    /// accept left a connection naming a prepared statement PostgreSQL did not have (Npgsql issue
-    /// 6391) — ADR 0031. Should an operator turn it on, such a connection answers 503 and the pool
-    /// is replaced (<see cref="Web.ProblemExceptionHandler"/>), never 500.
-    /// </summary>
-    public static NpgsqlDataSourceBuilder DataSourceBuilder(string connectionString) =>
-        new(connectionString) { Name = "halobestie" };
-
     public static IServiceCollection AddHaloBestieMarten(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var connectionString = configuration.GetConnectionString("Postgres");
@@ -98,6 +116,12 @@ public static class MartenSetup
     {
         options.DatabaseSchemaName = schema;
         options.AutoCreateSchemaObjects = autoCreate;
+        // A failed commit is never replayed by Marten: its replay re-sends the commit's statements
+        // alone, in a new transaction on another connection, without the row and advisory locks the
+        // write took when it read (FetchForExclusiveWriting, AcceptGate). StreamWrites decides again
+        // instead (a deadlock or serialization failure is a write conflict), and what it cannot
+        // settle answers 503 or 409. Reads keep Marten's retries. ADR 0032.
+        options.ConfigureWritePolly(_ => { });
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
 
         options.Events.StreamIdentity = StreamIdentity.AsGuid;

@@ -166,7 +166,16 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static bool IsUnavailable(Exception e) =>
         IsPreparedStatementLost(e) || Chain(e).Any(x => Valkey.ValkeyFaults.IsUnavailable(x)
             || (x is NpgsqlException n && n is not PostgresException && n.IsTransient)
-            || x is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections });
+            || x is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.LockNotAvailable }
+            || x is PostgresException p && IsResourceOrSystemFault(p.SqlState));
+
+    /// <summary>
+    /// Class 53 (insufficient resources: too many connections, out of memory, disk full) and class
+    /// 58 (system errors): PostgreSQL refused before anything was committed and a later try may pass.
+    /// Marten no longer replays such a commit (ADR 0032), so the caller is told to retry.
+    /// </summary>
+    private static bool IsResourceOrSystemFault(string sqlState) =>
+        sqlState.StartsWith("53", StringComparison.Ordinal) || sqlState.StartsWith("58", StringComparison.Ordinal);
 
     private static IEnumerable<Exception> Chain(Exception e)
     {

@@ -1,3 +1,4 @@
+using HaloBestie.Infrastructure.Persistence;
 using HaloBestie.Infrastructure.Web;
 using HaloBestie.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
@@ -9,12 +10,23 @@ namespace HaloBestie.IntegrationTests.Persistence;
 
 /// <summary>
 /// A connection whose record of prepared statements no longer matches the server's ("prepared
-/// statement … does not exist", Npgsql issue 6391 when an operator turns automatic preparation on,
-/// ADR 0031): the caller gets 503 with Retry-After, never 500, and the pool is replaced so no later
-/// caller meets that connection.
+/// statement … does not exist"; with automatic preparation on, Npgsql issues such as 6391 and 6432,
+/// ADR 0031 and 0032): the caller gets 503 with Retry-After, never 500, and the pool is replaced so
+/// no later caller meets that connection.
 /// </summary>
 public class PreparedStatementsLostTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 {
+    [Theory]
+    [InlineData("Host=db;Database=halobestie", 50, 2)]
+    [InlineData("Host=db;Database=halobestie;Max Auto Prepare=0", 0, 2)]
+    [InlineData("Host=db;Database=halobestie;MaxAutoPrepare=20;Auto Prepare Min Usages=5", 20, 5)]
+    public void Automatic_preparation_is_on_unless_the_connection_string_says_otherwise(string connectionString, int maxAutoPrepare, int minUsages)
+    {
+        var settings = MartenSetup.DataSourceBuilder(connectionString).ConnectionStringBuilder;
+        settings.MaxAutoPrepare.Should().Be(maxAutoPrepare);
+        settings.AutoPrepareMinUsages.Should().Be(minUsages);
+    }
+
     [Fact]
     public async Task Statement_lost_by_the_server_answers_503_and_replaces_the_pools_connections()
     {
