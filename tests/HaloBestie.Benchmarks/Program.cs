@@ -6,7 +6,7 @@ namespace HaloBestie.Benchmarks;
 /// <summary>
 /// Measures every figure of docs/performance.md against the real system and prints the table.
 ///
-///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory,push,chat] [--no-publish] [--out FILE]
+///   HaloBestie.Benchmarks [--tiny] [--only startup,heartbeats,pairing,accept,history,dashboard,memory,push,chat] [--size Name=N,...] [--no-publish] [--out FILE]
 ///   HaloBestie.Benchmarks soak [--minutes 10] [--mitras 20] [--clients 30] [--no-publish]   (scripts/soak; issues 9 and 21)
 ///
 /// Needs ConnectionStrings__Postgres, ConnectionStrings__Valkey and wrk; scripts/bench provides
@@ -31,6 +31,18 @@ public static class Program
         }
 
         var sizes = args.Contains("--tiny") ? Sizes.Tiny : Sizes.Full;
+        if (Option(args, "--size") is { } resized)
+        {
+            try
+            {
+                sizes = sizes.With(resized);
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 64;
+            }
+        }
         var only = Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? AllFigures;
         var unknown = only.Except(AllFigures).ToArray();
         if (unknown.Length > 0)
@@ -45,7 +57,7 @@ public static class Program
         }
 
         var workDir = Path.Combine(Path.GetTempPath(), "halobestie-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-        Console.WriteLine($"[bench] {(sizes.IsTiny ? "tiny (smoke)" : "full")} run of {string.Join(", ", only)}; {Environment.ProcessorCount} cores; logs in {workDir}");
+        Console.WriteLine($"[bench] {(sizes.IsTiny ? "tiny (smoke)" : Option(args, "--size") is { } changed ? "full (sizes changed: " + changed + ")" : "full")} run of {string.Join(", ", only)}; {Environment.ProcessorCount} cores; logs in {workDir}");
         var report = await RunAsync(sizes, only, workDir, publish: !sizes.IsTiny && !args.Contains("--no-publish"));
 
         var table = report.ToMarkdown();

@@ -62,4 +62,27 @@ public sealed record Sizes(
         4, 2, TimeSpan.FromSeconds(2), [4, 8], TimeSpan.FromSeconds(1), 120, 20, 20);
 
     public bool IsTiny => this == Tiny;
+
+    /// <summary>
+    /// These sizes with some changed, from <c>--size PairingStreams=1000,ChatSessions=100</c>: how
+    /// the cost curves of docs/performance.md are measured (one run per size). Names are the
+    /// parameters above; whole numbers, and seconds for durations. An unknown name or a value that
+    /// is not a number is refused with the list of names.
+    /// </summary>
+    public Sizes With(string spec)
+    {
+        var constructor = typeof(Sizes).GetConstructors().Single(c => c.GetParameters().Length > 1);
+        var parameters = constructor.GetParameters();
+        var values = parameters.Select(p => typeof(Sizes).GetProperty(p.Name!)!.GetValue(this)).ToArray();
+        foreach (var pair in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, text) = pair.Split('=', 2) is [var n, var t] ? (n.Trim(), t.Trim()) : (pair, "");
+            var index = Array.FindIndex(parameters, p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0 || !long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                || parameters[index].ParameterType == typeof(int[]))
+                throw new ArgumentException($"--size: cannot set '{pair}'. Sizes that take a whole number (durations in seconds): {string.Join(", ", parameters.Where(p => p.ParameterType != typeof(int[])).Select(p => p.Name))}.");
+            values[index] = parameters[index].ParameterType == typeof(TimeSpan) ? TimeSpan.FromSeconds(number) : checked((int)number);
+        }
+        return (Sizes)constructor.Invoke(values);
+    }
 }
