@@ -9,7 +9,14 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
-    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    // Most messages (the heartbeat among them) have no validator: they go straight on, without a
+    // list or an async state machine of their own (docs/performance.md, Memory and heartbeats, round two).
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
+        validators is ICollection<IValidator<TMessage>> { Count: 0 }
+            ? next(message, cancellationToken)
+            : ValidateThenHandle(message, next, cancellationToken);
+
+    private async ValueTask<TResponse> ValidateThenHandle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var failures = new List<FluentValidation.Results.ValidationFailure>();
         foreach (var validator in validators)
