@@ -25,10 +25,15 @@ public sealed record MarkMessagesRead(Party Party, Guid SessionId, long? UpToSeq
     {
         public async ValueTask<Unit> Handle(MarkMessagesRead command, CancellationToken cancellationToken)
         {
-            var (role, id) = await caller.AsPartyAsync(command.Party, cancellationToken);
             var (session, read) = await writes.RunAsync(nameof(MarkMessagesRead), async s =>
             {
-                var stream = await s.Events.FetchForExclusiveWriting<Session>(command.SessionId, cancellationToken);
+                // One round trip: who is calling, and the session's row lock with its document.
+                var batch = s.CreateBatchQuery();
+                var party = caller.AsPartyIn(command.Party, batch);
+                var fetching = batch.Events.FetchForExclusiveWriting<Session>(command.SessionId);
+                await batch.Execute(cancellationToken);
+                var (role, id) = await party();
+                var stream = await fetching;
                 var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
                 var read = ConversationDecisions.Read(current, role, id, command.UpToSeq!.Value, clock.GetUtcNow());
                 if (read is not null)

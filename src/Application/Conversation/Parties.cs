@@ -1,5 +1,7 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Domain.Sessions;
+using Marten;
+using Marten.Services.BatchQuerying;
 
 namespace HaloBestie.Application.Conversation;
 
@@ -20,6 +22,22 @@ public static class Parties
         party == Party.Client
             ? (MessageSenders.Client, (await caller.ClientAsync(ct)).Id)
             : (MessageSenders.Mitra, (await caller.MitraAsync(ct)).Id);
+
+    /// <summary>
+    /// <see cref="AsPartyAsync"/> as part of a write's own batch query: the lookups join
+    /// <paramref name="batch"/>, and the function answers (or refuses, as <see cref="AsPartyAsync"/>
+    /// does) once the batch has run. The send saves a round trip and a connection this way.
+    /// </summary>
+    public static Func<Task<(string Role, Guid Id)>> AsPartyIn(this Caller caller, Party party, IBatchedQuery batch)
+    {
+        if (party == Party.Client)
+        {
+            var client = caller.ClientIn(batch);
+            return async () => (MessageSenders.Client, (await client()).Id);
+        }
+        var mitra = caller.MitraIn(batch);
+        return async () => (MessageSenders.Mitra, (await mitra()).Id);
+    }
 }
 
 /// <summary>"Typing…" signals, in Valkey only (PRODUCT.md §8: nothing is stored).</summary>

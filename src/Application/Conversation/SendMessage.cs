@@ -14,8 +14,8 @@ namespace HaloBestie.Application.Conversation;
 /// <summary>
 /// <c>PUT /api/{client|mitra}/sessions/{id}/messages/{messageId}</c>: the rules and their order are
 /// <see cref="ConversationDecisions.Send"/>. The session's stream is held (a row lock) while the
-/// send decides and appends (the lock, the session, the message id and the risk phrases are one
-/// round trip): sends of both parties, the end and time-up take turns, so each
+/// send decides and appends (the caller's lookup, the lock, the session, the message id and the
+/// risk phrases are one round trip): sends of both parties, the end and time-up take turns, so each
 /// message takes the next <c>seq</c> and none can follow the end. After the commit both parties'
 /// streams get <c>message.created</c>. A client's message that matches a risk phrase raises a flag
 /// in the same commit (<see cref="ConversationDecisions.FlagRisk"/>: the message is never refused,
@@ -45,8 +45,7 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
     {
         public async ValueTask<Result> Handle(SendMessage command, CancellationToken cancellationToken)
         {
-            var (role, id) = await caller.AsPartyAsync(command.Party, cancellationToken);
-            var (session, outcome, flag) = await SendAsync(role, id, command, cancellationToken);
+            var (session, outcome, flag) = await SendAsync(command, cancellationToken);
             switch (outcome)
             {
                 case Sent { Message: var sent }:
@@ -59,19 +58,22 @@ public sealed record SendMessage(Party Party, Guid SessionId, Guid MessageId, st
             }
         }
 
-        private async Task<(Session, SendOutcome, RiskFlagRaised?)> SendAsync(string role, Guid id, SendMessage command, CancellationToken ct)
+        private async Task<(Session, SendOutcome, RiskFlagRaised?)> SendAsync(SendMessage command, CancellationToken ct)
         {
             try
             {
                 return await writes.RunAsync(nameof(SendMessage), async session =>
                 {
-                    // One round trip: the session's row lock with its document, then (after the lock, so a
-                    // send of the same id that committed meanwhile is seen) the message id, and the risk phrases.
+                    // One round trip: who is calling, the session's row lock with its document, then
+                    // (after the lock, so a send of the same id that committed meanwhile is seen) the
+                    // message id, and the risk phrases for a client's message.
                     var batch = session.CreateBatchQuery();
+                    var party = caller.AsPartyIn(command.Party, batch);
                     var fetching = batch.Events.FetchForExclusiveWriting<Session>(command.SessionId);
                     var loadingStored = batch.Load<SessionMessage>(command.MessageId);
-                    var loadingPhrases = role == MessageSenders.Client ? batch.Load<RiskPhraseList>(RiskPhraseList.DocumentId) : null;
+                    var loadingPhrases = command.Party == Party.Client ? batch.Load<RiskPhraseList>(RiskPhraseList.DocumentId) : null;
                     await batch.Execute(ct);
+                    var (role, id) = await party();
                     var stream = await fetching;
                     var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
                     var stored = await loadingStored;
