@@ -70,7 +70,7 @@ public static class MitraDetailsQueries
         var mitra = await session.LoadAsync<Mitra>(mitraId, ct) ?? throw new NotFoundException("Mitra", mitraId);
         var ratings = (await session.AdvancedSql.QueryAsync<MitraDetails.RatingSummary>($"""
             select jsonb_build_object('count', count(*), 'averageStars', round(avg((data->>'ratingStars')::int), 2)::float8)
-            from {session.DocumentStore.Options.Schema.For<Session>()} where (data->>'mitraId')::uuid = ? and rated_at is not null
+            from {session.DocumentStore.Options.Schema.For<Session>()} where mitra_id = ? and rated_at is not null
             """, ct, mitraId)).Single();
         return MitraDetails.From(mitra, await session.LoadSettingsAsync(ct)) with { Ratings = ratings };
     }

@@ -161,20 +161,25 @@ public static class MartenSetup
         options.Schema.For<PaymentWebhook>().Index(w => w.ReceivedAt);
 
         options.Projections.Add<SessionProjection>(ProjectionLifecycle.Inline);
+        // Every message rewrites its session's document (LastSeq). Indexed values live in columns of
+        // their own, never in an index computed from `data`, and each page keeps a fifth free: the
+        // rewrite is then a heap-only (HOT) update that touches none of the nine indexes
+        // (docs/performance.md, "Conversation, round five").
         options.Schema.For<Session>()
-            .UniqueIndex(UniqueIndexType.Computed, "uq_session_active_client", s => s.ActiveClientId!)
-            .Index(s => s.ClientId)
-            .Index(s => s.MitraId)
+            .UniqueIndex(UniqueIndexType.DuplicatedField, "uq_session_active_client", s => s.ActiveClientId!)
+            .Duplicate(s => s.ClientId)
+            .Duplicate(s => s.MitraId)
             .Duplicate(s => s.Status)
-            .Index(s => s.EndsAt)
+            .Duplicate(s => s.EndsAt)
             .Duplicate(s => s.StartedAt)
             .Duplicate(s => s.EndedAt!)
-            .Duplicate(s => s.RatedAt!); // ratings of the day (dashboard) and of a mitra
+            .Duplicate(s => s.RatedAt!) // ratings of the day (dashboard) and of a mitra
+            .FillFactor(80);
 
         options.Projections.Add<SessionMessageProjection>(ProjectionLifecycle.Inline);
+        // The unique (session_id, seq) index makes both columns (and serves every read of a
+        // conversation); no index of its own for either.
         options.Schema.For<SessionMessage>()
-            .Duplicate(m => m.SessionId)
-            .Duplicate(m => m.Seq)
             .UniqueIndex(UniqueIndexType.DuplicatedField, "uq_session_message_seq", m => m.SessionId, m => m.Seq)
             .Duplicate(m => m.SentAt); // today's message count on the dashboard
 
