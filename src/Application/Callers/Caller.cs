@@ -12,7 +12,8 @@ namespace HaloBestie.Application.Callers;
 /// the verified Firebase token, <see cref="Token"/>), or a staff member of the internal host
 /// (<see cref="Staff"/>). A mitra's token on a client route, or the reverse, is refused with 403
 /// whatever the route. Lookups use a query session of their own, opened only when one is needed
-/// (a known mitra's heartbeat opens none).
+/// (a known mitra's heartbeat opens none), or join a write's own batch query (<see cref="ClientIn"/>,
+/// <see cref="MitraIn"/>: the send and the read mark, one round trip less).
 /// </summary>
 public sealed class Caller(IFirebaseCaller token, ICurrentStaff staff, MitraIdentities knownMitras, IDocumentStore store) : IAsyncDisposable
 {

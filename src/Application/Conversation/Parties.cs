@@ -1,6 +1,5 @@
 using HaloBestie.Application.Callers;
 using HaloBestie.Domain.Sessions;
-using Marten;
 using Marten.Services.BatchQuerying;
 
 namespace HaloBestie.Application.Conversation;
