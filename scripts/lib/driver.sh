@@ -4,7 +4,7 @@
 # memory"), kill -9. Left running, those hosts keep their ports and the caller's lock (a
 # `flock` around scripts/bench hands its descriptor down to every child).
 #
-#   source scripts/lib/driver.sh
+#   source scripts/lib/services.sh scripts/lib/driver.sh   (it uses _svc_alive)
 #   run_driver dotnet driver.dll args…     # waits; returns the driver's exit code
 #   stop_driver                            # in the EXIT trap: TERM to the driver, then to its
 #                                          # group, KILL after 5 s
@@ -19,7 +19,7 @@ run_driver() {
 
 stop_driver() {
     [[ -n "$DRIVER_GROUP" ]] || return 0
-    kill -0 -- "-$DRIVER_GROUP" 2>/dev/null || return 0 # nobody left in the group
+    _driver_group_alive || return 0
     # The driver first, then whatever of the group outlives it by 2 s, then KILL after 5 s more.
     kill -TERM "$DRIVER_GROUP" 2>/dev/null || true
     _driver_group_gone 20 && return 0
@@ -29,11 +29,21 @@ stop_driver() {
     kill -KILL -- "-$DRIVER_GROUP" 2>/dev/null || true
 }
 
-# True once no process of the driver's group is left, polling every 0.1 s at most $1 times.
+# A process of the driver's group is still running. Zombies do not count: the driver itself,
+# stopped by a signal while this shell was not waiting for it, stays one until it is reaped.
+_driver_group_alive() {
+    local pid
+    for pid in $(pgrep -g "$DRIVER_GROUP"); do
+        _svc_alive "$pid" && return 0
+    done
+    return 1
+}
+
+# True once no process of the driver's group is running, polling every 0.1 s at most $1 times.
 _driver_group_gone() {
     local i
     for ((i = 0; i < $1; i++)); do
-        kill -0 -- "-$DRIVER_GROUP" 2>/dev/null || return 0
+        _driver_group_alive || return 0
         sleep 0.1
     done
     return 1

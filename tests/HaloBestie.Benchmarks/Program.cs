@@ -31,8 +31,11 @@ public static class Program
         }
 
         var sizes = args.Contains("--tiny") ? Sizes.Tiny : Sizes.Full;
-        if (Option(args, "--size") is { } resized)
+        var resized = Option(args, "--size");
+        var runKind = sizes.IsTiny ? "tiny (smoke)" : "full";
+        if (resized is not null)
         {
+            runKind += $" (sizes changed: {resized})";
             try
             {
                 sizes = sizes.With(resized);
@@ -57,7 +60,7 @@ public static class Program
         }
 
         var workDir = Path.Combine(Path.GetTempPath(), "halobestie-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-        Console.WriteLine($"[bench] {(sizes.IsTiny ? "tiny (smoke)" : Option(args, "--size") is { } changed ? "full (sizes changed: " + changed + ")" : "full")} run of {string.Join(", ", only)}; {Environment.ProcessorCount} cores; logs in {workDir}");
+        Console.WriteLine($"[bench] {runKind} run of {string.Join(", ", only)}; {Environment.ProcessorCount} cores; logs in {workDir}");
         var report = await RunAsync(sizes, only, workDir, publish: !sizes.IsTiny && !args.Contains("--no-publish"));
 
         var table = report.ToMarkdown();
