@@ -2,6 +2,7 @@ using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Settings;
 using Marten;
+using Marten.Services.BatchQuerying;
 
 namespace HaloBestie.Application.Pairing;
 
@@ -23,5 +24,20 @@ public static class AvailableMitras
             .Select(m => new { m.Id, m.ActiveSessions, m.MaxCustomersOverride })
             .ToListAsync(ct);
         return online.Where(m => Mitra.HasRoom(m.ActiveSessions, m.MaxCustomersOverride, settings.MaxCustomersPerMitra)).Select(m => m.Id).ToList();
+    }
+
+    /// <summary>
+    /// The same as part of <paramref name="batch"/> (one round trip less on the pairing request); the
+    /// function answers once the batch has run, under the settings it is given then (which the same
+    /// batch may have read).
+    /// </summary>
+    public static Func<PlatformSettings, Task<IReadOnlyList<Guid>>> AvailableMitraIdsIn(IBatchedQuery batch)
+    {
+        var online = batch.Query<Mitra>()
+            .Where(m => m.IsOnline && m.IsActive)
+            .Select(m => new { m.Id, m.ActiveSessions, m.MaxCustomersOverride })
+            .ToList();
+        return async settings => (await online)
+            .Where(m => Mitra.HasRoom(m.ActiveSessions, m.MaxCustomersOverride, settings.MaxCustomersPerMitra)).Select(m => m.Id).ToList();
     }
 }

@@ -41,19 +41,30 @@ public sealed record RequestPairing(string? Topic, string? Note) : ICommand<Requ
     {
         public async ValueTask<Result> Handle(RequestPairing command, CancellationToken cancellationToken)
         {
-            var clientId = (await caller.ClientAsync(cancellationToken)).Id;
-            var settings = await session.LoadSettingsAsync(cancellationToken);
+            // Two round trips before the write: who is calling, the settings and the available
+            // mitras; then the client's row lock and, after it (so a request or an accept that
+            // committed meanwhile is seen), what the client has open.
+            var reads = session.CreateBatchQuery();
+            var finding = caller.ClientIn(reads);
+            var loadingSettings = reads.SettingsIn();
+            var findingAvailable = AvailableMitras.AvailableMitraIdsIn(reads);
+            await reads.Execute(cancellationToken);
+            var clientId = (await finding()).Id;
+            var settings = await loadingSettings();
             var topic = TopicOf(command.Topic, settings);
+            var available = await findingAvailable(settings);
 
-            var client = (await session.Events.FetchForExclusiveWriting<Client>(clientId, cancellationToken)).Aggregate!;
-            var open = new OpenPairing(
-                SessionId: (await session.Query<Session>().FirstOrDefaultAsync(s => s.ClientId == client.Id && s.Status == SessionStatus.Active, cancellationToken))?.Id,
-                RequestId: (await session.Query<PairingRequest>().FirstOrDefaultAsync(r => r.ClientId == client.Id && r.Status == PairingStatus.Searching, cancellationToken))?.Id);
+            var locked = session.CreateBatchQuery();
+            var fetching = locked.Events.FetchForExclusiveWriting<Client>(clientId);
+            var findingSession = locked.Query<Session>().Where(s => s.ClientId == clientId && s.Status == SessionStatus.Active).FirstOrDefault();
+            var findingRequest = locked.Query<PairingRequest>().Where(r => r.ClientId == clientId && r.Status == PairingStatus.Searching).FirstOrDefault();
+            await locked.Execute(cancellationToken);
+            var client = (await fetching).Aggregate!;
+            var open = new OpenPairing(SessionId: (await findingSession)?.Id, RequestId: (await findingRequest)?.Id);
             var now = clock.GetUtcNow();
             var requested = PairingDecisions.Request(client, open, Guid.CreateVersion7(), topic,
                 string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim(), TimeSpan.FromSeconds(settings.PairingTimeoutSeconds), now);
             var request = PairingRequest.Create(requested);
-            var available = await session.AvailableMitraIdsAsync(settings, cancellationToken);
             var offered = PairingDecisions.Offer(request, available, now);
             session.Events.StartStream<PairingRequest>(request.Id, [requested, .. offered]);
             if (offered.Count > 0)
