@@ -30,10 +30,10 @@ public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, Valkey
     public static readonly TimeSpan StreamLifetime = TimeSpan.FromHours(1);
 
     /// <summary>Recipients per script call.</summary>
-    private const int FanOutChunk = 256;
+    public const int FanOutChunk = 256;
 
-    /// <summary>KEYS: the recipients' streams. ARGV: max length, type, data, lifetime in seconds, wake message.</summary>
-    private const string AppendAndWake = """
+    /// <summary>KEYS: the recipients' streams. ARGV: max length, type, data, lifetime in seconds, wake message (the bench's delivery floor calls it too).</summary>
+    public const string AppendAndWake = """
         for i = 1, #KEYS do
           redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[2], 'data', ARGV[3])
           redis.call('EXPIRE', KEYS[i], ARGV[4])

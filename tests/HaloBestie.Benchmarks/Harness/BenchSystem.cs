@@ -51,6 +51,9 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public string Schema => "bench_" + _suffix;
 
+    /// <summary>The hosts' Valkey key prefix in this run (and their channel prefix).</summary>
+    public string KeyPrefix => $"bench:{_suffix}:";
+
     /// <summary>The programs run: published ReadyToRun for linux-x64 as in production, or (tiny runs) the build outputs.</summary>
     public string PublicDll { get; private set; } = Repo.PublicHostDll;
 
@@ -113,7 +116,7 @@ public sealed class BenchSystem : IAsyncDisposable
             ["ConnectionStrings__Postgres"] = Postgres,
             ["ConnectionStrings__Valkey"] = Valkey,
             ["Marten__Schema"] = Schema,
-            ["Valkey__KeyPrefix"] = $"bench:{_suffix}:",
+            ["Valkey__KeyPrefix"] = KeyPrefix,
             ["Firebase__ProjectId"] = KeyServer.ProjectId,
             ["Firebase__KeysUrl"] = Keys.KeysUrl,
             ["FIREBASE_AUTH_EMULATOR_HOST"] = null,

@@ -40,6 +40,7 @@ public sealed record Sizes(
     int WrkConnections,
     int PairingStreams,
     int PairingRounds,
+    int PairingWarmupRounds,
     int AcceptCallers,
     int AcceptRounds,
     int HistoryEvents,
@@ -55,10 +56,10 @@ public sealed record Sizes(
     int ChatPageReads,
     int PushDevices)
 {
-    public static Sizes Full { get; } = new(200, TimeSpan.FromSeconds(10), 64, 200, 100, 100, 10, 1000, 5, 2000, TimeSpan.FromSeconds(60),
+    public static Sizes Full { get; } = new(200, TimeSpan.FromSeconds(10), 64, 200, 100, 200, 100, 10, 1000, 5, 2000, TimeSpan.FromSeconds(60),
         500, 1, TimeSpan.FromSeconds(30), [50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000], TimeSpan.FromSeconds(5), 2000, 500, 3000);
 
-    public static Sizes Tiny { get; } = new(4, TimeSpan.FromSeconds(1), 4, 4, 3, 4, 2, 10, 1, 8, TimeSpan.FromSeconds(1),
+    public static Sizes Tiny { get; } = new(4, TimeSpan.FromSeconds(1), 4, 4, 3, 1, 4, 2, 10, 1, 8, TimeSpan.FromSeconds(1),
         4, 2, TimeSpan.FromSeconds(2), [4, 8], TimeSpan.FromSeconds(1), 120, 20, 20);
 
     public bool IsTiny => this == Tiny;
