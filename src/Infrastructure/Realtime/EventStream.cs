@@ -19,18 +19,29 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
 {
     private const int Batch = 100;
 
+    /// <summary>Wake-ups held for a stream whose caller reads slowly; past it, the stream reads Valkey instead.</summary>
+    private const int HeldWakes = 64;
+
     public async Task ServeAsync(HttpContext context, Recipient recipient)
     {
         var key = ValkeyRealtime.StreamKey(recipient);
-        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        // Wake-ups in the order they arrive; null for one that carries no event (a close). When
+        // the queue is full the wake-up is dropped and `overflowed` makes the reader read Valkey.
+        // (FullMode Wait: only then does TryWrite answer false when full; the Drop modes answer true.)
+        var wakes = Channel.CreateBounded<ValkeyRealtime.Wake?>(new BoundedChannelOptions(HeldWakes) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         var closeRequested = false;
+        var overflowed = false;
         var subscriber = valkey.GetSubscriber();
         var channel = ValkeyRealtime.Channel(recipient);
         Action<RedisChannel, RedisValue> onMessage = (_, message) =>
         {
+            ValkeyRealtime.Wake? wake = null;
             if (message == ValkeyRealtime.CloseMessage)
                 closeRequested = true;
-            wake.Writer.TryWrite(true);
+            else if (ValkeyRealtime.Wake.TryParse(message, out var parsed))
+                wake = parsed;
+            if (!wakes.Writer.TryWrite(wake))
+                Volatile.Write(ref overflowed, true);
         };
 
         // Subscribe before reading the stream, and read where to start before the writer sends the
@@ -46,9 +57,12 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
             await subscriber.UnsubscribeAsync(channel, onMessage);
         }
 
-        // The entries after `last`, in order, read 100 at a time; then it waits for a wake-up.
-        // Ends after a close message, once the entries published before it have been sent.
-        // Entries read after a wake-up are live: their delivery lag is measured (a replay's is not).
+        // The entries after `last`, in order, read 100 at a time; then it waits for wake-ups. A
+        // wake-up whose entry directly follows `last` is sent as it came (nothing can be missing
+        // before it); one already sent is skipped; anything else (a wake-up lost or dropped, one
+        // without an event) reads Valkey after `last` again. Ends after a close message, once the
+        // entries published before it have been sent. Entries sent after a wake-up are live: their
+        // delivery lag is measured (a replay's is not).
         async IAsyncEnumerable<SseEvent> EntriesAfter(string last, [EnumeratorCancellation] CancellationToken ct = default)
         {
             var live = false;
@@ -58,19 +72,51 @@ public sealed class EventStream(IDatabase db, IConnectionMultiplexer valkey, Tim
                 foreach (var entry in entries)
                 {
                     last = entry.Id.ToString();
-                    if (live && TryParseId(last, out var publishedMs, out _))
-                        ProductMetrics.EventDelivered((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - publishedMs) / 1000.0); // Valkey's clock: real time
+                    if (live)
+                        MeasureDelivery(last);
                     yield return new SseEvent(last, entry["type"].ToString(), entry["data"].ToString());
                 }
                 if (entries.Length == Batch)
                     continue;
                 if (closeRequested)
                     yield break;
-                await wake.Reader.ReadAsync(ct);
-                live = true;
+                while (true)
+                {
+                    var wake = await wakes.Reader.ReadAsync(ct);
+                    live = true;
+                    if (closeRequested || Volatile.Read(ref overflowed))
+                    {
+                        Volatile.Write(ref overflowed, false);
+                        break;
+                    }
+                    if (wake is not { } next)
+                        break;
+                    if (next.Before == last)
+                    {
+                        last = next.Id;
+                        MeasureDelivery(last);
+                        yield return new SseEvent(last, next.Type, next.Data);
+                    }
+                    else if (IsAfter(next.Id, last))
+                    {
+                        break;
+                    }
+                    // else: sent already, read with the entries before it
+                }
             }
         }
     }
+
+    private static void MeasureDelivery(string id)
+    {
+        if (TryParseId(id, out var publishedMs, out _))
+            ProductMetrics.EventDelivered((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - publishedMs) / 1000.0); // Valkey's clock: real time
+    }
+
+    /// <summary>Whether stream id <paramref name="id"/> comes after <paramref name="last"/> (an id that cannot be read counts as after: the reader reads Valkey).</summary>
+    private static bool IsAfter(string id, string last) =>
+        !TryParseId(id, out var ms, out var seq) || !TryParseId(last, out var lastMs, out var lastSeq)
+        || ms > lastMs || (ms == lastMs && seq > lastSeq);
 
     /// <summary>
     /// Where to read from, and whether that resumes the app's stream without a gap: the app's

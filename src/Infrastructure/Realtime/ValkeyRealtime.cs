@@ -11,9 +11,12 @@ namespace HaloBestie.Infrastructure.Realtime;
 /// <summary>
 /// Each recipient has a Valkey stream (<c>rt:m:&lt;mitraId&gt;</c>, <c>rt:c:&lt;clientId&gt;</c>) that
 /// keeps its recent events in order, with ids Valkey assigns, and a pub/sub channel of the same
-/// name that only wakes up the instances serving that recipient's open streams. Readers always
-/// read the stream after the last id they sent, so an event is delivered once and in order,
-/// whichever instance published it and however many wake-ups arrive. Publishing happens after
+/// name that only wakes up the instances serving that recipient's open streams. The wake-up
+/// carries the event and the id of the entry before it (<see cref="Wake"/>): a reader whose last
+/// sent id is that one sends the event as it is; any other reader (it missed a wake-up, or
+/// started meanwhile) reads the stream after the last id it sent. So an event is delivered once
+/// and in order, whichever instance published it and however many wake-ups arrive or are lost,
+/// and a reader that keeps up reads nothing back from Valkey. Publishing happens after
 /// the change has committed and is best effort: with Valkey down the change still stands, the
 /// event is logged as not delivered, and apps read the state from the query routes.
 /// </summary>
@@ -24,7 +27,6 @@ public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, Valkey
 
     public static readonly TimeSpan Replay = TimeSpan.FromMinutes(5);
     public const string CloseMessage = "close";
-    public const string WakeMessage = "event";
 
     /// <summary>How long a recipient's stream is kept after its last event.</summary>
     public static readonly TimeSpan StreamLifetime = TimeSpan.FromHours(1);
@@ -32,15 +34,43 @@ public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, Valkey
     /// <summary>Recipients per script call.</summary>
     public const int FanOutChunk = 256;
 
-    /// <summary>KEYS: the recipients' streams. ARGV: max length, type, data, lifetime in seconds, wake message (the bench's delivery floor calls it too).</summary>
+    /// <summary>
+    /// KEYS: the recipients' streams. ARGV: <see cref="AppendAndWakeArgs"/>. For each: the newest
+    /// id before the append, the append, the expiry, and the wake-up with both ids and the event
+    /// (<see cref="Wake"/>). A script runs alone, so nothing can come between the two ids. The
+    /// bench's delivery floor calls it too.
+    /// </summary>
     public const string AppendAndWake = """
         for i = 1, #KEYS do
-          redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[2], 'data', ARGV[3])
+          local newest = redis.call('XREVRANGE', KEYS[i], '+', '-', 'COUNT', 1)
+          local before = newest[1] and newest[1][1] or '0-0'
+          local id = redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[1], '*', 'type', ARGV[2], 'data', ARGV[3])
           redis.call('EXPIRE', KEYS[i], ARGV[4])
-          redis.call('PUBLISH', KEYS[i], ARGV[5])
+          redis.call('PUBLISH', KEYS[i], before .. '\n' .. id .. '\n' .. ARGV[2] .. '\n' .. ARGV[3])
         end
         return #KEYS
         """;
+
+    /// <summary>ARGV of <see cref="AppendAndWake"/> for one event.</summary>
+    public static RedisValue[] AppendAndWakeArgs(string type, string data) =>
+        [MaxKeptEvents, type, data, (long)StreamLifetime.TotalSeconds];
+
+    /// <summary>
+    /// A wake-up as <see cref="AppendAndWake"/> publishes it: <c>before\nid\ntype\ndata</c> (the
+    /// data is one line of JSON). False for anything else (<see cref="CloseMessage"/>).
+    /// </summary>
+    public readonly record struct Wake(string Before, string Id, string Type, string Data)
+    {
+        public static bool TryParse(string? message, out Wake wake)
+        {
+            wake = default;
+            var parts = message?.Split('\n', 4);
+            if (parts is not [var before, var id, var type, var data])
+                return false;
+            wake = new Wake(before, id, type, data);
+            return true;
+        }
+    }
 
     public static RedisKey StreamKey(Recipient r) => $"rt:{(r.Kind == RecipientKind.Mitra ? 'm' : 'c')}:{r.Id}";
 
@@ -55,7 +85,7 @@ public sealed partial class ValkeyRealtime(IConnectionMultiplexer valkey, Valkey
     {
         var eventName = TEvent.Name;
         var payload = JsonSerializer.Serialize(data, json.Value.SerializerOptions);
-        RedisValue[] args = [MaxKeptEvents, eventName, payload, (long)StreamLifetime.TotalSeconds, WakeMessage];
+        var args = AppendAndWakeArgs(eventName, payload);
         // One script call per chunk of recipients: for each, the event is appended before the
         // wake-up is published, and the whole fan-out costs the client one command instead of three
         // per recipient (a pairing offer to 200 mitras was 600 commands). Chunks keep a fan-out to

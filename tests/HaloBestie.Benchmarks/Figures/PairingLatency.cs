@@ -120,8 +120,7 @@ public static class PairingLatency
             var data = $$"""{"requestId":"{{id}}","client":{"alias":"Bench"},"topic":null,"note":null,"expiresAt":"{{DateTimeOffset.UtcNow.AddMinutes(1):O}}"}""";
             var sentAt = Stopwatch.GetTimestamp();
             foreach (var chunk in keys.Chunk(ValkeyRealtime.FanOutChunk))
-                await db.ScriptEvaluateAsync(ValkeyRealtime.AppendAndWake, chunk,
-                    [ValkeyRealtime.MaxKeptEvents, "pairing.offered", data, (long)ValkeyRealtime.StreamLifetime.TotalSeconds, ValkeyRealtime.WakeMessage]);
+                await db.ScriptEvaluateAsync(ValkeyRealtime.AppendAndWake, chunk, ValkeyRealtime.AppendAndWakeArgs("pairing.offered", data));
             if (!await streams.WaitForOffersAsync(id, keys.Length, TimeSpan.FromSeconds(10)))
                 throw new InvalidOperationException($"Only {streams.OfferedAt(id).Count} of {keys.Length} streams got the raw fan-out {id}.");
             if (round < 5) // the first few warm the path

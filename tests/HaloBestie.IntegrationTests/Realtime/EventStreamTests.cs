@@ -55,6 +55,27 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task Stream_when_an_event_was_appended_without_its_wake_up_sends_it_before_the_next_one_once()
+    {
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(1));
+        (await stream.NextAsync())!.Data.Should().Be("{\"n\":1}", "a wake-up that follows the last sent entry is sent as it came");
+
+        // An entry whose wake-up never arrived (lost with a dropped subscription): the next wake-up
+        // does not follow the last sent entry, so the stream reads Valkey and sends both, in order.
+        await using (var valkey = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(hosts.Servers.Valkey))
+            await valkey.GetDatabase().StreamAddAsync(hosts.KeyPrefix + $"rt:m:{mitraId}", [new("type", TestEvent.Name), new("data", "{\"n\":2}")]);
+        await realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(3));
+
+        var events = await stream.TakeAsync(2);
+        events.Select(e => e.Data).Should().Equal("{\"n\":2}", "{\"n\":3}");
+        events.Select(e => e.Id).Should().OnlyHaveUniqueItems().And.BeInAscendingOrder(StringComparer.Ordinal);
+        await FluentActions.Awaiting(() => stream.NextAsync(TimeSpan.FromSeconds(1))).Should().ThrowAsync<TimeoutException>("the wake-up of event 3 is not sent again");
+    }
+
+    [Fact]
     public async Task Ready_when_the_last_event_id_is_still_held_says_resumed_and_a_new_stream_says_not()
     {
         var (token, mitraId, lastSeen) = await MitraWhoSawOneEventAsync();
