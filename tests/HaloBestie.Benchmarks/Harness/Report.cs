@@ -57,7 +57,7 @@ public sealed record Sizes(
     int PushDevices)
 {
     public static Sizes Full { get; } = new(200, TimeSpan.FromSeconds(10), 64, 200, 100, 200, 100, 10, 1000, 5, 2000, TimeSpan.FromSeconds(60),
-        500, 1, TimeSpan.FromSeconds(30), [50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000], TimeSpan.FromSeconds(5), 2000, 500, 3000);
+        500, 1, TimeSpan.FromSeconds(30), [50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000], TimeSpan.FromSeconds(5), 2000, 500, 3000);
 
     public static Sizes Tiny { get; } = new(4, TimeSpan.FromSeconds(1), 4, 4, 3, 1, 4, 2, 10, 1, 8, TimeSpan.FromSeconds(1),
         4, 2, TimeSpan.FromSeconds(2), [4, 8], TimeSpan.FromSeconds(1), 120, 20, 20);
