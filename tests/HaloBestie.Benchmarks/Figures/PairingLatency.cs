@@ -133,11 +133,12 @@ public static class PairingLatency
         return new Rounds(deliveries, [], first, last);
     }
 
-    private static async Task OutboxEmptyAsync(BenchSystem system)
+    /// <summary>Waits until the push outbox is empty; fails after <paramref name="seconds"/>.</summary>
+    internal static async Task OutboxEmptyAsync(BenchSystem system, int seconds = 30)
     {
         await using var connection = new NpgsqlConnection(system.Postgres);
         await connection.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
         {
             await using var count = new NpgsqlCommand($"select count(*) from {system.Schema}.{Application.Push.PushOutbox.Table}", connection);
@@ -145,7 +146,7 @@ public static class PairingLatency
                 return;
             await Task.Delay(5);
         }
-        throw new InvalidOperationException("The push outbox did not drain within 30 s.");
+        throw new InvalidOperationException($"The push outbox did not drain within {seconds} s.");
     }
 
     /// <summary>One INSERT in its own transaction, then one PUBLISH, until a subscriber has the message (also the chat figure's baseline).</summary>

@@ -37,6 +37,11 @@ public static class PushDrain
         var rate = tokens.Length / seconds;
         var firstMs = (delivered[0] - committedAt).TotalMilliseconds;
         await client.Api.CancelPairingRequestAsync(request.Id);
+        // Offline again: the chat figure after this one pairs 501 sessions, and every request would
+        // be offered to this mitra's installations (a push per installation, then a withdrawal per
+        // installation at the accept: 1.35 million outbox rows in the full run of 2026-12-05, which
+        // the outbox workers and PostgreSQL were still sending through while the chat figure ran).
+        await mitra.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = false });
 
         var direct = await DirectRateAsync(system, tokens.Length);
         report.Add(new Row(
