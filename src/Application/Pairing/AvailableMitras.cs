@@ -13,17 +13,22 @@ public static class AvailableMitras
     /// figures the rule needs, not whole profiles: this runs on every pairing request, over every
     /// online mitra.
     /// </summary>
-    public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, CancellationToken ct) =>
-        await session.AvailableMitraIdsAsync(await session.LoadSettingsAsync(ct), ct);
+    public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, CancellationToken ct)
+    {
+        var batch = session.CreateBatchQuery(); // the settings and the mitras in one round trip
+        var loadingSettings = batch.SettingsIn();
+        var finding = AvailableMitraIdsIn(batch);
+        await batch.Execute(ct);
+        return await finding(await loadingSettings());
+    }
 
     /// <summary>The same, under settings the caller has already read.</summary>
     public static async Task<IReadOnlyList<Guid>> AvailableMitraIdsAsync(this IQuerySession session, PlatformSettings settings, CancellationToken ct)
     {
-        var online = await session.Query<Mitra>()
-            .Where(m => m.IsOnline && m.IsActive)
-            .Select(m => new { m.Id, m.ActiveSessions, m.MaxCustomersOverride })
-            .ToListAsync(ct);
-        return online.Where(m => Mitra.HasRoom(m.ActiveSessions, m.MaxCustomersOverride, settings.MaxCustomersPerMitra)).Select(m => m.Id).ToList();
+        var batch = session.CreateBatchQuery();
+        var finding = AvailableMitraIdsIn(batch);
+        await batch.Execute(ct);
+        return await finding(settings);
     }
 
     /// <summary>

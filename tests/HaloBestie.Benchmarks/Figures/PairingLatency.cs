@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaloBestie.Application.Realtime;
 using HaloBestie.Benchmarks.Harness;
 using HaloBestie.Infrastructure.Realtime;
 using Npgsql;
@@ -110,7 +111,7 @@ public static class PairingLatency
     {
         await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(system.Valkey);
         var db = multiplexer.GetDatabase();
-        RedisKey[] keys = [.. mitras.Select(m => (RedisKey)$"{system.KeyPrefix}rt:m:{m.Id}")];
+        RedisKey[] keys = [.. mitras.Select(m => ValkeyRealtime.StreamKey(Recipient.Mitra(m.Id)).Prepend(system.KeyPrefix))];
         var deliveries = new List<double>();
         var first = new List<double>();
         var last = new List<double>();

@@ -71,8 +71,27 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         var events = await stream.TakeAsync(2);
         events.Select(e => e.Data).Should().Equal("{\"n\":2}", "{\"n\":3}");
-        events.Select(e => e.Id).Should().OnlyHaveUniqueItems().And.BeInAscendingOrder(StringComparer.Ordinal);
+        events.Select(e => StreamId(e.Id)).Should().OnlyHaveUniqueItems().And.BeInAscendingOrder();
         await FluentActions.Awaiting(() => stream.NextAsync(TimeSpan.FromSeconds(1))).Should().ThrowAsync<TimeoutException>("the wake-up of event 3 is not sent again");
+    }
+
+    [Fact]
+    public async Task Stream_when_a_burst_of_wake_ups_outruns_it_sends_every_event_once_in_order()
+    {
+        var (_, token, mitraId, _) = await hosts.NewSignedInMitraAsync();
+        var realtime = hosts.Public.Services.GetRequiredService<IRealtime>();
+        await using var stream = await EventStreamReader.OpenAsync(hosts.Public.CreateClient(), "/api/mitra/events", token);
+
+        // Far more wake-ups at once than a stream holds (64): some are dropped, and the stream
+        // must read Valkey for what they carried.
+        const int burst = 300;
+        await Task.WhenAll(Enumerable.Range(1, burst).Select(n => realtime.PublishAsync(Recipient.Mitra(mitraId), new TestEvent(n))));
+
+        var events = await stream.TakeAsync(burst);
+        events.Select(e => e.Data).Should().OnlyHaveUniqueItems().And.HaveCount(burst);
+        events.Select(e => e.Id).Should().OnlyHaveUniqueItems();
+        events.Select(e => StreamId(e.Id)).Should().BeInAscendingOrder("ids of one millisecond differ in their sequence number");
+        await FluentActions.Awaiting(() => stream.NextAsync(TimeSpan.FromSeconds(1))).Should().ThrowAsync<TimeoutException>("nothing is delivered twice");
     }
 
     [Fact]
@@ -166,6 +185,10 @@ public class EventStreamTests(HostsFixture hosts) : IClassFixture<HostsFixture>
             stream.Header("X-Accel-Buffering").Should().Be("no", "nginx would otherwise hold events back");
         }
     }
+
+    /// <summary>A Valkey stream id (<c>ms-seq</c>) as numbers, so that ids compare in stream order.</summary>
+    private static (long Ms, long Seq) StreamId(string id) =>
+        id.Split('-') is [var ms, var seq] ? (long.Parse(ms, System.Globalization.CultureInfo.InvariantCulture), long.Parse(seq, System.Globalization.CultureInfo.InvariantCulture)) : throw new FormatException(id);
 
     /// <summary>A mitra whose first stream (a new one: ready says not resumed) received one event and closed.</summary>
     private async Task<(string Token, Guid MitraId, string LastSeen)> MitraWhoSawOneEventAsync()
