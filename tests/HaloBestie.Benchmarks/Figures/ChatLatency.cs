@@ -156,6 +156,7 @@ public static class ChatLatency
         await stopSampling.CancelAsync();
         await sampler;
         var (after, peak) = system.Public!.Memory();
+        var split = system.Public.MemorySplit();
 
         var p50 = Stats.Percentile(load.Deliveries, 50);
         var p99 = Stats.Percentile(load.Deliveries, 99);
@@ -175,7 +176,7 @@ public static class ChatLatency
             "—",
             "≤ 300 MB",
             maxMb <= 300,
-            $"{Report.F(after / 1024.0 / 1024.0, "0")} MB just after; peak since the host started (VmHWM) {Report.F(peak / 1024.0 / 1024.0, "0")} MB"));
+            $"{Report.F(after / 1024.0 / 1024.0, "0")} MB just after ({split}); peak since the host started (VmHWM) {Report.F(peak / 1024.0 / 1024.0, "0")} MB"));
     }
 
     /// <summary>

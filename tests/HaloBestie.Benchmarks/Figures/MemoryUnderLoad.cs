@@ -18,6 +18,7 @@ public static class MemoryUnderLoad
             sizes.MemoryDuration, sizes.WrkConnections, Math.Min(2, sizes.WrkConnections), system.WorkDir);
         await load.EnsureServedAsync("memory under heartbeat load", () => ProbeHeartbeatAsync(system, mitras[0]));
         var (rss, peak) = system.Public.Memory();
+        var split = system.Public.MemorySplit();
         var mb = rss / 1024.0 / 1024.0;
         report.Add(new Row(
             $"resident memory of the public host after {Report.F(load.RequestsPerSecond, "0")} heartbeats/s for {sizes.MemoryDuration.TotalSeconds:0} s with {streams.Connected} open streams",
@@ -25,7 +26,7 @@ public static class MemoryUnderLoad
             "—",
             "≤ 300 MB (at ≥ 10000 heartbeats/s)",
             mb <= 300 && load.RequestsPerSecond >= 10_000,
-            $"peak (VmHWM) {Report.F(peak / 1024.0 / 1024.0, "0")} MB; {load.Requests} heartbeats of {mitras.Count} mitras, every one answered 204"));
+            $"peak (VmHWM) {Report.F(peak / 1024.0 / 1024.0, "0")} MB; {split}; {load.Requests} heartbeats of {mitras.Count} mitras, every one answered 204"));
     }
 
     /// <summary>What one heartbeat answers now: its status and problem.</summary>

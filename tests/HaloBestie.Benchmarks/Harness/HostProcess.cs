@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace HaloBestie.Benchmarks.Harness;
 
 /// <summary>
-/// One program started as its own process (<c>dotnet the.dll</c>), as in production: its output
+/// One program started as its own process (its executable, or <c>dotnet the.dll</c>), as in production: its output
 /// goes to a log file; it is stopped with SIGTERM, as an orchestrator does.
 /// </summary>
 public sealed partial class HostProcess : IAsyncDisposable
@@ -33,13 +33,19 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet")
+        // A self-contained publish (the hosts' own, ADR 0035) starts as its executable, as in
+        // production; a build output or framework-dependent program through the dotnet muxer.
+        var folder = Path.GetDirectoryName(dll)!;
+        var executable = Path.ChangeExtension(dll, null);
+        var selfContained = File.Exists(Path.Combine(folder, "libcoreclr.so")) && File.Exists(executable);
+        var start = new ProcessStartInfo(selfContained ? executable : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = folder,
         };
-        start.ArgumentList.Add(dll);
+        if (!selfContained)
+            start.ArgumentList.Add(dll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment)
@@ -51,7 +57,7 @@ public sealed partial class HostProcess : IAsyncDisposable
 
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var startedAt = Stopwatch.GetTimestamp();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
@@ -106,13 +112,26 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>Resident set size now and at its peak (VmRSS, VmHWM of /proc/pid/status), in bytes.</summary>
     public (long Current, long Peak) Memory()
     {
-        long Read(string field) =>
-            File.ReadLines($"/proc/{Pid}/status")
-                .Where(l => l.StartsWith(field + ":", StringComparison.Ordinal))
-                .Select(l => long.Parse(l[(field.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024)
-                .First();
-        return (Read("VmRSS"), Read("VmHWM"));
+        var status = MemoryStatus();
+        return (status["VmRSS"], status["VmHWM"]);
     }
+
+    /// <summary>
+    /// The resident set now, in MB, split as /proc/pid/status splits it: anonymous (the GC heap,
+    /// JIT code, stacks) and file-backed (the mapped program and libraries, which the kernel can
+    /// drop and read again).
+    /// </summary>
+    public string MemorySplit()
+    {
+        var status = MemoryStatus();
+        return $"anonymous {status["RssAnon"] / 1048576.0:0} MB, file-backed {status["RssFile"] / 1048576.0:0} MB";
+    }
+
+    private Dictionary<string, long> MemoryStatus() =>
+        File.ReadLines($"/proc/{Pid}/status")
+            .Where(l => l.StartsWith("Vm", StringComparison.Ordinal) || l.StartsWith("Rss", StringComparison.Ordinal))
+            .Select(l => l.Split(':', 2))
+            .ToDictionary(p => p[0], p => long.Parse(p[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024);
 
     public async ValueTask DisposeAsync()
     {
