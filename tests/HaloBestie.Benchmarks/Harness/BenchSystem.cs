@@ -110,6 +110,8 @@ public sealed class BenchSystem : IAsyncDisposable
         return Path.Combine(output, assembly + ".dll");
     }
 
+    private const string HostVariablePrefix = "HALOBESTIE_BENCH_HOST_";
+
     /// <summary>The production settings of both hosts (docs/operations.md), pointed at this run's schema and key server.</summary>
     public Dictionary<string, string?> Environment(bool withProbe = false)
     {
@@ -151,6 +153,14 @@ public sealed class BenchSystem : IAsyncDisposable
             ["DOTNET_STARTUP_HOOKS"] = null,
             ["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = null,
         };
+        // An experiment's runtime settings for the hosts alone, not the driver:
+        // HALOBESTIE_BENCH_HOST_DOTNET_TieredCompilation=0 starts both hosts with DOTNET_TieredCompilation=0.
+        foreach (var (name, value) in System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, (string?)e.Value)))
+        {
+            if (name.StartsWith(HostVariablePrefix, StringComparison.Ordinal) && name.Length > HostVariablePrefix.Length)
+                env[name[HostVariablePrefix.Length..]] = value;
+        }
         if (withProbe)
         {
             env["DOTNET_STARTUP_HOOKS"] = Repo.ProbeDll;
