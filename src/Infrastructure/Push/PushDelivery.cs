@@ -119,14 +119,14 @@ public sealed partial class PushDelivery(
                 if (answer.RetryAfter is { } wait)
                 {
                     // FCM asks the whole project to slow down: nothing more leaves this instance until then.
-                    PauseFor(wait);
+                    PauseFor(wait, answer.Code);
                     return Outcome.Later(wait, answer.Code, countsAsAttempt: true);
                 }
                 // FCM unavailable, unreachable or throttling without a Retry-After: the rest of the batch waits too, so
                 // that an outage is not hammered and the batch's transaction does not stay open
                 // through a timeout per row.
                 var backOff = BackOff(item.Attempts);
-                PauseFor(backOff < MaxOutagePause ? backOff : MaxOutagePause);
+                PauseFor(backOff < MaxOutagePause ? backOff : MaxOutagePause, answer.Code);
                 return Outcome.Later(backOff, answer.Code, countsAsAttempt: true);
         }
     }
@@ -134,15 +134,25 @@ public sealed partial class PushDelivery(
     /// <summary>The longest this instance stops sending after FCM failed without saying how long to wait.</summary>
     public static readonly TimeSpan MaxOutagePause = TimeSpan.FromSeconds(30);
 
-    private void PauseFor(TimeSpan wait)
+    /// <summary>
+    /// Stops this instance's sending until <paramref name="wait"/> from now (a pause already longer
+    /// stays). A pause that begins (none was running) is logged once, with the FCM answer that
+    /// caused it: every push of the instance waits behind it.
+    /// </summary>
+    private void PauseFor(TimeSpan wait, string code)
     {
-        var until = (DateTimeOffset.UtcNow + wait).UtcTicks;
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        var until = now + wait.Ticks;
         var current = Interlocked.Read(ref _pausedUntilTicks);
         while (until > current)
         {
             var seen = Interlocked.CompareExchange(ref _pausedUntilTicks, until, current);
             if (seen == current)
+            {
+                if (current <= now)
+                    LogPaused(logger, wait.TotalSeconds, code);
                 return;
+            }
             current = seen;
         }
     }
@@ -303,6 +313,9 @@ public sealed partial class PushDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "FCM refused a {Event} push to installation {InstallationId} ({Code}); dropped")]
     private static partial void LogRejected(ILogger logger, string @event, string installationId, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push sending paused on this instance for {Seconds:0.0} s: FCM answered {Code}")]
+    private static partial void LogPaused(ILogger logger, double seconds, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationId} removed: FCM answered {Code}")]
     private static partial void LogUnregistered(ILogger logger, string installationId, string code);

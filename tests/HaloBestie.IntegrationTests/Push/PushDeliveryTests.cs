@@ -269,6 +269,32 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
     }
 
     [Fact]
+    public async Task A_pause_after_FCM_answers_503_is_logged_as_a_warning_with_the_code_and_no_device_token()
+    {
+        var logs = new CapturedLogs();
+        await using var host = hosts.Public.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs).AddFilter<CapturedLogs>(null, LogLevel.Trace)));
+        _ = host.CreateClient();
+        var (_, token, _) = await hosts.NewOnlineMitraAsync();
+        var device = $"fcm-{Guid.NewGuid():N}";
+        await HostsFixture.PublicOn(host, token).RegisterDeviceAsMitraAsync($"inst-{Guid.NewGuid():N}", new RegisterDeviceBody { FcmToken = device, Platform = RegisterDeviceBodyPlatform.Android });
+        Fcm.Answer = r => r.Token == device ? new FakeAnswer(503, "UNAVAILABLE") : null;
+        try
+        {
+            var (_, clientToken, _) = await hosts.NewRegisteredClientAsync();
+            // Requested through this host: its own commit wakes its worker, which tries first.
+            await HostsFixture.PublicOn(host, clientToken).RequestPairingAsync(new RequestPairing());
+            (await Wait.Eventually(() => logs.Entries.Any(e => e.Contains("Push sending paused", StringComparison.Ordinal)), Delivery))
+                .Should().BeTrue("the on-call engineer must see why pushes wait");
+            var paused = logs.Entries.First(e => e.Contains("Push sending paused", StringComparison.Ordinal));
+            paused.Should().StartWith("Warning").And.Contain("UNAVAILABLE").And.NotContain(device);
+        }
+        finally
+        {
+            Fcm.Answer = null;
+        }
+    }
+
+    [Fact]
     public async Task Log_at_the_most_verbose_level_while_pushing_holds_no_key_no_access_token_and_no_device_token()
     {
         var logs = new CapturedLogs();
