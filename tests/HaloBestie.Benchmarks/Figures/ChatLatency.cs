@@ -121,7 +121,7 @@ public static class ChatLatency
         // failing step overloads the host on purpose (hundreds of sends queued), and measured
         // before the figure that step's heap stayed in the figure's resident memory
         // (docs/performance.md, "Conversation, round seven").
-        await RunLoadAsync(senders, streams, senders.Length / SendEvery.TotalSeconds, sizes.IsTiny ? sizes.ChatCeilingStep : 2 * sizes.ChatCeilingStep);
+        await RunLoadAsync(senders, streams, RateOf(senders), sizes.IsTiny ? sizes.ChatCeilingStep : 2 * sizes.ChatCeilingStep);
         await Task.Delay(TimeSpan.FromSeconds(sizes.IsTiny ? 0.5 : 3));
         await DeliveryAsync(system, streams, senders, sessions[0].Client.Token, sizes, report);
         await Task.Delay(TimeSpan.FromSeconds(sizes.IsTiny ? 0.5 : 3));
@@ -134,13 +134,16 @@ public static class ChatLatency
         await HistoryAsync(system, conversation, sizes, report);
     }
 
+    /// <summary>Figure 1's rate: every party one message every <see cref="SendEvery"/>.</summary>
+    private static double RateOf(Sender[] senders) => senders.Length / SendEvery.TotalSeconds;
+
     /// <summary>Figures 1 and 4: every party sends every 2 s; the public host's RSS sampled meanwhile.</summary>
     private static async Task DeliveryAsync(BenchSystem system, EventStreams streams, Sender[] senders, string clientToken, Sizes sizes, Report report)
     {
         var sessionCount = senders.Length / 2;
         var baseline = await PairingLatency.RawCommitAndPublishAsync(system, sizes.IsTiny ? 20 : 100);
         var trivial = await TrivialRoundTripsAsync(system, clientToken, sizes.IsTiny ? 20 : 200);
-        var rate = senders.Length / SendEvery.TotalSeconds;
+        var rate = RateOf(senders);
         Console.WriteLine($"[bench] chat: {sessionCount} sessions, {streams.Connected} streams, {Report.F(rate, "0")} messages/s for {sizes.ChatDuration.TotalSeconds:0} s");
 
         using var stopSampling = new CancellationTokenSource();
