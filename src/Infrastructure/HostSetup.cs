@@ -106,6 +106,8 @@ public static class HostSetup
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.MaxDepth = 32;
             o.SerializerOptions.Converters.Add(new NulRefusingStringConverter());
+            // Request bodies' metadata from compile time (ADR 0036); every other type by reflection, as before.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, RequestBodies.Default);
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

@@ -62,6 +62,49 @@ public class HostRouteTests
         }
     }
 
+    /// <summary>
+    /// Start-up (ADR 0036): the JSON body each route reads has its metadata from the source-generated
+    /// <see cref="Infrastructure.Web.RequestBodies"/>, not built by reflection when the route table
+    /// is built. A body missing there still works (reflection), only slower to start; this names it.
+    /// </summary>
+    [Fact]
+    public void Map_when_a_route_reads_a_json_body_describes_it_at_compile_time()
+    {
+        using var @public = Configure(new WebApplicationFactory<Api.Public.Program>());
+        using var @internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
+
+        foreach (var services in new[] { @public.Services, @internal.Services })
+        {
+            var bodies = services.GetRequiredService<EndpointDataSource>().Endpoints
+                .SelectMany(e => e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>())
+                .Where(a => a.RequestType is not null && a.ContentTypes.Contains("application/json"))
+                .Select(a => a.RequestType!)
+                .Distinct()
+                .ToList();
+
+            bodies.Should().NotBeEmpty();
+            bodies.Where(t => Infrastructure.Web.RequestBodies.Default.GetTypeInfo(t) is null).Select(t => t.FullName).Should().BeEmpty(
+                "every JSON body a route reads is listed in RequestBodies (ADR 0036); these are built by reflection at start");
+        }
+    }
+
+    /// <summary>
+    /// Start-up (ADR 0036): no host loads or creates a data-protection key ring while it starts:
+    /// nothing uses it, and a fresh container made and logged a new key on every start.
+    /// </summary>
+    [Fact]
+    public void Start_when_a_host_starts_loads_no_data_protection_key_ring()
+    {
+        using var @public = Configure(new WebApplicationFactory<Api.Public.Program>());
+        using var @internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
+
+        foreach (var services in new[] { @public.Services, @internal.Services })
+        {
+            services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(h => h.GetType().FullName)
+                .Should().NotContain(name => name!.Contains("DataProtection"));
+        }
+    }
+
     // The generator's code lives in a file-local class of the host assembly named …GeneratedRouteBuilderExtensionsCore;
     // RequestDelegateFactory's delegates are compiled expression trees (no declaring type) or its own closures.
     private static bool BoundByGeneratedCode(RouteEndpoint endpoint)

@@ -73,7 +73,7 @@ public static class FirebaseAuthentication
             .Configure<FirebaseSigningKeys>((o, keys) => { if (!emulator) o.ConfigurationManager = keys; });
         services.AddAuthorizationBuilder()
             .AddPolicy(FirebasePolicies.Firebase, p => p.RequireAuthenticatedUser().RequireClaim(SignInProviderClaim));
-        return services;
+        return services.WithoutDataProtectionAtStart();
     }
 
     // What JwtBearer does not check by itself: sub, iat and auth_time in the past; the provider claim flattened.

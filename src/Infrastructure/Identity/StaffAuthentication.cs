@@ -96,7 +96,7 @@ public static class StaffAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicies.Operator, p => p.RequireRole(RoleName(StaffRole.Admin), RoleName(StaffRole.Operator)))
             .AddPolicy(StaffPolicies.Admin, p => p.RequireRole(RoleName(StaffRole.Admin)));
-        return services;
+        return services.WithoutDataProtectionAtStart();
     }
 
     /// <summary>

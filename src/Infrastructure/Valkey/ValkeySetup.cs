@@ -29,7 +29,13 @@ public static class ValkeySetup
         var keys = new ValkeyKeys(configuration["Valkey:KeyPrefix"] ?? "hb:");
         var certificateAuthority = CertificateAuthorityOf(configuration);
         services.AddSingleton(keys);
-        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        // The connection is opened from here, on a pool thread, while the rest of the host is built
+        // and started; whatever first needs the multiplexer (at start, the Valkey trace
+        // instrumentation) waits only for what is left of it. Opened inside that first resolution,
+        // as before, the handshake and the client's first run held the start's main thread for
+        // 25–30 ms (docs/performance.md, start-up round four). A host that is built and never
+        // started (a command such as apply-schema) exits with the process.
+        var connecting = Task.Run(() =>
         {
             var options = ConfigurationOptions.Parse(connectionString);
             options.AbortOnConnectFail = false;
@@ -46,6 +52,7 @@ public static class ValkeySetup
             }
             return ConnectionMultiplexer.Connect(options);
         });
+        services.AddSingleton<IConnectionMultiplexer>(_ => connecting.GetAwaiter().GetResult());
         services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase().WithKeyPrefix(keys.Prefix));
         services.AddSingleton<IPresenceStore, ValkeyPresenceStore>();
         services.AddSingleton<IRealtime, ValkeyRealtime>();
