@@ -6,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HaloBestie.ArchitectureTests;
 
 /// <summary>
-/// Each host builds with every service resolvable, and maps only its own routes, read from its route table, read from each host's own route table. Nothing here talks to
+/// Each host builds with every service resolvable, and maps only its own routes, read from its own route table. Nothing here talks to
 /// PostgreSQL or Valkey: the connection strings point nowhere and no request is sent.
 /// </summary>
-public class HostRouteTests
+public class HostRouteTests(HostRouteTests.BuiltHosts hosts) : IClassFixture<HostRouteTests.BuiltHosts>
 {
     private static readonly string[] PublicPrefixes = ["/api/client", "/api/mitra", "/api/shared", "/health/"];
     private static readonly string[] InternalPrefixes = ["/api/internal/", "/health/"];
@@ -17,9 +17,7 @@ public class HostRouteTests
     [Fact]
     public void Map_when_the_host_is_public_maps_no_internal_route()
     {
-        using var host = Configure(new WebApplicationFactory<Api.Public.Program>());
-
-        var routes = RoutesOf(host.Services);
+        var routes = RoutesOf(hosts.Public.Services);
 
         routes.Should().NotBeEmpty();
         routes.Should().NotContain(r => r.StartsWith("/api/internal", StringComparison.OrdinalIgnoreCase));
@@ -29,9 +27,7 @@ public class HostRouteTests
     [Fact]
     public void Map_when_the_host_is_internal_maps_only_internal_routes()
     {
-        using var host = Configure(new WebApplicationFactory<Api.Internal.Program>());
-
-        var routes = RoutesOf(host.Services);
+        var routes = RoutesOf(hosts.Internal.Services);
 
         routes.Should().Contain("/api/internal/auth/login");
         routes.Should().OnlyContain(r => InternalPrefixes.Any(p => r.StartsWith(p, StringComparison.Ordinal)));
@@ -46,10 +42,7 @@ public class HostRouteTests
     [Fact]
     public void Map_when_a_route_has_a_handler_binds_it_with_code_generated_at_compile_time()
     {
-        using var @public = Configure(new WebApplicationFactory<Api.Public.Program>());
-        using var @internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
-
-        foreach (var services in new[] { @public.Services, @internal.Services })
+        foreach (var services in hosts.Both)
         {
             var handlers = services.GetRequiredService<EndpointDataSource>().Endpoints
                 .OfType<RouteEndpoint>()
@@ -70,10 +63,7 @@ public class HostRouteTests
     [Fact]
     public void Map_when_a_route_reads_a_json_body_describes_it_at_compile_time()
     {
-        using var @public = Configure(new WebApplicationFactory<Api.Public.Program>());
-        using var @internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
-
-        foreach (var services in new[] { @public.Services, @internal.Services })
+        foreach (var services in hosts.Both)
         {
             var bodies = services.GetRequiredService<EndpointDataSource>().Endpoints
                 .SelectMany(e => e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>())
@@ -95,10 +85,7 @@ public class HostRouteTests
     [Fact]
     public void Start_when_a_host_starts_loads_no_data_protection_key_ring()
     {
-        using var @public = Configure(new WebApplicationFactory<Api.Public.Program>());
-        using var @internal = Configure(new WebApplicationFactory<Api.Internal.Program>());
-
-        foreach (var services in new[] { @public.Services, @internal.Services })
+        foreach (var services in hosts.Both)
         {
             services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(h => h.GetType().FullName)
                 .Should().NotContain(name => name!.Contains("DataProtection"));
@@ -116,6 +103,22 @@ public class HostRouteTests
                 return true;
         }
         return false;
+    }
+
+    /// <summary>Each host built once for the class: every test here only reads its services.</summary>
+    public sealed class BuiltHosts : IDisposable
+    {
+        public WebApplicationFactory<Api.Public.Program> Public { get; } = Configure(new WebApplicationFactory<Api.Public.Program>());
+
+        public WebApplicationFactory<Api.Internal.Program> Internal { get; } = Configure(new WebApplicationFactory<Api.Internal.Program>());
+
+        public IEnumerable<IServiceProvider> Both => [Public.Services, Internal.Services];
+
+        public void Dispose()
+        {
+            Public.Dispose();
+            Internal.Dispose();
+        }
     }
 
     private static WebApplicationFactory<T> Configure<T>(WebApplicationFactory<T> factory) where T : class =>
