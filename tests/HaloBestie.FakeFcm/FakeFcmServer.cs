@@ -53,6 +53,9 @@ public sealed class FakeFcmServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<ReceivedPush, bool> _delivered = new();
 
+    /// <summary>How many sends were answered 2xx so far (cheap to poll; <see cref="Delivered"/> walks every send received).</summary>
+    public long DeliveredCount => Interlocked.Read(ref _messageNumber);
+
     /// <summary>How many access tokens were issued.</summary>
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
 

@@ -96,6 +96,16 @@ public sealed class BenchSystem : IAsyncDisposable
     /// </summary>
     private static async Task<string> PublishAsync(string project, string assembly, string workDir)
     {
+        // HALOBESTIE_BENCH_PUBLISHED=<an earlier run's folder>/publish: the same binaries again, for
+        // A/B runs of a runtime setting (HALOBESTIE_BENCH_HOST_*) without publishing each time.
+        if (System.Environment.GetEnvironmentVariable("HALOBESTIE_BENCH_PUBLISHED") is { Length: > 0 } published)
+        {
+            var earlier = Path.Combine(published, assembly, assembly + ".dll");
+            if (!File.Exists(earlier))
+                throw new InvalidOperationException($"HALOBESTIE_BENCH_PUBLISHED: {earlier} does not exist");
+            Console.WriteLine($"[bench] {project}: the hosts published earlier in {published}, not published again");
+            return earlier;
+        }
         var output = Path.Combine(workDir, "publish", assembly);
         Console.WriteLine($"[bench] publishing {project} (Release, linux-x64, self-contained, composite ReadyToRun)");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

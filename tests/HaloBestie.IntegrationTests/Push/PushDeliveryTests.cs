@@ -223,6 +223,41 @@ public sealed class PushDeliveryTests(PushFixture hosts) : IClassFixture<PushFix
         To(dead).Should().ContainSingle("the removed installation is not tried again");
     }
 
+    [Fact]
+    public async Task A_queued_push_whose_installation_now_belongs_to_another_account_is_dropped_not_sent_to_it()
+    {
+        var (app, _, mitraId) = await hosts.NewOnlineMitraAsync();
+        var installation = $"inst-{Guid.NewGuid():N}";
+        var token = $"fcm-{Guid.NewGuid():N}";
+        await app.RegisterDeviceAsMitraAsync(installation, new RegisterDeviceBody { FcmToken = token, Platform = RegisterDeviceBodyPlatform.Android });
+        var (theirs, other) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
+
+        // Two rows for the same installation, queued as a change would queue them: one for the
+        // account that holds it now, one for an account that held it before (the phone was signed
+        // in to another account since the row was queued).
+        await using (var connection = new NpgsqlConnection(hosts.Servers.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var queue = new NpgsqlCommand($"""
+                insert into {hosts.Schema}.{PushOutbox.Table}
+                  (id, installation_id, owner_kind, owner_id, event, data, title, body, high_priority, collapse_key, expires_at, skip_while_streaming, created_at, due_at, attempts)
+                select gen_random_uuid(), $1, 'mitra', o.owner_id, 'session.ended', jsonb_build_object('marker', o.marker), null, null, false, o.marker,
+                       now() + interval '1 hour', false, now(), now(), 0
+                from (values ($2::uuid, $3), ($4::uuid, $5)) as o(owner_id, marker)
+                """, connection);
+            queue.Parameters.AddWithValue(installation);
+            queue.Parameters.AddWithValue(mitraId);
+            queue.Parameters.AddWithValue(theirs);
+            queue.Parameters.AddWithValue(Guid.NewGuid());
+            queue.Parameters.AddWithValue(other);
+            await queue.ExecuteNonQueryAsync();
+        }
+
+        (await Wait.Eventually(() => DeliveredTo(token).Any(r => r.Data("marker") == theirs), Delivery)).Should().BeTrue("the holder's own push is sent");
+        (await Wait.Eventually(() => QueuedAsync().GetAwaiter().GetResult() == 0, Delivery)).Should().BeTrue("the other row leaves the outbox too");
+        To(token).Should().NotContain(r => r.Data("marker") == other, "a push for another account never reaches the phone that account no longer holds");
+    }
+
     private async Task<List<string>> DevicesOfAsync(Guid ownerId)
     {
         await using var session = hosts.Service<IDocumentStore>().QuerySession();
