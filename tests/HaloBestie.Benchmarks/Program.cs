@@ -109,7 +109,7 @@ public static class Program
             await MemoryUnderLoad.RunAsync(system, mitras, sizes, report);
 
         if (only.Contains("push"))
-            await PushDrain.RunAsync(system, sizes, report);
+            await PushDrain.RunAsync(system, mitras, sizes, report);
 
         if (System.Environment.GetEnvironmentVariable("BENCH_PG_STATEMENTS") == "1")
             await PrintStatementsAsync(system);

@@ -14,10 +14,15 @@ namespace HaloBestie.Benchmarks.Figures;
 /// </summary>
 public static class PushDrain
 {
-    public static async Task RunAsync(BenchSystem system, Sizes sizes, Report report)
+    public static async Task RunAsync(BenchSystem system, IReadOnlyList<BenchMitra> otherMitras, Sizes sizes, Report report)
     {
-        // Pushes the figures before it queued (the accept race's offers and withdrawals) are sent
-        // first: in the full run its own would otherwise queue behind them.
+        // Mitras left online by the figures before would be offered the request too, and their
+        // installations (the pairing figure gives each one) would queue pushes beside the 3,000
+        // this figure names.
+        await Parallel.ForEachAsync(otherMitras, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (m, ct) => await m.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = false }, ct));
+        // Pushes the figures before it queued (the accept race's offers and withdrawals, the
+        // withdrawals just made) are sent first: in the full run its own would otherwise queue behind them.
         await PairingLatency.OutboxEmptyAsync(system, seconds: 120);
         var mitra = await system.SignedInMitraAsync();
         var tokens = new string[sizes.PushDevices];
