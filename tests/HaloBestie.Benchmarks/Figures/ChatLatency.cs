@@ -81,8 +81,7 @@ public static class ChatLatency
         CpuTimes.ValkeyPid = await system.ValkeyPidAsync();
         await PrepareSettingsAsync(system, sizes);
         // Mitras left online by the other figures would be offered every request made here.
-        await Parallel.ForEachAsync(otherMitras, new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (m, ct) => await m.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = false }, ct));
+        await BenchSystem.OfflineAsync(otherMitras);
 
         var all = await SessionsAsync(system, sizes.ChatSessions + 1, sizes.ChatSessionsPerMitra);
         var sessions = all.Take(sizes.ChatSessions).ToArray();

@@ -19,8 +19,7 @@ public static class PushDrain
         // Mitras left online by the figures before would be offered the request too, and their
         // installations (the pairing figure gives each one) would queue pushes beside the 3,000
         // this figure names.
-        await Parallel.ForEachAsync(otherMitras, new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (m, ct) => await m.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = false }, ct));
+        await BenchSystem.OfflineAsync(otherMitras);
         // Pushes the figures before it queued (the accept race's offers and withdrawals, the
         // withdrawals just made) are sent first: in the full run its own would otherwise queue behind them.
         await PairingLatency.OutboxEmptyAsync(system, seconds: 120);

@@ -224,6 +224,14 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public Pub.PublicApiClient PublicAs(string token) => new(Http(Public!.BaseUrl, token));
 
+    /// <summary>
+    /// Takes <paramref name="mitras"/> offline, a few at a time: a figure that pairs would otherwise
+    /// offer its requests to every mitra the figures before it left online.
+    /// </summary>
+    public static Task OfflineAsync(IEnumerable<BenchMitra> mitras) =>
+        Parallel.ForEachAsync(mitras, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (m, ct) => await m.Api.SetMitraStatusAsync(new Pub.SetMitraStatus { Online = false }, ct));
+
     /// <summary>Registers, signs in and puts online <paramref name="count"/> mitras, a few at a time.</summary>
     public async Task<IReadOnlyList<BenchMitra>> OnlineMitrasAsync(int count)
     {
