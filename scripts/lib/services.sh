@@ -288,6 +288,9 @@ start_postgres() {
             return 1
         fi
         opts="-p $port -k '$sockdir' -c listen_addresses=127.0.0.1 -c max_connections=300"
+        # A statement logged for its duration (log_min_duration_statement, auto_explain) carries
+        # its parameters by default, a message's text among them: never into this server's log.
+        opts+=" -c log_parameter_max_length=0 -c log_parameter_max_length_on_error=0"
         if [[ "$mode" == fast ]]; then
             opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         fi
