@@ -20,10 +20,6 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
     // a timeout later; the background claim takes it first, with its own reason.
     private static readonly RedisKey Background = "presence:background";
 
-    // Refresh only a member that is there: a heartbeat never brings an offline mitra back.
-    private static readonly LuaScript Heartbeat = LuaScript.Prepare(
-        "if redis.call('ZSCORE', @online, @id) then redis.call('ZADD', @online, @now, @id) redis.call('ZREM', @background, @id) return 1 end return 0");
-
     private static readonly LuaScript EnterBackground = LuaScript.Prepare(
         "if redis.call('ZSCORE', @online, @id) then redis.call('ZADD', @online, @until, @id) redis.call('ZADD', @background, @until, @id) return 1 end return 0");
 
@@ -71,8 +67,9 @@ public sealed class ValkeyPresenceStore(IDatabase db) : IPresenceStore
         await db.SortedSetRemoveAsync(Background, mitraId.ToString());
     }
 
-    public async Task<bool> HeartbeatAsync(Guid mitraId, DateTimeOffset now) =>
-        (int)await db.ScriptEvaluateAsync(Heartbeat, new { online = Online, background = Background, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() }) == 1;
+    private readonly HeartbeatBatches _heartbeats = new(db, Online, Background);
+
+    public Task<bool> HeartbeatAsync(Guid mitraId, DateTimeOffset now) => _heartbeats.RecordAsync(mitraId, now);
 
     public Task BeginOfflineAsync(Guid mitraId, DateTimeOffset now) =>
         db.ScriptEvaluateAsync(BeginOffline, new { online = Online, closing = Closing, background = Background, id = mitraId.ToString(), now = now.ToUnixTimeMilliseconds() });
