@@ -13,7 +13,7 @@ namespace HaloBestie.Infrastructure.Valkey;
 /// </summary>
 internal sealed class HeartbeatBatches(IDatabase db, RedisKey online, RedisKey background)
 {
-    /// <summary>Keeps one script run short (Valkey runs nothing else meanwhile): about a microsecond per mitra.</summary>
+    /// <summary>Keeps one script run short (Valkey runs nothing else meanwhile): one to three microseconds per mitra.</summary>
     public const int MaxPerCall = 256;
 
     // Refresh only a member that is there: a heartbeat never brings an offline mitra back.
