@@ -94,7 +94,9 @@ public static class ProductMetrics
     public static void AcceptConflict() => AcceptConflicts.Add(1);
 
     /// <param name="write">The use case whose commit met another writer's, e.g. <c>CancelPairingRequest</c>.</param>
-    public static void WriteConflict(string write) => StreamWriteConflicts.Add(1, new KeyValuePair<string, object?>("write", write));
+    /// <param name="kind"><see cref="WriteConflicts.KindOf"/>: <c>version</c>, <c>deadlock</c> or <c>serialization</c>.</param>
+    public static void WriteConflict(string write, string kind) =>
+        StreamWriteConflicts.Add(1, new KeyValuePair<string, object?>("write", write), new KeyValuePair<string, object?>("kind", kind));
 
     public static void Heartbeat(string result) => Heartbeats.Add(1, new KeyValuePair<string, object?>("result", result));
 

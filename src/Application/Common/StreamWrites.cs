@@ -8,7 +8,7 @@ namespace HaloBestie.Application.Common;
 /// <see cref="WriteConflicts"/>) do it all again on what is there now. Each conflict means another
 /// write committed, so the system always progresses; after <see cref="MaxAttempts"/> attempts the
 /// conflict reaches the caller as 409 <c>conflict</c> ("try again"). Every conflict is counted in
-/// <c>halobestie.writes.conflicts</c>, tagged with the write's name. Work that must follow the
+/// <c>halobestie.writes.conflicts</c>, tagged with the write's name and the conflict's kind. Work that must follow the
 /// commit (telling the apps, metrics of outcomes) goes after this call, with what it returned.
 /// ADR 0021 explains the bound and why this is a function, not a repository.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class StreamWrites(IDocumentStore store)
             }
             catch (Exception e) when (WriteConflicts.IsConflict(e))
             {
-                ProductMetrics.WriteConflict(write);
+                ProductMetrics.WriteConflict(write, WriteConflicts.KindOf(e));
                 if (number == MaxAttempts)
                     throw;
             }

@@ -28,4 +28,21 @@ public static class WriteConflicts
         }
         return false;
     }
+
+    /// <summary>
+    /// The conflict's kind, for the metric: <c>deadlock</c> and <c>serialization</c> (PostgreSQL rolled
+    /// the transaction back for another one; a steady rate of deadlocks means two writes lock the
+    /// same rows in opposite orders), or <c>version</c> (another writer moved a stream first).
+    /// </summary>
+    public static string KindOf(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is System.Data.Common.DbException { SqlState: DeadlockDetected })
+                return "deadlock";
+            if (x is System.Data.Common.DbException { SqlState: SerializationFailure })
+                return "serialization";
+        }
+        return "version";
+    }
 }

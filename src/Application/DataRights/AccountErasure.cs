@@ -33,8 +33,9 @@ public interface IAccountHasher
 /// Erasing a client (PRODUCT.md §11), in two steps (ADR 0029):
 /// <list type="number">
 /// <item>One transaction, holding the client's stream with its row lock (as a pairing request
-/// does, so no request can be created beside it; an accept, which appends to that stream, commits
-/// before or decides again after): the searching request cancelled, the active session ended as a
+/// does, so no request can be created beside it; an accept and a payment's callback, which append
+/// to that stream, lock it too before writing anything, so they commit before or decide again
+/// after, never deadlock): the searching request cancelled, the active session ended as a
 /// client end (the mitra is told), <see cref="ClientErased"/> (the client record loses every
 /// personal field), <see cref="ConversationErased"/> on each of its sessions, the read models
 /// stripped (message texts, request notes, rating comments, end words, invoice addresses, stored

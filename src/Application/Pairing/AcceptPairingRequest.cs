@@ -41,7 +41,9 @@ public sealed record AcceptPairingRequest(Guid RequestId) : ICommand<AcceptPairi
                 var request = await session.Events.FetchForWriting<PairingRequest>(command.RequestId, cancellationToken);
                 var clientId = request.Aggregate?.ClientId ?? throw new NotFoundException("Pairing request", command.RequestId);
                 _ = PairingDecisions.FirstAcceptChecks(request.Aggregate, mitra.Aggregate!, clock.GetUtcNow()); // a loser learns it here
-                var client = await session.Events.FetchForWriting<Client>(clientId, cancellationToken);
+                // Locked before anything is written, as an erasure and a payment's callback lock it: a
+                // write of the client's streams waits here holding no row, instead of deadlocking.
+                var client = await session.Events.FetchForExclusiveWriting<Client>(clientId, cancellationToken);
                 var settings = await session.LoadSettingsAsync(cancellationToken);
                 var outcome = PairingDecisions.Accept(request.Aggregate, mitra.Aggregate!, client.Aggregate!, settings.MaxCustomersPerMitra,
                     TimeSpan.FromMinutes(settings.SessionDurationMinutes), Guid.CreateVersion7(), clock.GetUtcNow());

@@ -60,8 +60,10 @@ public sealed partial record ApplyXenditCallback(string? CallbackToken, string B
                 var (events, outcome) = PaymentDecisions.Callback(payment, status ?? "", amount ?? -1, now);
                 stream.AppendMany(events);
                 var paid = events.OfType<PaymentPaid>().Any();
+                // The client's stream is locked before anything is written, as an erasure (which then
+                // writes this payment) locks it first: the two take turns instead of deadlocking.
                 if (paid)
-                    (await session.Events.FetchForWriting<Client>(payment.ClientId, cancellationToken))
+                    (await session.Events.FetchForExclusiveWriting<Client>(payment.ClientId, cancellationToken))
                         .AppendOne(new CreditsPurchased(payment.ClientId, payment.Id, payment.Sessions, now));
                 if (outcome == PaymentDecisions.AmountMismatch)
                     LogMismatch(logger, payment.Id, payment.AmountIdr, amount ?? -1);
