@@ -16,25 +16,18 @@ public class HeartbeatBatchTests : IAsyncLifetime
 {
     private const string Prefix = "batch:";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("halobestie-heartbeats-").FullName;
-    private ConnectionMultiplexer _valkey = null!;
+    private OwnValkey _valkey = null!;
     private IServer _server = null!;
     private IDatabase _db = null!;
 
     public async Task InitializeAsync()
     {
-        var connection = await TestServers.Services("start-redis", Path.Combine(_dir, "valkey"), await TestServers.Services("free-port"));
-        _valkey = await ConnectionMultiplexer.ConnectAsync(connection + ",allowAdmin=true");
-        _server = _valkey.GetServers().Single();
-        _db = _valkey.GetDatabase().WithKeyPrefix(Prefix);
+        _valkey = await OwnValkey.StartAsync("heartbeats");
+        _server = _valkey.Server;
+        _db = _valkey.Multiplexer.GetDatabase().WithKeyPrefix(Prefix);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _valkey.DisposeAsync();
-        await TestServers.Services("purge", Path.Combine(_dir, "valkey"));
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _valkey.DisposeAsync();
 
     [Fact]
     public async Task Heartbeats_of_many_mitras_at_once_each_refresh_only_their_own_mitra_and_share_few_calls()

@@ -29,8 +29,7 @@ public class PresenceReconcileTests(HostsFixture hosts, ITestOutputHelper output
     private const int Mitras = 2_000;
     private const string Prefix = "reconcile:";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("halobestie-reconcile-").FullName;
-    private ConnectionMultiplexer _valkey = null!;
+    private OwnValkey _valkey = null!;
     private IServer _server = null!;
     private IDatabase _db = null!;
     private PresenceSweeper _sweeper = null!;
@@ -38,26 +37,20 @@ public class PresenceReconcileTests(HostsFixture hosts, ITestOutputHelper output
 
     public async Task InitializeAsync()
     {
-        var connection = await TestServers.Services("start-redis", Path.Combine(_dir, "valkey"), await TestServers.Services("free-port"));
-        _valkey = await ConnectionMultiplexer.ConnectAsync(connection + ",allowAdmin=true");
-        _server = _valkey.GetServers().Single();
-        _db = _valkey.GetDatabase().WithKeyPrefix(Prefix);
+        _valkey = await OwnValkey.StartAsync("reconcile");
+        _server = _valkey.Server;
+        _db = _valkey.Multiplexer.GetDatabase().WithKeyPrefix(Prefix);
         await HoldHostedReconcilesAsync();
 
         var services = hosts.Public.Services;
         var store = services.GetRequiredService<IDocumentStore>();
         var presence = new ValkeyPresenceStore(_db);
         var transitions = new PresenceTransitions(store, services.GetRequiredService<StreamWrites>(), presence, services.GetRequiredService<IRealtime>(), TimeProvider.System);
-        _sweeper = new PresenceSweeper(store, presence, transitions, new WorkerTicks(_valkey, new ValkeyKeys(Prefix)), TimeProvider.System, NullLogger<PresenceSweeper>.Instance);
+        _sweeper = new PresenceSweeper(store, presence, transitions, new WorkerTicks(_valkey.Multiplexer, new ValkeyKeys(Prefix)), TimeProvider.System, NullLogger<PresenceSweeper>.Instance);
         _online = await SeedOnlineMitrasAsync(store);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _valkey.DisposeAsync();
-        await TestServers.Services("purge", Path.Combine(_dir, "valkey"));
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _valkey.DisposeAsync();
 
     [Fact]
     public async Task Reconcile_when_some_mitras_differ_restores_exactly_those_and_leaves_the_others_untouched()
