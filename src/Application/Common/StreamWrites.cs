@@ -4,8 +4,9 @@ namespace HaloBestie.Application.Common;
 
 /// <summary>
 /// The one shape of a write: in a new session, load what the rule needs, decide, append; then
-/// commit, and when another writer moved one of the streams in between (see
-/// <see cref="WriteConflicts"/>) do it all again on what is there now. Each conflict means another
+/// commit, and when another writer moved one of the streams in between, or PostgreSQL chose this
+/// write as a deadlock's victim, at the commit or while it waited for a lock it loads with (see
+/// <see cref="WriteConflicts"/>), do it all again on what is there now. Each conflict means another
 /// write committed, so the system always progresses; after <see cref="MaxAttempts"/> attempts the
 /// conflict reaches the caller as 409 <c>conflict</c> ("try again"). Every conflict is counted in
 /// <c>halobestie.writes.conflicts</c>, tagged with the write's name and the conflict's kind. Work that must follow the
@@ -31,9 +32,11 @@ public sealed class StreamWrites(IDocumentStore store)
         for (var number = 1; ; number++)
         {
             await using var session = store.LightweightSession();
-            var result = await attempt(session);
             try
             {
+                // The attempt is inside: a lock it takes while loading (FetchForExclusiveWriting) can
+                // be where PostgreSQL breaks a deadlock, and that victim decides again like any other.
+                var result = await attempt(session);
                 await session.SaveChangesAsync(ct);
                 return result;
             }

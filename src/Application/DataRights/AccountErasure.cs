@@ -102,19 +102,20 @@ public sealed partial class AccountErasure(
 
             SessionLifecycle.Ending? ending = null;
             var sessions = await session.Query<Session>().Where(s => s.ClientId == clientId).ToListAsync(ct);
-            foreach (var current in sessions)
+            foreach (var listed in sessions)
             {
+                // An active session is decided on once its lock is held: an end that committed while
+                // the erasure waited for it (the mitra's, staff's, time-up) leaves it ended, not to be ended twice.
+                var stream = listed.Status == SessionStatus.Active
+                    ? await session.Events.FetchForExclusiveWriting<Session>(listed.Id, ct)
+                    : await session.Events.FetchForWriting<Session>(listed.Id, ct);
+                var current = stream.Aggregate!;
                 if (current.Status == SessionStatus.Active)
                 {
-                    var stream = await session.Events.FetchForExclusiveWriting<Session>(current.Id, ct);
                     ending = await lifecycle.AppendEndAsync(session, stream, SessionActors.Client, clientId, SessionEndReasons.EndedByClient, null, ct);
-                    stream.AppendMany(ConversationErasure.Erase(ending.Before.Apply(ending.Closing).Apply(ending.Ended), ConversationErasureReasons.ClientDeleted, now));
+                    current = ending.Before.Apply(ending.Closing).Apply(ending.Ended);
                 }
-                else
-                {
-                    var stream = await session.Events.FetchForWriting<Session>(current.Id, ct);
-                    stream.AppendMany(ConversationErasure.Erase(stream.Aggregate!, ConversationErasureReasons.ClientDeleted, now));
-                }
+                stream.AppendMany(ConversationErasure.Erase(current, ConversationErasureReasons.ClientDeleted, now));
             }
 
             clientStream.AppendMany(erased);

@@ -240,19 +240,22 @@ public sealed class DataRightsTests(HostsFixture hosts) : IClassFixture<HostsFix
     }
 
     [Fact]
-    public async Task EraseMyAccount_racing_an_accept_a_send_and_a_xendit_webhook_leaves_nothing_half_erased_and_records_the_payment()
+    public async Task EraseMyAccount_racing_an_accept_a_send_an_end_and_a_xendit_webhook_leaves_nothing_half_erased_and_records_the_payment()
     {
-        // A client never has a searching request beside an active session: the rounds alternate
-        // between erase × accept × webhook and erase × send × webhook.
+        // A client never has a searching request beside an active session: the rounds take turns
+        // between erase × accept × webhook, erase × send × webhook, erase × staff end × webhook
+        // (within the first five minutes: the end gives the client its credit back) and erase ×
+        // the mitra's end × webhook (the erasure may list the session active and find it ended).
+        var (staff, _) = await hosts.NewStaffAsync();
         using var observed = Observed.Start();
-        for (var round = 0; round < 8; round++)
+        for (var round = 0; round < 12; round++)
         {
             var person = await PersonAsync();
             await PaidPaymentAsync(person);
             var package = await (await hosts.AdminAsync()).CreatePackageAsync(new CreatePackage { Name = "Paket " + Guid.NewGuid().ToString("N")[..8], Sessions = 2, PriceIdr = 60_000 });
             var payment = await person.App.StartPaymentAsync(null, new StartPayment { PackageId = package.Id });
             Func<Task<int>> other;
-            if (round % 2 == 0)
+            if (round % 4 == 0)
             {
                 var (mitra, _, _) = await hosts.NewOnlineMitraAsync();
                 var searching = await person.App.RequestPairingAsync(new RequestPairing { Note = "lagi " + person.Marker });
@@ -260,8 +263,13 @@ public sealed class DataRightsTests(HostsFixture hosts) : IClassFixture<HostsFix
             }
             else
             {
-                var (talking, _, _) = await SessionAsync(person);
-                other = () => StatusOfAsync(() => person.App.SendMessageAsClientAsync(talking, Guid.CreateVersion7(), new SendMessageBody { Text = "kirim " + person.Marker }));
+                var (talking, mitra, _) = await SessionAsync(person);
+                other = (round % 4) switch
+                {
+                    1 => () => StatusOfAsync(() => person.App.SendMessageAsClientAsync(talking, Guid.CreateVersion7(), new SendMessageBody { Text = "kirim " + person.Marker })),
+                    2 => () => StatusOfAsync(() => staff.EndSessionByStaffAsync(talking, new EndSessionByStaffBody { Reason = "race" })),
+                    _ => () => StatusOfAsync(() => mitra.EndMitraSessionAsync(talking, null)),
+                };
             }
 
             var results = await Race.AtOnceAsync<int>(
@@ -306,15 +314,17 @@ public sealed class DataRightsTests(HostsFixture hosts) : IClassFixture<HostsFix
             await call();
             return 200;
         }
-        catch (HaloBestie.Clients.Public.ApiException e) when (e.StatusCode < 500)
-        {
-            return e.StatusCode;
-        }
         catch (HaloBestie.Clients.Public.ApiException e)
         {
-            // No 5xx may happen: fail with the answer, which in Test names the exception.
-            throw new Xunit.Sdk.XunitException($"answered {e.StatusCode}: {e.Response}");
+            return e.StatusCode < 500 ? e.StatusCode : throw FiveHundred(e.StatusCode, e.Response);
         }
+        catch (HaloBestie.Clients.Internal.ApiException e)
+        {
+            return e.StatusCode < 500 ? e.StatusCode : throw FiveHundred(e.StatusCode, e.Response);
+        }
+
+        // No 5xx may happen: fail with the answer, which in Test names the exception.
+        static Xunit.Sdk.XunitException FiveHundred(int status, string? response) => new($"answered {status}: {response}");
     }
 
     private static string? Code<T>(T value) => JsonSerializer.Serialize(value, CodeOptions).Trim('"') is var s && s == "null" ? null : s;

@@ -43,6 +43,39 @@ public class CommitFailureTests(HostsFixture hosts) : IClassFixture<HostsFixture
     }
 
     [Fact]
+    public async Task Deadlock_while_taking_a_lock_before_the_commit_decides_the_losing_write_again()
+    {
+        var writes = hosts.Public.Services.GetRequiredService<StreamWrites>();
+        var key = Random.Shared.NextInt64(1, long.MaxValue / 2);
+        using var bothHoldTheirFirstLock = new Barrier(2);
+        var decisions = 0;
+
+        // As FetchForExclusiveWriting does while a write loads: each takes one lock, then waits for
+        // the other's before it has appended anything. The victim's 40P01 comes out of the loading,
+        // not out of SaveChanges; until 2026-12-05 it reached the caller as 409 instead (an erasure
+        // racing a staff end).
+        Task Write(long first, long second) => writes.RunAsync("LockFailureTest", async session =>
+        {
+            var attempt = Interlocked.Increment(ref decisions);
+            await session.BeginTransactionAsync(CancellationToken.None);
+            await TakeAsync(session, first);
+            if (attempt <= 2)
+                await Task.Run(() => bothHoldTheirFirstLock.SignalAndWait(TimeSpan.FromSeconds(30)));
+            await TakeAsync(session, second);
+        }, CancellationToken.None);
+
+        await Task.WhenAll(Write(key, key + 1), Write(key + 1, key));
+
+        decisions.Should().Be(3, "the write PostgreSQL chose as the deadlock's victim decided again; the other committed once");
+
+        static async Task TakeAsync(IDocumentSession session, long key)
+        {
+            await using var take = new NpgsqlCommand("select pg_advisory_xact_lock($1)", (NpgsqlConnection)session.Connection!) { Parameters = { new() { Value = key } } };
+            await take.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public void Deadlock_and_serialization_failure_are_write_conflicts()
     {
         WriteConflicts.IsConflict(new InvalidOperationException("commit failed", new PostgresException("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected)))
