@@ -29,30 +29,41 @@ public sealed record SuspendClient(Guid ClientId, string Reason) : ICommand<Clie
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, PairingNotifications notify, PushOutbox outbox, Realtime.IRealtime realtime, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
+    public sealed class Handler(StreamWrites writes, Caller caller, PairingNotifications notify, PushOutbox outbox, Realtime.IRealtime realtime, TimeProvider clock) : ICommandHandler<SuspendClient, ClientDetails>
     {
         public async ValueTask<ClientDetails> Handle(SuspendClient command, CancellationToken cancellationToken)
         {
-            var stream = await session.Events.FetchForWriting<Client>(command.ClientId, cancellationToken);
-            var client = stream.Aggregate ?? throw new NotFoundException("Client", command.ClientId);
-            var now = clock.GetUtcNow();
-            var events = ClientDecisions.Suspend(client, command.Reason.Trim(), caller.Staff.Id, now);
+            var reason = command.Reason.Trim();
+            var (client, events, searching, cancelled) = await writes.RunAsync(nameof(SuspendClient), async session =>
+            {
+                // The client's stream is locked first, as every write that touches it and another
+                // stream does (a request, an accept, an erasure): they take turns, and the searching
+                // request read below is the one that stays searching until this commits.
+                var stream = await session.Events.FetchForExclusiveWriting<Client>(command.ClientId, cancellationToken);
+                var client = stream.Aggregate ?? throw new NotFoundException("Client", command.ClientId);
+                var now = clock.GetUtcNow();
+                var events = ClientDecisions.Suspend(client, reason, caller.Staff.Id, now);
+                if (events.Count == 0)
+                    return (client, events, (PairingRequest?)null, (PairingCancelled?)null);
+
+                stream.AppendMany(events);
+                var searching = await session.Query<PairingRequest>()
+                    .FirstOrDefaultAsync(r => r.ClientId == client.Id && r.Status == PairingStatus.Searching, cancellationToken);
+                PairingCancelled? cancelled = null;
+                if (searching is not null)
+                {
+                    var requestStream = await session.Events.FetchForWriting<PairingRequest>(searching.Id, cancellationToken);
+                    searching = requestStream.Aggregate!;
+                    cancelled = PairingDecisions.Cancel(searching, PairingReasons.ClientSuspended, now);
+                    requestStream.AppendOne(cancelled);
+                    outbox.Enqueue(session, PushDecisions.OnCancel(searching, now));
+                }
+                session.Audit(caller.Staff, "client.suspended", "client", client.Id, now, reason);
+                return (client, events, searching, cancelled);
+            }, cancellationToken);
+
             if (events.Count == 0)
                 return ClientDetails.From(client);
-
-            stream.AppendMany(events);
-            var searching = await session.Query<PairingRequest>()
-                .FirstOrDefaultAsync(r => r.ClientId == client.Id && r.Status == PairingStatus.Searching, cancellationToken);
-            PairingCancelled? cancelled = null;
-            if (searching is not null)
-            {
-                var requestStream = await session.Events.FetchForWriting<PairingRequest>(searching.Id, cancellationToken);
-                cancelled = PairingDecisions.Cancel(requestStream.Aggregate!, PairingReasons.ClientSuspended, now);
-                requestStream.AppendOne(cancelled);
-                outbox.Enqueue(session, PushDecisions.OnCancel(requestStream.Aggregate!, now));
-            }
-            session.Audit(caller.Staff, "client.suspended", "client", client.Id, now, command.Reason.Trim());
-            await session.SaveChangesAsync(cancellationToken);
             if (searching is not null)
             {
                 ProductMetrics.PairingEnded(searching, cancelled!);

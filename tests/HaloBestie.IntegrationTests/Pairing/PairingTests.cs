@@ -220,6 +220,58 @@ public class PairingTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task Suspend_racing_the_clients_request_and_an_accept_succeeds_and_leaves_no_open_request()
+    {
+        // The suspension writes the client's stream and its searching request's; the request and
+        // the accept lock the client's stream. The suspension locks it first too, so the three take
+        // turns: whichever order, the suspension answers 200 (never "try again") and nothing of the
+        // client is left searching; a session the accept made before it stays (staff end it).
+        var admin = await hosts.AdminAsync();
+        var (mitra, _, _) = await OnlineMitraAsync();
+        using var observed = Observed.Start();
+        for (var round = 0; round < 6; round++)
+        {
+            var (client, _, clientId) = await hosts.NewRegisteredClientAsync();
+            Func<Task<int>> race;
+            if (round % 2 == 0)
+            {
+                race = () => StatusOf(() => client.RequestPairingAsync(new RequestPairing()));
+            }
+            else
+            {
+                var searching = await client.RequestPairingAsync(new RequestPairing());
+                race = () => StatusOf(() => mitra.AcceptPairingRequestAsync(searching.Id));
+            }
+
+            var answers = await Race.AtOnceAsync(
+                async () => { await admin.SuspendClientAsync(clientId, new SuspendClientBody { Reason = "race " + round }); return 200; },
+                race);
+
+            answers[1].Should().BeOneOf([200, 201, 403, 409], $"round {round}: the client's call is answered, refused or closed, never 5xx");
+            await using var query = hosts.Service<IDocumentStore>().QuerySession();
+            (await query.Query<PairingRequest>().Where(r => r.ClientId == clientId && r.Status == HaloBestie.Domain.Pairing.PairingStatus.Searching).CountAsync())
+                .Should().Be(0, $"round {round}: a suspended client is searching for nobody");
+            foreach (var open in await query.Query<Session>().Where(s => s.ClientId == clientId && s.Status == HaloBestie.Domain.Sessions.SessionStatus.Active).ToListAsync())
+                await admin.EndSessionByStaffAsync(open.Id, new EndSessionByStaffBody { Reason = "test over" });
+        }
+        observed.Measurements.Where(m => m.Instrument == "halobestie.writes.conflicts" && Equals(m.Tags["kind"], "deadlock"))
+            .Should().BeEmpty("the suspension, the request and the accept lock the client's stream first");
+
+        static async Task<int> StatusOf(Func<Task> call)
+        {
+            try
+            {
+                await call();
+                return 200;
+            }
+            catch (HaloBestie.Clients.Public.ApiException e) when (e.StatusCode < 500)
+            {
+                return e.StatusCode;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Accept_or_cancel_when_the_client_cancelled_returns_request_closed()
     {
         var (mitra, _, _) = await OnlineMitraAsync();
