@@ -1,8 +1,7 @@
-using HaloBestie.Application.Common;
 using FluentValidation;
 using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
 using HaloBestie.Domain.Clients;
-using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Clients;
@@ -20,19 +19,23 @@ public sealed record SetDisplayName(string DisplayName) : ICommand<ClientProfile
             });
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<SetDisplayName, ClientProfile>
+    public sealed class Handler(StreamWrites writes, Caller caller, TimeProvider clock) : ICommandHandler<SetDisplayName, ClientProfile>
     {
         public async ValueTask<ClientProfile> Handle(SetDisplayName command, CancellationToken cancellationToken)
         {
-            var stream = await session.Events.FetchForWriting<Client>((await caller.ClientAsync(cancellationToken)).Id, cancellationToken);
-            var client = stream.Aggregate!;
+            var clientId = (await caller.ClientAsync(cancellationToken)).Id;
             Domain.Clients.DisplayName.TryNormalize(command.DisplayName, out var name, out _);
-            var events = ClientDecisions.SetDisplayName(client, name, clock.GetUtcNow());
-            if (events.Count == 0)
-                return ClientProfile.From(client);
-            stream.AppendMany(events);
-            await session.SaveChangesAsync(cancellationToken);
-            return ClientProfile.From(events.OfType<ClientDisplayNameSet>().Aggregate(client, (c, e) => c.Apply(e)));
+            // Decided again when the client's stream moved meanwhile (an accept spends a credit on it).
+            return await writes.RunAsync(nameof(SetDisplayName), async session =>
+            {
+                var stream = await session.Events.FetchForWriting<Client>(clientId, cancellationToken);
+                var client = stream.Aggregate!;
+                var events = ClientDecisions.SetDisplayName(client, name, clock.GetUtcNow());
+                if (events.Count == 0)
+                    return ClientProfile.From(client);
+                stream.AppendMany(events);
+                return ClientProfile.From(events.OfType<ClientDisplayNameSet>().Aggregate(client, (c, e) => c.Apply(e)));
+            }, cancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
 using HaloBestie.Application.DataRights;
 using HaloBestie.Application.Settings;
 using HaloBestie.Domain.Clients;
@@ -20,7 +21,7 @@ public sealed record SignInClient : ICommand<SignInClient.Result>
 {
     public sealed record Result(ClientProfile Client, bool NeedsDisplayName, bool MustRegister);
 
-    public sealed class Handler(IDocumentSession session, IDocumentStore store, Caller caller, IAccountHasher hasher, TimeProvider clock)
+    public sealed class Handler(StreamWrites writes, IDocumentSession session, IDocumentStore store, Caller caller, IAccountHasher hasher, TimeProvider clock)
         : ICommandHandler<SignInClient, Result>
     {
         public async ValueTask<Result> Handle(SignInClient command, CancellationToken cancellationToken)
@@ -57,14 +58,20 @@ public sealed record SignInClient : ICommand<SignInClient.Result>
         {
             if (ClientDecisions.SignIn(existing, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now).Count == 0)
                 return existing;
-            var stream = await session.Events.FetchForWriting<Client>(existing.Id, ct);
-            var client = stream.Aggregate!;
-            var events = ClientDecisions.SignIn(client, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now);
-            var registered = events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
-            var trial = ClientDecisions.GrantTrial(registered, await TrialSessionsAsync(ct), now);
-            stream.AppendMany([.. events, .. trial]);
-            await session.SaveChangesAsync(ct);
-            return trial.OfType<TrialGranted>().Aggregate(registered, (c, e) => c.Apply(e));
+            var trialSessions = await TrialSessionsAsync(ct);
+            // Decided again when the client's stream moved meanwhile (an accept, a payment's callback).
+            return await writes.RunAsync(nameof(SignInClient), async s =>
+            {
+                var stream = await s.Events.FetchForWriting<Client>(existing.Id, ct);
+                var client = stream.Aggregate!;
+                var events = ClientDecisions.SignIn(client, caller.Token.SignInProvider, caller.Token.Email, caller.Token.PhoneNumber, now);
+                var registered = events.OfType<ClientRegistered>().Aggregate(client, (c, e) => c.Apply(e));
+                var trial = ClientDecisions.GrantTrial(registered, trialSessions, now);
+                if (events.Count + trial.Count == 0)
+                    return client;
+                stream.AppendMany([.. events, .. trial]);
+                return trial.OfType<TrialGranted>().Aggregate(registered, (c, e) => c.Apply(e));
+            }, ct);
         }
 
         /// <summary>The trial of the settings, none for a Firebase account whose earlier client was erased (PRODUCT.md §11: no second trial).</summary>

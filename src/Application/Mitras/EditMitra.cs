@@ -1,6 +1,7 @@
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
 using Marten;
@@ -22,25 +23,28 @@ public sealed record EditMitra(Guid MitraId, string FullName, string PhoneNumber
         public Validator() => this.RulesForProfile();
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<EditMitra, MitraDetails>
+    public sealed class Handler(StreamWrites writes, IDocumentSession session, Caller caller, TimeProvider clock) : ICommandHandler<EditMitra, MitraDetails>
     {
         public async ValueTask<MitraDetails> Handle(EditMitra command, CancellationToken cancellationToken)
         {
-            var stream = await session.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
-            var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
-            var profile = command.ToProfile();
-            if (profile.PhoneNumber != mitra.PhoneNumber)
-                await MitraPhoneNumbers.EnsureFree(session, profile.PhoneNumber, mitra.Id, cancellationToken);
+            // Decided again when the mitra's stream moved meanwhile (it goes online, accepts, ends a
+            // session): staff get the edit, not a "reload and try again" for a change they did not touch.
+            await writes.RunAsync(nameof(EditMitra), async s =>
+            {
+                var stream = await s.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
+                var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
+                var profile = command.ToProfile();
+                if (profile.PhoneNumber != mitra.PhoneNumber)
+                    await MitraPhoneNumbers.EnsureFree(s, profile.PhoneNumber, mitra.Id, cancellationToken);
 
-            var now = clock.GetUtcNow();
-            var events = MitraDecisions.Edit(mitra, profile, caller.Staff.Id, now);
-            if (events.Count == 0)
-                return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
-
-            stream.AppendMany(events);
-            session.Audit(caller.Staff, "mitra.updated", "mitra", mitra.Id, now);
-            await session.SaveChangesAsync(cancellationToken);
-            return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
+                var now = clock.GetUtcNow();
+                var events = MitraDecisions.Edit(mitra, profile, caller.Staff.Id, now);
+                if (events.Count == 0)
+                    return;
+                stream.AppendMany(events);
+                s.Audit(caller.Staff, "mitra.updated", "mitra", mitra.Id, now);
+            }, cancellationToken);
+            return await session.MitraDetailsAsync(command.MitraId, cancellationToken);
         }
     }
 }

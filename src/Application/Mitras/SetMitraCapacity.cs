@@ -1,6 +1,7 @@
 using FluentValidation;
 using HaloBestie.Application.Audit;
 using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
 using HaloBestie.Application.Pairing;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
@@ -19,22 +20,26 @@ public sealed record SetMitraCapacity(Guid MitraId, int? MaxCustomers) : IComman
         public Validator() => RuleFor(x => x.MaxCustomers).InclusiveBetween(1, 20).When(x => x.MaxCustomers is not null);
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, PairingTimers pairing, TimeProvider clock) : ICommandHandler<SetMitraCapacity, MitraDetails>
+    public sealed class Handler(StreamWrites writes, IDocumentSession session, Caller caller, PairingTimers pairing, TimeProvider clock) : ICommandHandler<SetMitraCapacity, MitraDetails>
     {
         public async ValueTask<MitraDetails> Handle(SetMitraCapacity command, CancellationToken cancellationToken)
         {
-            var stream = await session.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
-            var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
-            var now = clock.GetUtcNow();
-            var events = MitraDecisions.SetCapacity(mitra, command.MaxCustomers, caller.Staff.Id, now);
-            if (events.Count > 0)
+            // Decided again when the mitra's stream moved meanwhile (a busy mitra's accepts and ends write it).
+            var changed = await writes.RunAsync(nameof(SetMitraCapacity), async s =>
             {
+                var stream = await s.Events.FetchForWriting<Mitra>(command.MitraId, cancellationToken);
+                var mitra = stream.Aggregate ?? throw new NotFoundException("Mitra", command.MitraId);
+                var now = clock.GetUtcNow();
+                var events = MitraDecisions.SetCapacity(mitra, command.MaxCustomers, caller.Staff.Id, now);
+                if (events.Count == 0)
+                    return false;
                 stream.AppendMany(events);
-                session.Audit(caller.Staff, "mitra.capacity-set", "mitra", mitra.Id, now, command.MaxCustomers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default");
-                await session.SaveChangesAsync(cancellationToken);
-                await pairing.OfferOpenRequestsToAsync(mitra.Id, cancellationToken); // more room: offered what still searches
-            }
-            return await session.MitraDetailsAsync(mitra.Id, cancellationToken);
+                s.Audit(caller.Staff, "mitra.capacity-set", "mitra", mitra.Id, now, command.MaxCustomers?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default");
+                return true;
+            }, cancellationToken);
+            if (changed)
+                await pairing.OfferOpenRequestsToAsync(command.MitraId, cancellationToken); // more room: offered what still searches
+            return await session.MitraDetailsAsync(command.MitraId, cancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using HaloBestie.Application.Callers;
+using HaloBestie.Application.Common;
 using HaloBestie.Domain;
 using HaloBestie.Domain.Mitras;
 using Marten;
@@ -13,7 +14,7 @@ namespace HaloBestie.Application.Mitras;
 /// </summary>
 public sealed record SignInMitra : ICommand<MitraMe>
 {
-    public sealed class Handler(IDocumentSession session, Presence.IPresenceStore presence, Caller caller, TimeProvider clock) : ICommandHandler<SignInMitra, MitraMe>
+    public sealed class Handler(StreamWrites writes, IDocumentSession session, Presence.IPresenceStore presence, Caller caller, TimeProvider clock) : ICommandHandler<SignInMitra, MitraMe>
     {
         public async ValueTask<MitraMe> Handle(SignInMitra command, CancellationToken cancellationToken)
         {
@@ -24,14 +25,14 @@ public sealed record SignInMitra : ICommand<MitraMe>
             if (mitraId == Guid.Empty)
                 throw new DomainException(ProblemNames.NotAMitra, "No mitra has this phone number.");
 
-            var stream = await session.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
-            var mitra = stream.Aggregate!;
-            var events = MitraDecisions.SignIn(mitra, caller.Token.Uid, clock.GetUtcNow());
-            if (events.Count > 0)
+            var mitra = await writes.RunAsync(nameof(SignInMitra), async s =>
             {
-                stream.AppendMany(events);
-                await session.SaveChangesAsync(cancellationToken);
-            }
+                var stream = await s.Events.FetchForWriting<Mitra>(mitraId, cancellationToken);
+                var events = MitraDecisions.SignIn(stream.Aggregate!, caller.Token.Uid, clock.GetUtcNow());
+                if (events.Count > 0)
+                    stream.AppendMany(events);
+                return stream.Aggregate!;
+            }, cancellationToken);
             return await MitraMe.LoadAsync(session, presence, mitra, cancellationToken);
         }
     }
