@@ -21,7 +21,7 @@ public sealed record ForceMitraOffline(Guid MitraId, string Reason) : ICommand<F
         public Validator() => RuleFor(x => x.Reason).NotEmpty().Must(r => !string.IsNullOrWhiteSpace(r)).WithErrorCode(ValidationCodes.Required).WithMessage("A reason is required.").MaximumLength(500);
     }
 
-    public sealed class Handler(IDocumentSession session, Caller caller, PresenceTransitions transitions, TimeProvider clock)
+    public sealed class Handler(IQuerySession session, Caller caller, PresenceTransitions transitions, TimeProvider clock)
         : ICommandHandler<ForceMitraOffline, Result>
     {
         public async ValueTask<Result> Handle(ForceMitraOffline command, CancellationToken cancellationToken)
@@ -29,9 +29,9 @@ public sealed record ForceMitraOffline(Guid MitraId, string Reason) : ICommand<F
             if (await session.LoadAsync<Mitra>(command.MitraId, cancellationToken) is null)
                 throw new NotFoundException("Mitra", command.MitraId);
 
-            var recorded = await transitions.TakeOfflineAsync(command.MitraId, OfflineReasons.ForcedByStaff, cancellationToken);
-            session.Audit(caller.Staff, "mitra.forced-offline", "mitra", command.MitraId, clock.GetUtcNow(), command.Reason.Trim());
-            await session.SaveChangesAsync(cancellationToken);
+            // The audit entry commits with the transition, in its transaction.
+            var recorded = await transitions.TakeOfflineAsync(command.MitraId, OfflineReasons.ForcedByStaff, cancellationToken,
+                alsoRecord: s => s.Audit(caller.Staff, "mitra.forced-offline", "mitra", command.MitraId, clock.GetUtcNow(), command.Reason.Trim()));
             return new Result(command.MitraId, recorded);
         }
     }

@@ -49,7 +49,8 @@ public sealed class PresenceTransitions(IDocumentStore store, StreamWrites write
     }
 
     /// <summary>Returns whether this call recorded the transition.</summary>
-    public async Task<bool> TakeOfflineAsync(Guid mitraId, string reason, CancellationToken ct)
+    /// <param name="alsoRecord">Anything to commit in the transition's transaction, whether or not the mitra was online (a staff action's audit entry).</param>
+    public async Task<bool> TakeOfflineAsync(Guid mitraId, string reason, CancellationToken ct, Action<IDocumentSession>? alsoRecord = null)
     {
         var recorded = await AppendOfflineAsync(mitraId, reason, async () =>
         {
@@ -59,7 +60,7 @@ public sealed class PresenceTransitions(IDocumentStore store, StreamWrites write
                 return false;
             await presence.BeginOfflineAsync(mitraId, clock.GetUtcNow());
             return true;
-        }, ct);
+        }, ct, alsoRecord);
         if (recorded)
             await AnnounceOfflineAsync(mitraId, reason, ct);
         return recorded;
@@ -151,13 +152,14 @@ public sealed class PresenceTransitions(IDocumentStore store, StreamWrites write
     /// Under the mitra's presence lock: <paramref name="inValkey"/> does the Valkey step (false: there
     /// is nothing to do), then the offline event is appended if the stream says online.
     /// </summary>
-    private async Task<bool> AppendOfflineAsync(Guid mitraId, string reason, Func<Task<bool>> inValkey, CancellationToken ct)
+    private async Task<bool> AppendOfflineAsync(Guid mitraId, string reason, Func<Task<bool>> inValkey, CancellationToken ct, Action<IDocumentSession>? alsoRecord = null)
     {
         var valkeyDone = false;
         return await writes.RunAsync("GoOffline", async session =>
         {
             await session.BeginTransactionAsync(ct);
             await PresenceLock.EnterAsync(session, mitraId, ct);
+            alsoRecord?.Invoke(session);
             if (!valkeyDone && !await inValkey())
                 return false;
             valkeyDone = true; // a retry (someone else changed the stream: a session ended, say) decides again on fresh state
