@@ -97,6 +97,32 @@ public class SessionTests(HostsFixture hosts) : IClassFixture<HostsFixture>
     }
 
     [Fact]
+    public async Task Reroute_of_two_sessions_swapping_their_mitras_at_once_moves_both_without_a_deadlock()
+    {
+        // Each reroute writes both mitras' streams (the target receives, the previous one is freed):
+        // two reroutes swapping mitras meet on the same two streams from opposite sides.
+        var (staff, _) = await hosts.NewStaffAsync();
+        using var observed = Observed.Start();
+        for (var round = 0; round < 6; round++)
+        {
+            var (a, _, aId) = await hosts.NewOnlineMitraAsync();
+            var (b, _, bId) = await hosts.NewOnlineMitraAsync();
+            var (_, _, first) = await MatchedAsync(a);
+            var (_, _, second) = await MatchedAsync(b);
+
+            await Race.AtOnceAsync(
+                async () => (await staff.RerouteSessionAsync(first, new RerouteSessionBody { ToMitraId = bId, Reason = "swap", Force = true })).MitraId,
+                async () => (await staff.RerouteSessionAsync(second, new RerouteSessionBody { ToMitraId = aId, Reason = "swap", Force = true })).MitraId);
+
+            ((await staff.GetSessionAsync(first)).MitraId, (await staff.GetSessionAsync(second)).MitraId).Should().Be((bId, aId), $"round {round}");
+        }
+        observed.Measurements.Where(m => m.Instrument == "halobestie.writes.conflicts" && Equals(m.Tags["kind"], "deadlock"))
+            .Should().BeEmpty("the two reroutes write the mitras' streams in one order");
+        observed.Sum("halobestie.writes.conflicts", t => Equals(t["write"], "RerouteSession"))
+            .Should().BeGreaterThan(0, "the race is real: one reroute met the other's writes and was decided again");
+    }
+
+    [Fact]
     public async Task Reroute_when_twice_lists_each_step_with_its_actor_and_the_past_state_names_the_middle_mitra()
     {
         var (first, firstToken, firstId) = await hosts.NewOnlineMitraAsync();
