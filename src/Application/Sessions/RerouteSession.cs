@@ -8,6 +8,8 @@ using HaloBestie.Domain;
 using HaloBestie.Domain.Clients;
 using HaloBestie.Domain.Mitras;
 using HaloBestie.Domain.Sessions;
+using JasperFx.Events;
+using Marten;
 using Mediator;
 
 namespace HaloBestie.Application.Sessions;
@@ -41,11 +43,11 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
                 var current = stream.Aggregate ?? throw new NotFoundException("Session", command.SessionId);
                 var now = clock.GetUtcNow();
                 var rerouted = SessionDecisions.Reroute(current, command.ToMitraId, reason, command.Force, caller.Staff.Id, now);
-                var toStream = await session.Events.FetchForWriting<Mitra>(command.ToMitraId, cancellationToken);
+                var (fromStream, toStream) = await LockMitrasAsync(session, current.MitraId, command.ToMitraId, cancellationToken);
                 var to = toStream.Aggregate ?? throw new NotFoundException("Mitra", command.ToMitraId);
                 var settings = await session.LoadSettingsAsync(cancellationToken);
                 toStream.AppendOne(MitraDecisions.ReceiveReroute(to, current.Id, settings.MaxCustomersPerMitra, command.Force, now));
-                (await session.Events.FetchForWriting<Mitra>(current.MitraId, cancellationToken)).AppendOne(new MitraSessionEnded(current.MitraId, current.Id, now));
+                fromStream.AppendOne(new MitraSessionEnded(current.MitraId, current.Id, now));
                 var handover = ConversationDecisions.Handover(current.Apply(rerouted), PairingNotifications.MitraShownOf(to, settings).DisplayName, now);
                 stream.AppendMany(rerouted, handover);
                 session.Audit(caller.Staff, "session.rerouted", "session", current.Id, now,
@@ -57,6 +59,20 @@ public sealed record RerouteSession(Guid SessionId, Guid ToMitraId, string Reaso
             await notify.ReroutedAsync(result, current.MitraId, to, client, settings, handover, cancellationToken);
             await pairing.OfferOpenRequestsToAsync(current.MitraId, cancellationToken); // the old mitra has a place free
             return result;
+        }
+
+        /// <summary>
+        /// Both mitras' streams, locked in one order (by id): a reroute writes both, so two reroutes
+        /// swapping their mitras would otherwise lock them from opposite sides at commit and
+        /// deadlock (SessionTests races it); in one order they take turns. The two ids differ
+        /// (<see cref="SessionDecisions.Reroute"/> refuses the same mitra).
+        /// </summary>
+        private static async Task<(IEventStream<Mitra> From, IEventStream<Mitra> To)> LockMitrasAsync(IDocumentSession session, Guid from, Guid to, CancellationToken ct)
+        {
+            var fromFirst = from.CompareTo(to) < 0;
+            var first = await session.Events.FetchForExclusiveWriting<Mitra>(fromFirst ? from : to, ct);
+            var second = await session.Events.FetchForExclusiveWriting<Mitra>(fromFirst ? to : from, ct);
+            return fromFirst ? (first, second) : (second, first);
         }
     }
 }

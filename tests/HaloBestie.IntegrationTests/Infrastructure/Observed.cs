@@ -24,7 +24,7 @@ namespace HaloBestie.IntegrationTests.Infrastructure;
 /// they belong to the same test.
 /// </para>
 /// </summary>
-public sealed class Observed : IDisposable
+public sealed partial class Observed : IDisposable
 {
     private static readonly AsyncLocal<Observed?> Scope = new();
 
@@ -88,7 +88,11 @@ public sealed class Observed : IDisposable
     /// <summary>Distinct writes PostgreSQL refused because a concurrent write got there first (stream version, unique key, serialization).</summary>
     public int WriteConflicts => _conflicts.Count;
 
-    /// <summary>The most requests "METHOD /path" of this test the hosts were handling at the same moment.</summary>
+    /// <summary>
+    /// The most requests "METHOD /path" of this test the hosts were handling at the same moment; ids
+    /// in the path are counted as <c>{id}</c> ("POST /api/internal/sessions/{id}/reroute" counts the
+    /// reroutes of every session together).
+    /// </summary>
     public int MostAtOnceInServer(string methodAndPath) => _inServer.TryGetValue(methodAndPath, out var n) ? n.Max : 0;
 
     /// <summary>Reads the gauges of the hosts given to <see cref="Start"/> now, on this flow.</summary>
@@ -139,8 +143,11 @@ public sealed class Observed : IDisposable
     /// Added to every host of the fixtures: counts the requests of an observing test while the host
     /// handles them, outermost, so that "the server took them one at a time" shows as 1.
     /// </summary>
-    internal sealed class RequestsInServer : IStartupFilter
+    internal sealed partial class RequestsInServer : IStartupFilter
     {
+        [System.Text.RegularExpressions.GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+        private static partial System.Text.RegularExpressions.Regex Ids();
+
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use(async (context, handle) =>
@@ -150,7 +157,7 @@ public sealed class Observed : IDisposable
                     await handle(context);
                     return;
                 }
-                var key = $"{context.Request.Method} {context.Request.Path}";
+                var key = $"{context.Request.Method} {Ids().Replace(context.Request.Path.Value ?? "", "{id}")}";
                 observed.Entered(key);
                 try
                 {
