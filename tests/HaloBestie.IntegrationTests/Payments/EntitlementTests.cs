@@ -102,7 +102,9 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         accepts.Count(a => a.Status == 201).Should().Be(1);
         accepts.Where(a => a.Status != 201).Should().HaveCount(3).And.OnlyContain(a => a.Status == 409 && a.Problem == "already-taken");
-        observed.AcceptConflicts.Should().BePositive("accepts met at the gate: the race really happened");
+        // Four accepts do not always meet at the gate (the first may commit before the others reach
+        // it: a fresh clone's run saw none once), but they are handled at the same time.
+        observed.MostAtOnceInServer("POST /api/mitra/pairing-requests/{id}/accept").Should().BeGreaterThan(1, "the accepts were handled at the same time: the race really happened");
         (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
         (await client.ListMySessionsAsync(null, null)).Total.Should().Be(1);
     }
@@ -134,7 +136,9 @@ public class EntitlementTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
             accepts.Count(a => a.Status == 201).Should().Be(1);
             accepts.Where(a => a.Status != 201).Should().HaveCount(3).And.OnlyContain(a => a.Status == 409 && a.Problem == "already-taken");
-            observed.AcceptConflicts.Should().BePositive("accepts met at the gate: the race really happened");
+            // Four accepts do not always meet at the gate (the first may commit before the others reach
+            // it: a fresh clone's run saw none once), but they are handled at the same time.
+            observed.MostAtOnceInServer("POST /api/mitra/pairing-requests/{id}/accept").Should().BeGreaterThan(1, "the accepts were handled at the same time: the race really happened");
             var sessionId = accepts.Single(a => a.Status == 201).Value!.SessionId;
             (await client.GetMyEntitlementsAsync()).Should().BeEquivalentTo(new { TrialSessionsLeft = 0, Credits = 0 });
             (await client.ListMySessionsAsync(null, null)).Total.Should().Be(1);
