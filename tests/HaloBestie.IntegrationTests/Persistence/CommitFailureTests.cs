@@ -19,25 +19,13 @@ public class CommitFailureTests(HostsFixture hosts) : IClassFixture<HostsFixture
     [Fact]
     public async Task Deadlock_in_a_commit_decides_the_losing_write_again_in_a_new_transaction()
     {
-        var writes = hosts.Public.Services.GetRequiredService<StreamWrites>();
-        var key = Random.Shared.NextInt64(1, long.MaxValue / 2);
-        using var bothHoldTheirFirstLock = new Barrier(2);
-        var decisions = 0;
-
         // Each write takes one advisory lock while it decides and asks for the other's in its
         // commit: one commit must be refused (40P01), and only deciding again can get past it.
-        Task Write(long first, long second) => writes.RunAsync("CommitFailureTest", async session =>
+        var decisions = await CrossedWritesAsync((session, second) =>
         {
-            var attempt = Interlocked.Increment(ref decisions);
-            await session.BeginTransactionAsync(CancellationToken.None);
-            await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock($1)", (NpgsqlConnection)session.Connection!) { Parameters = { new() { Value = first } } })
-                await take.ExecuteNonQueryAsync();
-            if (attempt <= 2)
-                await Task.Run(() => bothHoldTheirFirstLock.SignalAndWait(TimeSpan.FromSeconds(30)));
             session.QueueSqlCommand("select pg_advisory_xact_lock(?)", second);
-        }, CancellationToken.None);
-
-        await Task.WhenAll(Write(key, key + 1), Write(key + 1, key));
+            return Task.CompletedTask;
+        });
 
         decisions.Should().Be(3, "the write PostgreSQL chose as the deadlock's victim decided again; the other committed once");
     }
@@ -45,34 +33,45 @@ public class CommitFailureTests(HostsFixture hosts) : IClassFixture<HostsFixture
     [Fact]
     public async Task Deadlock_while_taking_a_lock_before_the_commit_decides_the_losing_write_again()
     {
+        // As FetchForExclusiveWriting does while a write loads: each waits for the other's lock
+        // before it has appended anything. The victim's 40P01 comes out of the loading, not out of
+        // SaveChanges; until 2026-12-05 it reached the caller as 409 instead (an erasure racing a
+        // staff end).
+        var decisions = await CrossedWritesAsync(TakeAsync);
+
+        decisions.Should().Be(3, "the write PostgreSQL chose as the deadlock's victim decided again; the other committed once");
+    }
+
+    /// <summary>
+    /// Two writes through <see cref="StreamWrites"/>, each holding one advisory lock and then asking
+    /// for the other's with <paramref name="takeSecond"/> (their first attempts meet at a barrier in
+    /// between). Returns how many attempts decided in all.
+    /// </summary>
+    private async Task<int> CrossedWritesAsync(Func<IDocumentSession, long, Task> takeSecond)
+    {
         var writes = hosts.Public.Services.GetRequiredService<StreamWrites>();
         var key = Random.Shared.NextInt64(1, long.MaxValue / 2);
         using var bothHoldTheirFirstLock = new Barrier(2);
         var decisions = 0;
 
-        // As FetchForExclusiveWriting does while a write loads: each takes one lock, then waits for
-        // the other's before it has appended anything. The victim's 40P01 comes out of the loading,
-        // not out of SaveChanges; until 2026-12-05 it reached the caller as 409 instead (an erasure
-        // racing a staff end).
-        Task Write(long first, long second) => writes.RunAsync("LockFailureTest", async session =>
+        Task Write(long first, long second) => writes.RunAsync("CommitFailureTest", async session =>
         {
             var attempt = Interlocked.Increment(ref decisions);
             await session.BeginTransactionAsync(CancellationToken.None);
             await TakeAsync(session, first);
             if (attempt <= 2)
                 await Task.Run(() => bothHoldTheirFirstLock.SignalAndWait(TimeSpan.FromSeconds(30)));
-            await TakeAsync(session, second);
+            await takeSecond(session, second);
         }, CancellationToken.None);
 
         await Task.WhenAll(Write(key, key + 1), Write(key + 1, key));
+        return decisions;
+    }
 
-        decisions.Should().Be(3, "the write PostgreSQL chose as the deadlock's victim decided again; the other committed once");
-
-        static async Task TakeAsync(IDocumentSession session, long key)
-        {
-            await using var take = new NpgsqlCommand("select pg_advisory_xact_lock($1)", (NpgsqlConnection)session.Connection!) { Parameters = { new() { Value = key } } };
-            await take.ExecuteNonQueryAsync();
-        }
+    private static async Task TakeAsync(IDocumentSession session, long key)
+    {
+        await using var take = new NpgsqlCommand("select pg_advisory_xact_lock($1)", (NpgsqlConnection)session.Connection!) { Parameters = { new() { Value = key } } };
+        await take.ExecuteNonQueryAsync();
     }
 
     [Fact]
