@@ -111,19 +111,20 @@ public static class Program
         if (only.Contains("push"))
             await PushDrain.RunAsync(system, mitras, sizes, report);
 
-        if (System.Environment.GetEnvironmentVariable("BENCH_PG_STATEMENTS") == "1")
-            await PrintStatementsAsync(system);
-
         // Last: it changes the settings (capacity per mitra, heartbeat timeout) and fills mitras' capacity.
         if (only.Contains("chat"))
             await ChatLatency.RunAsync(system, mitras, sizes, report);
+
+        if (System.Environment.GetEnvironmentVariable("BENCH_PG_STATEMENTS") == "1")
+            await PrintStatementsAsync(system);
 
         return report;
     }
 
     /// <summary>
     /// BENCH_PG_STATEMENTS=1 (with HALOBESTIE_POSTGRES_OPTIONS="-c shared_preload_libraries=pg_stat_statements"):
-    /// prints PostgreSQL's 25 statements of most total time so far, for finding where a figure's time goes.
+    /// prints, after the figures, PostgreSQL's 30 statements of most total time (planning included with
+    /// <c>-c pg_stat_statements.track_planning=on</c>), for finding where a figure's time goes.
     /// </summary>
     private static async Task PrintStatementsAsync(BenchSystem system)
     {
@@ -132,11 +133,11 @@ public static class Program
         await using (var create = new Npgsql.NpgsqlCommand("create extension if not exists pg_stat_statements", connection))
             await create.ExecuteNonQueryAsync();
         await using var top = new Npgsql.NpgsqlCommand(
-            "select calls, round(mean_exec_time::numeric, 3), round(total_exec_time::numeric, 1), left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) from pg_stat_statements order by total_exec_time desc limit 25", connection);
+            "select calls, round(mean_exec_time::numeric, 3), round(total_exec_time::numeric, 1), round(total_plan_time::numeric, 1), left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 160) from pg_stat_statements order by total_exec_time + total_plan_time desc limit 30", connection);
         await using var reader = await top.ExecuteReaderAsync();
-        Console.WriteLine("[bench] pg_stat_statements: calls | mean ms | total ms | statement");
+        Console.WriteLine("[bench] pg_stat_statements: calls | mean ms | total ms | planning ms | statement");
         while (await reader.ReadAsync())
-            Console.WriteLine($"[bench]   {reader.GetInt64(0)} | {reader.GetDecimal(1)} | {reader.GetDecimal(2)} | {reader.GetString(3)}");
+            Console.WriteLine($"[bench]   {reader.GetInt64(0)} | {reader.GetDecimal(1)} | {reader.GetDecimal(2)} | {reader.GetDecimal(3)} | {reader.GetString(4)}");
     }
 
     private static string? Option(string[] args, string name)

@@ -65,13 +65,25 @@ public sealed class FakeFcmServer : IAsyncDisposable
     /// <summary>Time each send takes before it is answered.</summary>
     public TimeSpan Delay { get; set; }
 
-    public static async Task<FakeFcmServer> StartAsync(string url = "http://127.0.0.1:0", bool logLifetime = false)
+    /// <param name="standalone">
+    /// The fake is its own process (<c>Program</c>): it logs its lifetime and stops on Ctrl-C or
+    /// SIGTERM. Otherwise it is part of the caller's process, which keeps its signals
+    /// (<see cref="EmbeddedHostLifetime"/>).
+    /// </param>
+    public static async Task<FakeFcmServer> StartAsync(string url = "http://127.0.0.1:0", bool standalone = false)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (logLifetime)
+        WebApplicationBuilder builder;
+        if (standalone)
+        {
+            builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(url);
             builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        }
+        else
+        {
+            builder = EmbeddedHostLifetime.CreateBuilder(url);
+        }
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
         var fake = new FakeFcmServer(app);
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)fake.TokenAsync);

@@ -44,7 +44,7 @@ public static class ChatLatency
     private sealed record Load(List<double> Deliveries, List<double> Answers, double AchievedRate, double MaxLagMs, string Cpu);
 
     /// <summary>CPU time used so far by the public host, Valkey, this driver and the whole machine (all cores).</summary>
-    private sealed record CpuTimes(TimeSpan Host, TimeSpan Valkey, TimeSpan Driver, TimeSpan Machine, long At)
+    private sealed record CpuTimes(TimeSpan Host, TimeSpan Valkey, TimeSpan Driver, TimeSpan PostgreSql, TimeSpan Machine, long At)
     {
         public static int HostPid { get; set; }
 
@@ -57,7 +57,39 @@ public static class ChatLatency
                 .Select(t => long.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             var busy = ticks.Sum() - ticks[3] - ticks[4];
             return new(HostProcess.CpuTime(HostPid), HostProcess.CpuTime(ValkeyPid), Process.GetCurrentProcess().TotalProcessorTime,
-                TimeSpan.FromSeconds(busy / 100.0), Stopwatch.GetTimestamp());
+                PostgreSqlCpuTime(), TimeSpan.FromSeconds(busy / 100.0), Stopwatch.GetTimestamp());
+        }
+
+        /// <summary>
+        /// CPU time of every process named <c>postgres</c> on this machine, with what the ones that
+        /// have ended left in their parent (a backend of a closed connection): zero when the database
+        /// runs elsewhere.
+        /// </summary>
+        private static TimeSpan PostgreSqlCpuTime()
+        {
+            long ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out _))
+                    continue;
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var open = stat.IndexOf('(');
+                    var close = stat.LastIndexOf(')');
+                    if (stat[(open + 1)..close] != "postgres")
+                        continue;
+                    // After the name: state ppid … utime(14) stime(15) cutime(16) cstime(17), 1-based in proc(5).
+                    var fields = stat[(close + 2)..].Split(' ');
+                    for (var i = 11; i <= 14; i++)
+                        ticks += long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The process ended while it was read.
+                }
+            }
+            return TimeSpan.FromSeconds(ticks / 100.0);
         }
 
         /// <summary>Per message, in µs, from <paramref name="before"/> to now; and how busy the machine was.</summary>
@@ -70,7 +102,10 @@ public static class ChatLatency
             string Us(TimeSpan a, TimeSpan b) => Report.F((a - b).TotalMilliseconds * 1000 / units, "0");
             var machine = (now.Machine - before.Machine).TotalSeconds / (Stats.Ms(before.At, now.At) / 1000 * Environment.ProcessorCount);
             return $"{label}: host {Us(now.Host, before.Host)} µs, Valkey {Us(now.Valkey, before.Valkey)} µs, driver {Us(now.Driver, before.Driver)} µs, "
-                + $"rest of the machine (PostgreSQL, anything else) {Us(now.Machine - now.Host - now.Valkey - now.Driver, before.Machine - before.Host - before.Valkey - before.Driver)} µs; "
+                + $"PostgreSQL {Us(now.PostgreSql, before.PostgreSql)} µs, "
+                // The processes' times are the kernel's exact accounting, the machine's busy time is
+                // sampled at each tick: the rest is their difference and can read slightly below zero.
+                + $"rest of the machine (kernel, anything else; tick-sampled) {Us(now.Machine - now.Host - now.Valkey - now.Driver - now.PostgreSql, before.Machine - before.Host - before.Valkey - before.Driver - before.PostgreSql)} µs; "
                 + $"all cores {Report.F(machine * 100, "0")} % busy";
         }
     }

@@ -30,8 +30,8 @@ public sealed class KeyServer : IAsyncDisposable
 
     public static async Task<KeyServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The driver keeps its Ctrl-C and SIGTERM (scripts/lib/driver.sh stops it with TERM).
+        var builder = FakeFcm.EmbeddedHostLifetime.CreateBuilder();
         builder.Logging.ClearProviders();
         var server = new KeyServer(builder.Build());
         var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(server._rsa.ExportParameters(false)) { KeyId = "bench-key" });

@@ -30,8 +30,7 @@ public sealed class FirebaseTokenVerificationTests(HostsFixture hosts) : IClassF
         var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_rsa.ExportParameters(false)) { KeyId = "key-1" });
         var jwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = "RSA", alg = "RS256", use = "sig", kid = jwk.Kid, n = jwk.N, e = jwk.E } } });
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = FakeFcm.EmbeddedHostLifetime.CreateBuilder();
         _keyServer = builder.Build();
         _keyServer.MapGet("/keys", (HttpContext context) =>
         {

@@ -26,8 +26,7 @@ public sealed class FakeXendit : IAsyncDisposable
 
     public static async Task<FakeXendit> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = FakeFcm.EmbeddedHostLifetime.CreateBuilder();
         var app = builder.Build();
         var fake = new FakeXendit(app);
         app.MapPost("/v2/invoices", async (HttpContext context) =>

@@ -46,8 +46,7 @@ public class OtlpExportTests(HostsFixture hosts) : IClassFixture<HostsFixture>
 
         public static async Task<Collector> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var builder = FakeFcm.EmbeddedHostLifetime.CreateBuilder();
             var app = builder.Build();
             var collector = new Collector(app);
             app.MapPost("/v1/{signal}", async (HttpContext context) =>
